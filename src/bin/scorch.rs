@@ -1,0 +1,261 @@
+//! `scorch`: the command-line front end over the core: `info`, `top`, `folded`, `labels` and
+//! `generate`. Errors go to stderr with a non-zero exit code.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use scorch::labels::{label_totals, LabelKind};
+use scorch::pprof::DecodeOptions;
+use scorch::synthetic::{self, SyntheticOptions};
+use scorch::{format, load, CallTree, Profile};
+
+#[derive(Parser)]
+#[command(name = "scorch", version, about = "Read pprof profiles: the numbers of `go tool pprof`, from the Scorch core")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Value types (default marked), sample count, duration, period, table sizes, label keys.
+    Info { file: PathBuf },
+    /// pprof's `-top` table: flat flat% sum% cum cum% name.
+    Top {
+        file: PathBuf,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        /// Show at most this many rows (text format only).
+        #[arg(long)]
+        nodecount: Option<usize>,
+        #[arg(long, value_enum, default_value_t = TopFormat::Text)]
+        format: TopFormat,
+    },
+    /// Merged folded stacks (`root;...;leaf value`) with exact integer values.
+    Folded {
+        file: PathBuf,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+    },
+    /// Label totals: `str|num<TAB>key<TAB>value<TAB>total`.
+    Labels {
+        file: PathBuf,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+    },
+    /// Write a synthetic gzipped profile of about the given size (for benchmarks).
+    Generate {
+        out: PathBuf,
+        /// Target gzipped size in MiB (fractions allowed).
+        #[arg(long, default_value_t = 1.0)]
+        size_mib: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(clap::Args)]
+struct ValueTypeArg {
+    /// Value type by name (`cpu`, `alloc_space`) or position (`1`); default as pprof.
+    #[arg(long = "value-type", default_value = "")]
+    value_type: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TopFormat {
+    /// pprof's columns with readable units.
+    Text,
+    /// `flat<TAB>cum<TAB>name` with exact integers, every function, sorted by name.
+    Tsv,
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+fn open(path: &Path) -> Result<Profile, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(load::open(&bytes, &DecodeOptions::default())
+        .map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
+fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "value types:")?;
+    for (i, t) in profile.value_types.iter().enumerate() {
+        let mark = if i == profile.default_value_index {
+            "  (default)"
+        } else {
+            ""
+        };
+        writeln!(out, "  {i}: {t}{mark}")?;
+    }
+    writeln!(out, "samples: {}", profile.samples.len())?;
+    if profile.duration_nanos != 0 {
+        writeln!(
+            out,
+            "duration: {}",
+            format::value(profile.duration_nanos, "nanoseconds")
+        )?;
+    }
+    if let Some(t) = &profile.period_type {
+        writeln!(out, "period: {} {t}", profile.period)?;
+    }
+    writeln!(out, "locations: {}", profile.locations.len())?;
+    writeln!(out, "functions: {}", profile.functions.len())?;
+    writeln!(out, "mappings: {}", profile.mappings.len())?;
+    let keys = profile.label_keys();
+    writeln!(
+        out,
+        "label keys: {}",
+        if keys.is_empty() {
+            "-".to_string()
+        } else {
+            keys.join(", ")
+        }
+    )?;
+    for comment in &profile.comments {
+        writeln!(out, "comment: {comment}")?;
+    }
+    Ok(())
+}
+
+fn top(
+    profile: &Profile,
+    tree: &CallTree,
+    format_: TopFormat,
+    nodecount: Option<usize>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let frames = tree.frames();
+    let mut rows = tree.function_table();
+    match format_ {
+        TopFormat::Tsv => {
+            rows.sort_unstable_by(|a, b| frames.name(a.frame).cmp(frames.name(b.frame)));
+            for row in rows {
+                writeln!(out, "{}\t{}\t{}", row.flat, row.cum, frames.name(row.frame))?;
+            }
+        }
+        TopFormat::Text => {
+            let unit = &profile.value_types[tree.value_index()].unit;
+            let total = tree.profile_total();
+            // pprof's order: by |flat|, then |cum|, then name.
+            rows.sort_unstable_by(|a, b| {
+                (b.flat.abs(), b.cum.abs())
+                    .cmp(&(a.flat.abs(), a.cum.abs()))
+                    .then_with(|| frames.name(a.frame).cmp(frames.name(b.frame)))
+            });
+            let shown = nodecount.unwrap_or(rows.len()).min(rows.len());
+            let shown_flat: i64 = rows[..shown].iter().map(|r| r.flat).sum();
+            writeln!(
+                out,
+                "Showing nodes accounting for {}, {} of {} total",
+                format::value(shown_flat, unit),
+                format::percent(shown_flat, total, 2),
+                format::value(total, unit)
+            )?;
+            if shown < rows.len() {
+                writeln!(out, "Dropped {} nodes", rows.len() - shown)?;
+            }
+            writeln!(
+                out,
+                "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
+                "flat", "flat%", "sum%", "cum", "cum%"
+            )?;
+            let mut sum = 0i64;
+            for row in &rows[..shown] {
+                sum += row.flat;
+                writeln!(
+                    out,
+                    "{:>10} {:>7} {:>7} {:>10} {:>7}  {}",
+                    format::value(row.flat, unit),
+                    format::percent(row.flat, total, 2),
+                    format::percent(sum, total, 2),
+                    format::value(row.cum, unit),
+                    format::percent(row.cum, total, 2),
+                    frames.name(row.frame)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tree_for(profile: &Profile, value_type: &ValueTypeArg) -> Result<CallTree, Failure> {
+    let index = profile.value_index(&value_type.value_type)?;
+    Ok(CallTree::build(profile, index))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match cli.command {
+        Command::Info { file } => info(&open(&file)?, &mut out)?,
+        Command::Top {
+            file,
+            value_type,
+            nodecount,
+            format,
+        } => {
+            let profile = open(&file)?;
+            let tree = tree_for(&profile, &value_type)?;
+            top(&profile, &tree, format, nodecount, &mut out)?;
+        }
+        Command::Folded { file, value_type } => {
+            let profile = open(&file)?;
+            for line in scorch::folded::write(&tree_for(&profile, &value_type)?) {
+                writeln!(out, "{line}")?;
+            }
+        }
+        Command::Labels { file, value_type } => {
+            let profile = open(&file)?;
+            let index = profile.value_index(&value_type.value_type)?;
+            for row in label_totals(&profile, index) {
+                let kind = match row.kind {
+                    LabelKind::Str => "str",
+                    LabelKind::Num => "num",
+                };
+                writeln!(out, "{kind}\t{}\t{}\t{}", row.key, row.value, row.total)?;
+            }
+        }
+        Command::Generate {
+            out: path,
+            size_mib,
+            seed,
+        } => {
+            let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let options = SyntheticOptions {
+                target_gzipped_bytes: (size_mib * 1048576.0) as u64,
+                seed,
+            };
+            let summary = synthetic::write(&options, BufWriter::new(file))?;
+            writeln!(
+                out,
+                "{}: {} samples, {} bytes gzipped, {} bytes inflated",
+                path.display(),
+                summary.samples,
+                summary.gzipped_bytes,
+                summary.inflated_bytes
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`scorch folded f | head`) is not a failure worth a message.
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("scorch: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

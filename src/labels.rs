@@ -1,0 +1,62 @@
+//! Label totals: how much of one value type each label value carries, as pprof's `-tags`.
+//! Depends only on the profile model.
+
+use rustc_hash::FxHashMap;
+
+use crate::profile::{LabelValue, Profile};
+
+/// Whether a label holds text or a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LabelKind {
+    // Numbers sort first, as in pprof's and the references' `num` < `str`.
+    Num,
+    Str,
+}
+
+/// The total of one label value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LabelTotal {
+    pub kind: LabelKind,
+    /// The key; a numeric key with a unit is written `key[unit]`.
+    pub key: String,
+    /// The value as text (numbers in decimal).
+    pub value: String,
+    pub total: i64,
+}
+
+/// Totals per (kind, key, value) over samples with a non-empty stack and a non-zero value,
+/// sorted by kind, key and value.
+pub fn label_totals(profile: &Profile, value_index: usize) -> Vec<LabelTotal> {
+    let mut totals: FxHashMap<(LabelKind, String, String), i64> = FxHashMap::default();
+    for sample in 0..profile.samples.len() {
+        let value = profile.value(sample, value_index);
+        if value == 0 || profile.samples.stack(sample).is_empty() {
+            continue;
+        }
+        for label in profile.samples.labels(sample) {
+            let key = profile.str(label.key);
+            let entry = match label.value {
+                LabelValue::Str(s) => (LabelKind::Str, key.to_string(), profile.str(s).to_string()),
+                LabelValue::Num { value, unit } => {
+                    let key = match profile.str(unit) {
+                        "" => key.to_string(),
+                        unit => format!("{key}[{unit}]"),
+                    };
+                    (LabelKind::Num, key, value.to_string())
+                }
+            };
+            *totals.entry(entry).or_insert(0) += value;
+        }
+    }
+    let mut rows: Vec<LabelTotal> = totals
+        .into_iter()
+        .map(|((kind, key, value), total)| LabelTotal {
+            kind,
+            key,
+            value,
+            total,
+        })
+        .collect();
+    rows.sort();
+    rows
+}

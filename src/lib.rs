@@ -1,0 +1,38 @@
+//! Scorch: a pprof flame graph viewer that runs entirely in the browser.
+//!
+//! The core is plain Rust, built and tested natively; the browser shell is `src/web/`.
+//!
+//! ```text
+//! bytes --load::open / pprof::decode--> Profile --CallTree::build(profile, value_index)--> CallTree
+//!        (gzip, protobuf, validation,                  (frames, self/total per node,
+//!         drop_frames pruning)                          pprof's flat/cum table)
+//!                                   CallTree --folded::write--> `main;a;b 12` lines
+//! ```
+//!
+//! - [`pprof`]: the only module that knows profile.proto.
+//! - [`profile`]: the decoded model, ids as `u32` newtypes into flat arrays.
+//! - [`frames`]: function identities at pprof's function granularity, inlined lines expanded.
+//! - [`call_tree`]: the arena call tree and the per-function table.
+//! - [`total`]: pprof's report total (the 100% of percentages).
+//! - [`labels`]: label totals.
+//! - [`folded`]: folded stacks out and in.
+//! - [`load`]: open any supported file, recognised by content.
+//! - [`format`]: values and percentages for people.
+//! - [`synthetic`]: a generator of large realistic profiles for benchmarks.
+//! - [`error`]: [`LoadError`], one variant per reason a file cannot be opened.
+
+pub mod call_tree;
+pub mod error;
+pub mod folded;
+pub mod format;
+pub mod frames;
+pub mod labels;
+pub mod load;
+pub mod pprof;
+pub mod profile;
+pub mod synthetic;
+pub mod total;
+
+pub use call_tree::{CallTree, NodeId};
+pub use error::LoadError;
+pub use profile::Profile;
