@@ -245,7 +245,11 @@ impl CallTree {
 }
 
 /// Builds the children lists (CSR), each ordered by frame name.
-fn children_by_name(frames: &Frames, frame: &[FrameId], parent: &[NodeId]) -> (Vec<u32>, Vec<NodeId>) {
+fn children_by_name(
+    frames: &Frames,
+    frame: &[FrameId],
+    parent: &[NodeId],
+) -> (Vec<u32>, Vec<NodeId>) {
     let mut rank = vec![0u32; frames.len()];
     for (r, f) in frames.by_name().into_iter().enumerate() {
         rank[f.0 as usize] = r as u32;

@@ -22,13 +22,20 @@ pub enum LoadError {
     /// One nested message failed to decode (`what` says which one, e.g. "sample 12").
     Protobuf { what: String, detail: String },
     /// A known field arrived with a wire type profile.proto does not allow for it.
-    WireType { field: &'static str, wire_type: String },
+    WireType {
+        field: &'static str,
+        wire_type: String,
+    },
     /// The profile has no string table; profile.proto requires `string_table[0] = ""`.
     MissingStringTable,
     /// profile.proto: "string_table[0] must always be ''".
     FirstStringNotEmpty { found: String },
     /// A string index points outside the string table.
-    StringIndex { what: String, index: i64, len: usize },
+    StringIndex {
+        what: String,
+        index: i64,
+        len: usize,
+    },
     /// profile.proto reserves id 0 for "absent" in mappings, locations and functions.
     ReservedId { kind: &'static str },
     /// Two entries of one kind share an id.
@@ -86,7 +93,10 @@ impl fmt::Display for LoadError {
                  (not a pprof profile?)"
             ),
             LoadError::MissingStringTable => {
-                write!(f, "the profile has no string table (string_table[0] must be \"\")")
+                write!(
+                    f,
+                    "the profile has no string table (string_table[0] must be \"\")"
+                )
             }
             LoadError::FirstStringNotEmpty { found } => write!(
                 f,

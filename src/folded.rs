@@ -48,7 +48,10 @@ pub fn looks_folded(bytes: &[u8]) -> bool {
         }
         Err(_) => return false,
     };
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return false;
     }
     text.lines()

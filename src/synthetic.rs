@@ -154,7 +154,13 @@ pub fn write(options: &SyntheticOptions, out: impl Write) -> io::Result<Syntheti
     let bytes_unit = string("bytes".into());
 
     // Gzip at the fastest level, as Go's runtime/pprof writes profiles.
-    let mut gz = GzEncoder::new(Counting { inner: out, count: 0 }, Compression::fast());
+    let mut gz = GzEncoder::new(
+        Counting {
+            inner: out,
+            count: 0,
+        },
+        Compression::fast(),
+    );
     let mut buffer = Vec::with_capacity(1 << 16);
     let mut inflated = 0u64;
     let mut flush = |gz: &mut GzEncoder<Counting<_>>, buffer: &mut Vec<u8>| -> io::Result<()> {
@@ -177,7 +183,13 @@ pub fn write(options: &SyntheticOptions, out: impl Write) -> io::Result<Syntheti
     let mut stack_sites = Vec::new();
     loop {
         // A walk from the root; its depth is mostly 8..48 with a tail to 120.
-        let depth = 8 + random.below(40) + if random.chance(10) { random.below(72) } else { 0 };
+        let depth = 8
+            + random.below(40)
+            + if random.chance(10) {
+                random.below(72)
+            } else {
+                0
+            };
         let mut node = 0;
         stack_sites.clear();
         for d in 0..depth as usize {
@@ -186,7 +198,9 @@ pub fn write(options: &SyntheticOptions, out: impl Write) -> io::Result<Syntheti
             stack_sites.push(site);
         }
         sample.clear();
-        sample.location_id.extend(stack_sites.iter().rev().map(|&s| s + 1));
+        sample
+            .location_id
+            .extend(stack_sites.iter().rev().map(|&s| s + 1));
         for &s in &stack_sites {
             used_sites[s as usize] = true;
         }
@@ -270,7 +284,10 @@ pub fn write(options: &SyntheticOptions, out: impl Write) -> io::Result<Syntheti
                 index % 5
             )
         };
-        let file = format!("/src/github.com/example/service/pkg{package:03}/file{}.go", index % 6);
+        let file = format!(
+            "/src/github.com/example/service/pkg{package:03}/file{}.go",
+            index % 6
+        );
         let f = proto::Function {
             id: function as u64 + 1,
             name: string(name.clone()),
@@ -318,7 +335,10 @@ mod tests {
         let profile = crate::pprof::decode(&bytes).unwrap();
         assert_eq!(profile.samples.len() as u64, summary.samples);
         assert_eq!(profile.value_types.len(), 2);
-        assert!(profile.lines.len() > profile.locations.len(), "inlined frames");
+        assert!(
+            profile.lines.len() > profile.locations.len(),
+            "inlined frames"
+        );
         assert!(!profile.samples.labels.is_empty());
         let tree = crate::CallTree::build(&profile, 1);
         assert!(tree.max_depth() > 40);

@@ -21,7 +21,11 @@ pub fn pprof_total(profile: &Profile, value_index: usize) -> i64 {
             .skip(value_index)
             .step_by(value_count.max(1))
     };
-    let base_marked = profile.samples.labels.iter().any(|l| is_base_label(profile, l));
+    let base_marked = profile
+        .samples
+        .labels
+        .iter()
+        .any(|l| is_base_label(profile, l));
     if !base_marked && column().all(|&v| v >= 0) {
         // Nothing can cancel: the merge would not change the sum.
         return column().sum();
@@ -45,13 +49,16 @@ fn is_base_label(profile: &Profile, label: &crate::profile::Label) -> bool {
         if profile.str(label.key) == "pprof::base" && profile.str(s) == "true")
 }
 
+/// A function by content: name, system name, file, start line.
+type FunctionKey<'a> = (&'a str, &'a str, &'a str, i64);
+
 /// A location as pprof's merge sees it: mapping, address, folding and lines by content.
 #[derive(PartialEq, Eq, Hash)]
 struct LocationKey<'a> {
     mapping: Option<(u64, u64, u64, &'a str, &'a str)>,
     address: u64,
     is_folded: bool,
-    lines: Vec<(Option<(&'a str, &'a str, &'a str, i64)>, i64)>,
+    lines: Vec<(Option<FunctionKey<'a>>, i64)>,
 }
 
 /// A label by content.
@@ -63,7 +70,10 @@ enum LabelKey<'a> {
 
 /// Sums `value_index` per merged sample (same locations by content, same labels), with
 /// whether the merged sample is marked `pprof::base`.
-fn merged_values(profile: &Profile, value_index: usize) -> FxHashMap<(Vec<u32>, Vec<LabelKey<'_>>), (i64, bool)> {
+fn merged_values(
+    profile: &Profile,
+    value_index: usize,
+) -> FxHashMap<(Vec<u32>, Vec<LabelKey<'_>>), (i64, bool)> {
     let s = |id| profile.str(id);
     let mut canonical_ids: FxHashMap<LocationKey<'_>, u32> = FxHashMap::default();
     let canonical: Vec<u32> = profile
@@ -74,7 +84,13 @@ fn merged_values(profile: &Profile, value_index: usize) -> FxHashMap<(Vec<u32>, 
             let key = LocationKey {
                 mapping: location.mapping.map(|m| {
                     let m = &profile.mappings[m.0 as usize];
-                    (m.memory_start, m.memory_limit, m.file_offset, s(m.file), s(m.build_id))
+                    (
+                        m.memory_start,
+                        m.memory_limit,
+                        m.file_offset,
+                        s(m.file),
+                        s(m.build_id),
+                    )
                 }),
                 address: location.address,
                 is_folded: location.is_folded,

@@ -121,7 +121,11 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
                     .join(format!("{}.{index}-{name}.{kind}.gz", entry.path))
             });
             let paths: Vec<PathBuf> = candidates.collect();
-            paths.iter().find(|p| p.is_file()).unwrap_or(&paths[0]).clone()
+            paths
+                .iter()
+                .find(|p| p.is_file())
+                .unwrap_or(&paths[0])
+                .clone()
         };
         let top = reference(&file("top"))
             .ok_or_else(|| format!("no reference {}", file("top").display()))?;
@@ -172,7 +176,11 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
 fn corpus_matches_go_tool_pprof() {
     let Some(dir) = corpus_dir() else { return };
     let entries = manifest(&dir);
-    assert!(entries.len() >= 100, "the manifest lists {} profiles", entries.len());
+    assert!(
+        entries.len() >= 100,
+        "the manifest lists {} profiles",
+        entries.len()
+    );
     let mut failures = Vec::new();
     let (mut matched, mut value_types, mut legacy, mut refused) = (0, 0, 0, 0);
     for entry in &entries {

@@ -14,7 +14,11 @@ use scorch::synthetic::{self, SyntheticOptions};
 use scorch::{format, load, CallTree, Profile};
 
 #[derive(Parser)]
-#[command(name = "scorch", version, about = "Read pprof profiles: the numbers of `go tool pprof`, from the Scorch core")]
+#[command(
+    name = "scorch",
+    version,
+    about = "Read pprof profiles: the numbers of `go tool pprof`, from the Scorch core"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

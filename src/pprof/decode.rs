@@ -137,7 +137,10 @@ enum IdMap {
 }
 
 impl IdMap {
-    fn build(ids: impl ExactSizeIterator<Item = u64> + Clone, kind: &'static str) -> Result<Self, LoadError> {
+    fn build(
+        ids: impl ExactSizeIterator<Item = u64> + Clone,
+        kind: &'static str,
+    ) -> Result<Self, LoadError> {
         let count = ids.len();
         if count >= u32::MAX as usize {
             return Err(LoadError::TooMany { what: kind });
@@ -222,9 +225,9 @@ fn read_tables(bytes: &[u8]) -> Result<Tables, LoadError> {
     for field in fields(bytes) {
         let (tag, payload) = field?;
         match (tag, &payload) {
-            (1, Payload::Bytes(b)) => t
-                .value_types
-                .push(nested(b, || format!("sample_type {}", t.value_types.len()))?),
+            (1, Payload::Bytes(b)) => t.value_types.push(nested(b, || {
+                format!("sample_type {}", t.value_types.len())
+            })?),
             (2, Payload::Bytes(_)) => t.sample_count += 1,
             (3, Payload::Bytes(b)) => t
                 .mappings
@@ -240,7 +243,9 @@ fn read_tables(bytes: &[u8]) -> Result<Tables, LoadError> {
             (6, Payload::Bytes(b)) => {
                 t.strings.push(&String::from_utf8_lossy(b));
                 if t.strings.text_len() > u32::MAX as usize {
-                    return Err(LoadError::TooMany { what: "string bytes" });
+                    return Err(LoadError::TooMany {
+                        what: "string bytes",
+                    });
                 }
             }
             (7, Payload::Varint(v)) => t.drop_frames = *v as i64,
@@ -309,9 +314,9 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
         Some(vt) => Some(value_type(vt, "period_type")?),
         None => None,
     };
-    let default_name = tables.strings.get(strings.id(tables.default_sample_type, || {
-        "default_sample_type".into()
-    })?);
+    let default_name = tables
+        .strings
+        .get(strings.id(tables.default_sample_type, || "default_sample_type".into())?);
     // profile.proto: "If this field is not set, the last sample type is the default" (pprof
     // also falls back to the last one when the name matches no type).
     let default_value_index = value_types
@@ -367,23 +372,21 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
     for l in &tables.locations {
         let mapping = match l.mapping_id {
             0 => None,
-            id => Some(MappingId(mapping_ids.get(id).ok_or(
-                LoadError::UnknownMapping {
-                    location: l.id,
-                    id,
-                },
-            )?)),
+            id => Some(MappingId(
+                mapping_ids
+                    .get(id)
+                    .ok_or(LoadError::UnknownMapping { location: l.id, id })?,
+            )),
         };
         let start = lines.len() as u32;
         for line in &l.line {
             let function = match line.function_id {
                 0 => None,
-                id => Some(FunctionId(function_ids.get(id).ok_or(
-                    LoadError::UnknownFunction {
-                        location: l.id,
-                        id,
-                    },
-                )?)),
+                id => Some(FunctionId(
+                    function_ids
+                        .get(id)
+                        .ok_or(LoadError::UnknownFunction { location: l.id, id })?,
+                )),
             };
             lines.push(Line {
                 function,
