@@ -2,8 +2,6 @@
 //! type, and pprof's per-function flat/cum table derived from it. Built from a [`Profile`];
 //! knows nothing of protobuf or drawing.
 
-use rustc_hash::FxHashMap;
-
 use crate::frames::{FrameId, Frames};
 use crate::profile::Profile;
 use crate::total;
@@ -32,7 +30,20 @@ pub struct FunctionRow {
     pub cum: i64,
 }
 
+/// One sample's stack in the flat frame buffer while a tree is built.
+struct Span {
+    start: u32,
+    end: u32,
+    value: i64,
+    /// The frame rank + 1 at the depth being split (0: the stack ends there).
+    key: u32,
+}
+
 /// An immutable call tree for one value type.
+///
+/// Nodes are numbered in depth-first pre-order with children in frame-name order, so a node's
+/// subtree is the contiguous range `node..subtree_end(node)`, its first child is `node + 1`
+/// and its next sibling starts where its subtree ends. No child lists are stored.
 #[derive(Debug, Clone)]
 pub struct CallTree {
     frames: Frames,
@@ -42,13 +53,10 @@ pub struct CallTree {
     frame: Vec<FrameId>,
     parent: Vec<NodeId>,
     depth: Vec<u32>,
+    subtree_end: Vec<u32>,
     self_value: Vec<i64>,
     total_value: Vec<i64>,
     inlined: Vec<bool>,
-    /// `len() + 1` offsets into `children`.
-    child_starts: Vec<u32>,
-    /// Each node's children, ordered by frame name.
-    children: Vec<NodeId>,
 }
 
 impl CallTree {
@@ -60,45 +68,139 @@ impl CallTree {
     /// Samples whose value is zero are skipped; negative values are kept.
     pub fn build(profile: &Profile, value_index: usize) -> CallTree {
         let frames = Frames::build(profile);
-        let mut frame = vec![Frames::ROOT];
-        let mut parent = vec![CallTree::ROOT];
-        let mut depth = vec![0u32];
-        let mut self_value = vec![0i64];
-        let mut inlined = vec![false];
-        let mut child_of: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        // Every sample's stack as frame-name ranks, root first, in one flat buffer. Sorting
+        // the samples by these sequences puts shared prefixes side by side in exactly the
+        // order the tree is laid out, so the tree is then built in one streaming pass with no
+        // hash lookups (a hash per frame per sample is a cache miss each on large profiles).
+        let mut rank = vec![0u32; frames.len()];
+        let by_name = frames.by_name();
+        for (r, f) in by_name.iter().enumerate() {
+            rank[f.0 as usize] = r as u32;
+        }
         let value_count = profile.value_types.len();
+        let mut sequence: Vec<u32> = Vec::with_capacity(profile.samples.stack.len());
+        let mut sequence_inlined: Vec<bool> = Vec::with_capacity(profile.samples.stack.len());
+        let mut spans: Vec<Span> = Vec::with_capacity(profile.samples.len());
         for sample in 0..profile.samples.len() {
             let value = profile.samples.values[sample * value_count + value_index];
             if value == 0 {
                 continue;
             }
-            let mut node = 0u32;
+            let start = sequence.len();
             for &location in profile.samples.stack(sample).iter().rev() {
                 let (location_frames, location_inlined) = frames.of_location(location);
-                for (&f, &was_inlined) in location_frames.iter().zip(location_inlined).rev() {
-                    let next = frame.len() as u32;
-                    let child = *child_of.entry((node, f.0)).or_insert(next);
-                    if child == next {
-                        frame.push(f);
-                        parent.push(NodeId(node));
-                        depth.push(depth[node as usize] + 1);
-                        self_value.push(0);
-                        inlined.push(false);
-                    }
-                    inlined[child as usize] |= was_inlined;
-                    node = child;
+                for (&f, &inl) in location_frames.iter().zip(location_inlined).rev() {
+                    sequence.push(rank[f.0 as usize]);
+                    sequence_inlined.push(inl);
                 }
             }
-            self_value[node as usize] += value;
+            let end = sequence.len();
+            if end > u32::MAX as usize {
+                break; // Beyond 4 G frames: the rest cannot be indexed (the decoder refuses this).
+            }
+            spans.push(Span {
+                start: start as u32,
+                end: end as u32,
+                value,
+                key: 0,
+            });
         }
-        drop(child_of);
-        // Parents are created before their children, so one backward pass sums totals.
+        let mut frame = vec![Frames::ROOT];
+        let mut parent = vec![CallTree::ROOT];
+        let mut depth = vec![0u32];
+        let mut self_value = vec![0i64];
+        let mut inlined = vec![false];
+        // Most-significant-digit radix construction: a group is a run of samples that share
+        // their first `d` frames, i.e. one node. Splitting it by the frame at position `d`
+        // gives the node's children in name order; pending children are kept on a stack in
+        // reverse, so nodes are created in depth-first pre-order.
+        struct Pending {
+            lo: usize,
+            hi: usize,
+            depth: u32,
+            parent: u32,
+        }
+        let mut stack = vec![Pending {
+            lo: 0,
+            hi: spans.len(),
+            depth: 0,
+            parent: u32::MAX,
+        }];
+        while let Some(Pending {
+            lo,
+            hi,
+            depth: d,
+            parent: p,
+        }) = stack.pop()
+        {
+            let node = if p == u32::MAX {
+                0
+            } else {
+                let node = frame.len() as u32;
+                frame.push(by_name[spans[lo].key as usize - 1]);
+                parent.push(NodeId(p));
+                depth.push(d);
+                self_value.push(0);
+                inlined.push(
+                    spans[lo..hi]
+                        .iter()
+                        .any(|s| sequence_inlined[s.start as usize + d as usize - 1]),
+                );
+                node
+            };
+            // Each sample's frame at position `d` (0: its stack ends at this node), read once
+            // per level into the span so sorting does not chase pointers.
+            let group = &mut spans[lo..hi];
+            for span in group.iter_mut() {
+                let at = span.start as usize + d as usize;
+                span.key = if at < span.end as usize {
+                    sequence[at] + 1
+                } else {
+                    0
+                };
+            }
+            if group.len() > 1 && group.windows(2).any(|w| w[0].key != w[1].key) {
+                group.sort_unstable_by_key(|span| span.key);
+            }
+            let mut at = 0;
+            while at < group.len() && group[at].key == 0 {
+                self_value[node as usize] += group[at].value;
+                at += 1;
+            }
+            let first_child = stack.len();
+            while at < group.len() {
+                let key = group[at].key;
+                let run = group[at..].iter().take_while(|s| s.key == key).count();
+                stack.push(Pending {
+                    lo: lo + at,
+                    hi: lo + at + run,
+                    depth: d + 1,
+                    parent: node,
+                });
+                at += run;
+            }
+            stack[first_child..].reverse();
+        }
+        drop(spans);
+        drop(sequence);
+        drop(sequence_inlined);
+        // Pre-order: a node's subtree is itself plus its descendants, which follow it.
+        let mut size = vec![1u32; frame.len()];
+        for node in (1..frame.len()).rev() {
+            size[parent[node].0 as usize] += size[node];
+        }
+        let subtree_end: Vec<u32> = size
+            .iter()
+            .enumerate()
+            .map(|(node, &s)| node as u32 + s)
+            .collect();
+        drop(size);
+        // Parents come before their children, so one backward pass sums totals.
         let mut total_value = self_value.clone();
         for node in (1..total_value.len()).rev() {
             let p = parent[node].0 as usize;
             total_value[p] += total_value[node];
         }
-        let (child_starts, children) = children_by_name(&frames, &frame, &parent);
         CallTree {
             profile_total: total::pprof_total(profile, value_index),
             frames,
@@ -106,11 +208,10 @@ impl CallTree {
             frame,
             parent,
             depth,
+            subtree_end,
             self_value,
             total_value,
             inlined,
-            child_starts,
-            children,
         }
     }
 
@@ -173,10 +274,22 @@ impl CallTree {
         self.inlined[node.0 as usize]
     }
 
+    /// The end (exclusive) of `node`'s subtree: its descendants are `node + 1..end`.
+    pub fn subtree_end(&self, node: NodeId) -> NodeId {
+        NodeId(self.subtree_end[node.0 as usize])
+    }
+
     /// `node`'s children, ordered by frame name.
-    pub fn children(&self, node: NodeId) -> &[NodeId] {
-        let i = node.0 as usize;
-        &self.children[self.child_starts[i] as usize..self.child_starts[i + 1] as usize]
+    pub fn children(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let end = self.subtree_end[node.0 as usize];
+        let mut next = node.0 + 1;
+        std::iter::from_fn(move || {
+            (next < end).then(|| {
+                let child = next;
+                next = self.subtree_end[child as usize];
+                NodeId(child)
+            })
+        })
     }
 
     /// The deepest depth in the tree.
@@ -197,20 +310,22 @@ impl CallTree {
     }
 
     /// Visits every node depth-first, children in name order: `Visit::Enter` before a node's
-    /// children, `Visit::Leave` after them. Iterative, so a stack of any depth is safe.
+    /// descendants, `Visit::Leave` after them. Iterative, so a stack of any depth is safe.
     pub fn walk(&self, mut visit: impl FnMut(Visit)) {
-        let mut stack: Vec<(NodeId, u32)> = vec![(CallTree::ROOT, 0)];
-        visit(Visit::Enter(CallTree::ROOT));
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let children = self.children(node);
-            if let Some(&child) = children.get(*next as usize) {
-                *next += 1;
-                visit(Visit::Enter(child));
-                stack.push((child, 0));
-            } else {
-                visit(Visit::Leave(node));
-                stack.pop();
+        let mut open: Vec<u32> = Vec::new();
+        for node in 0..self.len() as u32 {
+            while let Some(&top) = open.last() {
+                if node < self.subtree_end[top as usize] {
+                    break;
+                }
+                open.pop();
+                visit(Visit::Leave(NodeId(top)));
             }
+            visit(Visit::Enter(NodeId(node)));
+            open.push(node);
+        }
+        while let Some(top) = open.pop() {
+            visit(Visit::Leave(NodeId(top)));
         }
     }
 
@@ -242,35 +357,4 @@ impl CallTree {
             })
             .collect()
     }
-}
-
-/// Builds the children lists (CSR), each ordered by frame name.
-fn children_by_name(
-    frames: &Frames,
-    frame: &[FrameId],
-    parent: &[NodeId],
-) -> (Vec<u32>, Vec<NodeId>) {
-    let mut rank = vec![0u32; frames.len()];
-    for (r, f) in frames.by_name().into_iter().enumerate() {
-        rank[f.0 as usize] = r as u32;
-    }
-    let mut child_starts = vec![0u32; frame.len() + 1];
-    for &p in &parent[1..] {
-        child_starts[p.0 as usize + 1] += 1;
-    }
-    for i in 0..frame.len() {
-        child_starts[i + 1] += child_starts[i];
-    }
-    let mut fill = child_starts.clone();
-    let mut children = vec![NodeId(0); frame.len() - 1];
-    for (node, &p) in parent.iter().enumerate().skip(1) {
-        let slot = &mut fill[p.0 as usize];
-        children[*slot as usize] = NodeId(node as u32);
-        *slot += 1;
-    }
-    for i in 0..frame.len() {
-        children[child_starts[i] as usize..child_starts[i + 1] as usize]
-            .sort_unstable_by_key(|c| rank[frame[c.0 as usize].0 as usize]);
-    }
-    (child_starts, children)
 }

@@ -78,21 +78,39 @@ const HANDLERS: [&str; 8] = [
     "/healthz",
 ];
 
-/// A call tree grown by random walks: node -> (function, children).
+/// The deepest stack written.
+const MAX_DEPTH: usize = 160;
+
+/// A call tree grown by random walks: node -> (function, children, whether walks end there).
 struct Tree {
     function: Vec<u32>,
     children: Vec<Vec<u32>>,
+    leaf: Vec<bool>,
 }
 
 impl Tree {
-    fn child(&mut self, random: &mut Random, node: usize, depth: usize) -> usize {
+    /// The next node of a walk below `node`, or `None` where the walk must end.
+    /// `budget` is how many nodes the tree may hold: about one per sample, as in real CPU
+    /// profiles (a real Go profile of 88k samples has 63k call-tree nodes).
+    fn child(
+        &mut self,
+        random: &mut Random,
+        node: usize,
+        depth: usize,
+        budget: usize,
+    ) -> Option<usize> {
         let existing = self.children[node].len() as u64;
-        // New branches get rarer as a node gains children; roots of work stay shared.
-        let grow = existing == 0 || random.below(existing * 6 + 2) == 0;
+        let full = self.function.len() >= budget;
+        if existing == 0 && full {
+            return None;
+        }
+        // New branches get rarer with the square of a node's children, so most samples follow
+        // paths already seen and differ only near the leaf.
+        let grow = existing == 0 || (!full && random.below(existing * existing * 16 + 8) == 0);
         if !grow {
             // Favour the first children (two draws, keep the smaller): a skewed, realistic mix.
             let pick = random.below(existing).min(random.below(existing));
-            return self.children[node][pick as usize] as usize;
+            return Some(self.children[node][pick as usize] as usize);
         }
         let parent_function = self.function[node] as u64;
         let function = if depth > 4 && random.chance(4) {
@@ -107,8 +125,11 @@ impl Tree {
         let id = self.function.len();
         self.function.push(function as u32);
         self.children.push(Vec::new());
+        // Below the first levels a walk ends at each new node with 6% chance: stacks are
+        // mostly 6 to 60 frames deep, with a tail beyond 100.
+        self.leaf.push(depth >= 6 && random.chance(6));
         self.children[node].push(id as u32);
-        id
+        Some(id)
     }
 }
 
@@ -176,26 +197,27 @@ pub fn write(options: &SyntheticOptions, out: impl Write) -> io::Result<Syntheti
     let mut tree = Tree {
         function: vec![0],
         children: vec![Vec::new()],
+        leaf: vec![false],
     };
     let mut used_sites = vec![false; (FUNCTIONS * SITES) as usize];
     let mut sample = proto::Sample::default();
     let mut samples = 0u64;
     let mut stack_sites = Vec::new();
     loop {
-        // A walk from the root; its depth is mostly 8..48 with a tail to 120.
-        let depth = 8
-            + random.below(40)
-            + if random.chance(10) {
-                random.below(72)
-            } else {
-                0
-            };
+        // A walk from the root down to a leaf function.
         let mut node = 0;
         stack_sites.clear();
-        for d in 0..depth as usize {
-            node = tree.child(&mut random, node, d);
+        let budget = samples as usize + 1024;
+        for d in 0..MAX_DEPTH {
+            let Some(next) = tree.child(&mut random, node, d, budget) else {
+                break;
+            };
+            node = next;
             let site = tree.function[node] as u64 * SITES + node as u64 % SITES;
             stack_sites.push(site);
+            if tree.leaf[node] {
+                break;
+            }
         }
         sample.clear();
         sample

@@ -167,6 +167,29 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
         if let Some(d) = first_difference(&labels_ref.body, &labels_got) {
             return Err(format!("{where_}: labels differ: {d}"));
         }
+        // The command-line tool prints the same lines.
+        let cli = |args: &[&str]| -> Result<Vec<String>, String> {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorch"))
+                .args(args)
+                .arg("--value-type")
+                .arg(index.to_string())
+                .arg(dir.join(&entry.path))
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !output.status.success() {
+                return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+            }
+            Ok(String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(str::to_string)
+                .collect())
+        };
+        if let Some(d) = first_difference(&top.body, &cli(&["top", "--format", "tsv"])?) {
+            return Err(format!("{where_}: `scorch top --format tsv` differs: {d}"));
+        }
+        if let Some(d) = first_difference(&folded_ref.body, &cli(&["folded"])?) {
+            return Err(format!("{where_}: `scorch folded` differs: {d}"));
+        }
         checked += 1;
     }
     Ok(checked)
