@@ -132,10 +132,11 @@ fn go_raw_seconds(path: &Path) -> Option<f64> {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is read from the command line.
     println!(
-        "| profile | gzipped MiB | inflated MiB | samples | nodes | inflate s | decode+aggregate s \
-         | MiB/s (gz) | vs inflate | peak MiB | peak / inflated | go -raw s | speed-up vs go |"
+        "| profile | gzipped MiB | inflated MiB | samples | nodes | inflate s | protobuf decode s \
+         | aggregate s | decode+aggregate s | MiB/s (gz) | vs inflate | peak MiB | peak / inflated \
+         | go -raw s | speed-up vs go |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in inputs() {
         let bytes = std::fs::read(&path).expect("read input");
         let inflated = if pprof::is_gzip(&bytes) {
@@ -144,8 +145,17 @@ fn main() {
             bytes.clone()
         };
         let inflated_len = inflated.len();
-        drop(inflated);
         let runs = if bytes.len() > 20 << 20 { 3 } else { 5 };
+        // Each stage alone, for finding a regression; then the whole path, measured for peak.
+        let decode_time = time(runs, || {
+            pprof::decode_uncompressed(&inflated).expect("decode")
+        });
+        let profile = pprof::decode_uncompressed(&inflated).expect("decode");
+        drop(inflated);
+        let aggregate_time = time(runs, || {
+            CallTree::build(&profile, profile.default_value_index)
+        });
+        drop(profile);
         let inflate_time = if pprof::is_gzip(&bytes) {
             time(runs, || {
                 pprof::inflate(&bytes, u64::MAX).expect("inflate").len()
@@ -167,10 +177,12 @@ fn main() {
         let go = go_raw_seconds(&path);
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         println!(
-            "| {name} | {:.1} | {:.1} | {samples} | {nodes} | {:.3} | {:.3} | {:.1} | {} | {:.0} | {:.2} | {} | {} |",
+            "| {name} | {:.1} | {:.1} | {samples} | {nodes} | {:.3} | {:.3} | {:.3} | {:.3} | {:.1} | {} | {:.0} | {:.2} | {} | {} |",
             mib(bytes.len()),
             mib(inflated_len),
             inflate_time.as_secs_f64(),
+            decode_time.as_secs_f64(),
+            aggregate_time.as_secs_f64(),
             total_time.as_secs_f64(),
             mib(bytes.len()) / total_time.as_secs_f64(),
             if inflate_time.is_zero() {

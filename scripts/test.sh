@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, then the native tests (the engine
+# against the go tool pprof references in ../shared/corpus, fixtures, unit tests).
+# Installs what a fresh Debian machine lacks. With CI=true a missing corpus is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=scripts/setup-native.sh
+. scripts/setup-native.sh
+
+if [ "${CI:-}" = "true" ]; then
+  export SCORCH_REQUIRE_CORPUS=1
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --check
+echo "== cargo clippy"
+cargo clippy --release --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --release --locked --lib --bins --tests
