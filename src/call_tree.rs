@@ -30,13 +30,18 @@ pub struct FunctionRow {
     pub cum: i64,
 }
 
-/// One sample's stack in the flat frame buffer while a tree is built.
+/// One sample while a tree is built: a cursor walking its stack root to leaf, frame by frame.
 struct Span {
+    /// Where the sample's stack starts in `Samples::stack`.
     start: u32,
-    end: u32,
-    value: i64,
-    /// The frame rank + 1 at the depth being split (0: the stack ends there).
+    /// Locations not yet passed, counting from the leaf: the cursor is in location
+    /// `start + location - 1` (stacks are leaf first); 0 when the stack has ended.
+    location: u32,
+    /// Frames of that location not yet passed: the cursor is on frame `line - 1`.
+    line: u32,
+    /// The frame rank + 1 under the cursor (0: the stack has ended), cached for sorting.
     key: u32,
+    value: i64,
 }
 
 /// An immutable call tree for one value type.
@@ -68,43 +73,60 @@ impl CallTree {
     /// Samples whose value is zero are skipped; negative values are kept.
     pub fn build(profile: &Profile, value_index: usize) -> CallTree {
         let frames = Frames::build(profile);
-        // Every sample's stack as frame-name ranks, root first, in one flat buffer. Sorting
-        // the samples by these sequences puts shared prefixes side by side in exactly the
-        // order the tree is laid out, so the tree is then built in one streaming pass with no
-        // hash lookups (a hash per frame per sample is a cache miss each on large profiles).
         let mut rank = vec![0u32; frames.len()];
         let by_name = frames.by_name();
         for (r, f) in by_name.iter().enumerate() {
             rank[f.0 as usize] = r as u32;
         }
+        let stacks = &profile.samples;
         let value_count = profile.value_types.len();
-        let mut sequence: Vec<u32> = Vec::with_capacity(profile.samples.stack.len());
-        let mut sequence_inlined: Vec<bool> = Vec::with_capacity(profile.samples.stack.len());
-        let mut spans: Vec<Span> = Vec::with_capacity(profile.samples.len());
-        for sample in 0..profile.samples.len() {
-            let value = profile.samples.values[sample * value_count + value_index];
-            if value == 0 {
-                continue;
+        // The frame under a span's cursor: its name rank + 1, or 0 where the stack has ended.
+        let key = |span: &Span| -> u32 {
+            if span.location == 0 {
+                return 0;
             }
-            let start = sequence.len();
-            for &location in profile.samples.stack(sample).iter().rev() {
-                let (location_frames, location_inlined) = frames.of_location(location);
-                for (&f, &inl) in location_frames.iter().zip(location_inlined).rev() {
-                    sequence.push(rank[f.0 as usize]);
-                    sequence_inlined.push(inl);
+            let location = stacks.stack[(span.start + span.location - 1) as usize];
+            let (location_frames, _) = frames.of_location(location);
+            rank[location_frames[span.line as usize - 1].0 as usize] + 1
+        };
+        let is_inlined = |span: &Span| -> bool {
+            let location = stacks.stack[(span.start + span.location - 1) as usize];
+            frames.of_location(location).1[span.line as usize - 1]
+        };
+        // Moves a span's cursor one frame towards the leaf: to the next line of the same
+        // location (an inlined callee), else to the next location.
+        let advance = |span: &mut Span| {
+            span.line -= 1;
+            if span.line == 0 {
+                span.location -= 1;
+                if span.location > 0 {
+                    let location = stacks.stack[(span.start + span.location - 1) as usize];
+                    span.line = frames.of_location(location).0.len() as u32;
                 }
             }
-            let end = sequence.len();
-            if end > u32::MAX as usize {
-                break; // Beyond 4 G frames: the rest cannot be indexed (the decoder refuses this).
-            }
-            spans.push(Span {
-                start: start as u32,
-                end: end as u32,
-                value,
-                key: 0,
-            });
-        }
+        };
+        let mut spans: Vec<Span> = (0..stacks.len())
+            .filter_map(|sample| {
+                let value = stacks.values[sample * value_count + value_index];
+                let start = stacks.stack_starts[sample];
+                let location = stacks.stack_starts[sample + 1] - start;
+                let line = match location {
+                    0 => 0,
+                    _ => {
+                        let leaf_side = stacks.stack[(start + location - 1) as usize];
+                        frames.of_location(leaf_side).0.len() as u32
+                    }
+                };
+                (value != 0).then_some(Span {
+                    start,
+                    location,
+                    line,
+                    key: 0,
+                    value,
+                })
+            })
+            .collect();
+
         let mut frame = vec![Frames::ROOT];
         let mut parent = vec![CallTree::ROOT];
         let mut depth = vec![0u32];
@@ -113,14 +135,15 @@ impl CallTree {
         // Most-significant-digit radix construction: a group is a run of samples that share
         // their first `d` frames, i.e. one node. Splitting it by the frame at position `d`
         // gives the node's children in name order; pending children are kept on a stack in
-        // reverse, so nodes are created in depth-first pre-order.
+        // reverse, so nodes are created in depth-first pre-order. No per-frame buffer and no
+        // hash lookups (a hash per frame per sample is a cache miss each on large profiles).
         struct Pending {
             lo: usize,
             hi: usize,
             depth: u32,
             parent: u32,
         }
-        let mut stack = vec![Pending {
+        let mut pending = vec![Pending {
             lo: 0,
             hi: spans.len(),
             depth: 0,
@@ -131,35 +154,27 @@ impl CallTree {
             hi,
             depth: d,
             parent: p,
-        }) = stack.pop()
+        }) = pending.pop()
         {
+            let group = &mut spans[lo..hi];
             let node = if p == u32::MAX {
                 0
             } else {
+                // Every span of the group has this node's frame under its cursor.
                 let node = frame.len() as u32;
-                frame.push(by_name[spans[lo].key as usize - 1]);
+                frame.push(by_name[group[0].key as usize - 1]);
                 parent.push(NodeId(p));
                 depth.push(d);
                 self_value.push(0);
-                inlined.push(
-                    spans[lo..hi]
-                        .iter()
-                        .any(|s| sequence_inlined[s.start as usize + d as usize - 1]),
-                );
+                inlined.push(group.iter().any(|span| is_inlined(span)));
+                group.iter_mut().for_each(advance);
                 node
             };
-            // Each sample's frame at position `d` (0: its stack ends at this node), read once
-            // per level into the span so sorting does not chase pointers.
-            let group = &mut spans[lo..hi];
+            // Read each span's next frame once, so sorting does not chase pointers.
             for span in group.iter_mut() {
-                let at = span.start as usize + d as usize;
-                span.key = if at < span.end as usize {
-                    sequence[at] + 1
-                } else {
-                    0
-                };
+                span.key = key(span);
             }
-            if group.len() > 1 && group.windows(2).any(|w| w[0].key != w[1].key) {
+            if group.windows(2).any(|w| w[0].key != w[1].key) {
                 group.sort_unstable_by_key(|span| span.key);
             }
             let mut at = 0;
@@ -167,11 +182,11 @@ impl CallTree {
                 self_value[node as usize] += group[at].value;
                 at += 1;
             }
-            let first_child = stack.len();
+            let first_child = pending.len();
             while at < group.len() {
-                let key = group[at].key;
-                let run = group[at..].iter().take_while(|s| s.key == key).count();
-                stack.push(Pending {
+                let k = group[at].key;
+                let run = group[at..].iter().take_while(|s| s.key == k).count();
+                pending.push(Pending {
                     lo: lo + at,
                     hi: lo + at + run,
                     depth: d + 1,
@@ -179,11 +194,9 @@ impl CallTree {
                 });
                 at += run;
             }
-            stack[first_child..].reverse();
+            pending[first_child..].reverse();
         }
         drop(spans);
-        drop(sequence);
-        drop(sequence_inlined);
         // Pre-order: a node's subtree is itself plus its descendants, which follow it.
         let mut size = vec![1u32; frame.len()];
         for node in (1..frame.len()).rev() {
