@@ -166,7 +166,7 @@ impl CallTree {
                 parent.push(NodeId(p));
                 depth.push(d);
                 self_value.push(0);
-                inlined.push(group.iter().any(|span| is_inlined(span)));
+                inlined.push(group.iter().any(&is_inlined));
                 group.iter_mut().for_each(advance);
                 node
             };
