@@ -13,6 +13,16 @@ pub enum LabelKind {
     Str,
 }
 
+impl std::fmt::Display for LabelKind {
+    /// `num` or `str`, as pprof's and the references' label listings write them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LabelKind::Num => "num",
+            LabelKind::Str => "str",
+        })
+    }
+}
+
 /// The total of one label value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LabelTotal {

@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use scorch::labels::{label_totals, LabelKind};
+use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::{folded, load, CallTree, LoadError};
 
@@ -156,13 +156,7 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
         }
         let labels_got: Vec<String> = label_totals(&profile, index)
             .into_iter()
-            .map(|l| {
-                let kind = match l.kind {
-                    LabelKind::Str => "str",
-                    LabelKind::Num => "num",
-                };
-                format!("{kind}\t{}\t{}\t{}", l.key, l.value, l.total)
-            })
+            .map(|l| format!("{}\t{}\t{}\t{}", l.kind, l.key, l.value, l.total))
             .collect();
         if let Some(d) = first_difference(&labels_ref.body, &labels_got) {
             return Err(format!("{where_}: labels differ: {d}"));

@@ -10,7 +10,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use prost::Message;
 
-use scorch::labels::{label_totals, LabelKind};
+use scorch::labels::label_totals;
 use scorch::pprof::{self, proto, DecodeOptions};
 use scorch::{folded, load, CallTree, LoadError, Profile};
 
@@ -149,13 +149,9 @@ fn describe(profile: &Profile) -> String {
             out += &format!("top {} {} {}\n", row.flat, row.cum, frames.name(row.frame));
         }
         for label in label_totals(profile, index) {
-            let kind = match label.kind {
-                LabelKind::Str => "str",
-                LabelKind::Num => "num",
-            };
             out += &format!(
-                "label {kind} {}={} {}\n",
-                label.key, label.value, label.total
+                "label {} {}={} {}\n",
+                label.kind, label.key, label.value, label.total
             );
         }
     }

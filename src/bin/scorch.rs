@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use scorch::labels::{label_totals, LabelKind};
+use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::{format, load, CallTree, Profile};
@@ -216,11 +216,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let profile = open(&file)?;
             let index = profile.value_index(&value_type.value_type)?;
             for row in label_totals(&profile, index) {
-                let kind = match row.kind {
-                    LabelKind::Str => "str",
-                    LabelKind::Num => "num",
-                };
-                writeln!(out, "{kind}\t{}\t{}\t{}", row.key, row.value, row.total)?;
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    row.kind, row.key, row.value, row.total
+                )?;
             }
         }
         Command::Generate {
