@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes `load::open` + call tree with cargo-fuzz (libFuzzer), seeded with ../shared/corpus.
-# A crash is saved under fuzz/artifacts/decode/; add it to tests/regressions/ as a test input.
+# A crash is saved under fuzz/artifacts/decode/; keep it as a regression test in tests/fixtures.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup-native.sh
