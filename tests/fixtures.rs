@@ -207,6 +207,7 @@ fn inlined_frames_expand_caller_first() {
         .unwrap();
     assert!(tree.is_inlined(leaf_node));
     assert_eq!(tree.depth(leaf_node), 4);
+    assert_eq!(tree.name(tree.parent(leaf_node)), "main.helper");
     golden("inlined", &profile);
 }
 
