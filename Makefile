@@ -1,7 +1,16 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: test bench fuzz
+.PHONY: serve test web bench fuzz example
 
-# Every test: fmt, clippy, native tests (engine vs go tool pprof references, fixtures).
+# Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
+serve: web
+	@echo "Scorch: http://127.0.0.1:$${PORT:-8080}/"
+	python3 -m http.server "$${PORT:-8080}" --bind 127.0.0.1 --directory dist
+
+# The release build of the browser app into dist/.
+web:
+	scripts/build-web.sh
+
+# Every test: fmt, clippy, native tests, the release build, browser tests in Chromium.
 test:
 	scripts/test.sh
 
@@ -12,3 +21,8 @@ bench:
 # Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
 fuzz:
 	scripts/fuzz.sh
+
+# Re-record static/example.pb.gz: Scorch's own engine profiled with pprof-rs.
+example:
+	cd tools/record-example && cargo build --release
+	tools/record-example/target/release/record-example static/example.pb.gz

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting and lints, then the native tests (the engine
-# against the go tool pprof references in ../shared/corpus, fixtures, unit tests).
+# Runs every test of the project: formatting and lints, the native tests (the engine against
+# the go tool pprof references in ../shared/corpus, fixtures, unit tests), the release build
+# of the browser app, then the browser tests in headless Chromium.
 # Installs what a fresh Debian machine lacks. With CI=true a missing corpus is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +19,10 @@ echo "== cargo clippy"
 cargo clippy --release --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --release --locked --lib --bins --tests
+
+echo "== release build of the browser app"
+export SCORCH_NEED_BROWSER=1
+scripts/build-web.sh
+echo "== browser tests"
+. scripts/setup-web.sh
+(cd tests/browser && npm test)

@@ -287,6 +287,54 @@ impl CallTree {
         self.inlined[node.0 as usize]
     }
 
+    /// The end (exclusive) of `node`'s subtree: its descendants are `node + 1..end`.
+    pub fn subtree_end(&self, node: NodeId) -> NodeId {
+        NodeId(self.subtree_end[node.0 as usize])
+    }
+
+    /// `node`'s children, ordered by frame name.
+    pub fn children(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let end = self.subtree_end[node.0 as usize];
+        let mut next = node.0 + 1;
+        std::iter::from_fn(move || {
+            (next < end).then(|| {
+                let child = next;
+                next = self.subtree_end[child as usize];
+                NodeId(child)
+            })
+        })
+    }
+
+    /// Nodes from the root down to `node`, both included.
+    pub fn path(&self, node: NodeId) -> Vec<NodeId> {
+        let mut path = vec![node];
+        let mut at = node;
+        while at != CallTree::ROOT {
+            at = self.parent(at);
+            path.push(at);
+        }
+        path.reverse();
+        path
+    }
+
+    /// The frame names from the root's child down to `node` (empty for the root): a way to
+    /// name a node that survives rebuilding the tree for another value type.
+    pub fn names_path(&self, node: NodeId) -> Vec<String> {
+        self.path(node)[1..]
+            .iter()
+            .map(|&n| self.name(n).to_string())
+            .collect()
+    }
+
+    /// The node reached from the root by following `names` (see [`CallTree::names_path`]).
+    pub fn find_path(&self, names: &[String]) -> Option<NodeId> {
+        let mut node = CallTree::ROOT;
+        for name in names {
+            node = self.children(node).find(|&c| self.name(c) == name)?;
+        }
+        Some(node)
+    }
+
     /// The deepest depth in the tree.
     pub fn max_depth(&self) -> u32 {
         self.depth.iter().copied().max().unwrap_or(0)

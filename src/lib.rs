@@ -7,6 +7,9 @@
 //!        (gzip, protobuf, validation,                  (frames, self/total per node,
 //!         drop_frames pruning)                          pprof's flat/cum table)
 //!                                   CallTree --folded::write--> `main;a;b 12` lines
+//!            CallTree --FlameLayout::new--> x/extent per node in value units
+//!                     --Viewport--> CSS pixels --> canvas painter (src/web/)
+//!                                   \--> hit_test, search, view_state
 //! ```
 //!
 //! - [`pprof`]: the only module that knows profile.proto.
@@ -18,20 +21,34 @@
 //! - [`folded`]: folded stacks out and in.
 //! - [`load`]: open any supported file, recognised by content.
 //! - [`format`]: values and percentages for people.
+//! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
+//! - [`search`]: regex/substring matches and the matched share.
+//! - [`color`]: a stable colour per package.
+//! - [`view_state`]: the view as data, changed only by `ViewState::apply`.
+//! - `web` (wasm32 only): the Yew shell: components, canvas painter, file input.
 //! - [`synthetic`]: a generator of large realistic profiles for benchmarks.
 //! - [`error`]: [`LoadError`], one variant per reason a file cannot be opened.
 
 pub mod call_tree;
+pub mod color;
 pub mod error;
+pub mod flame_layout;
 pub mod folded;
 pub mod format;
 pub mod frames;
+pub mod hit_test;
 pub mod labels;
 pub mod load;
 pub mod pprof;
 pub mod profile;
+pub mod search;
 pub mod synthetic;
 pub mod total;
+pub mod view_state;
+pub mod viewport;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use call_tree::{CallTree, NodeId};
 pub use error::LoadError;

@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Value types (default marked), sample count, duration, period, table sizes, label keys.
+    /// Value types with their totals (default marked), sample count, duration, period, table sizes, label keys.
     Info { file: PathBuf },
     /// pprof's `-top` table: flat flat% sum% cum cum% name.
     Top {
@@ -93,7 +93,8 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         } else {
             ""
         };
-        writeln!(out, "  {i}: {t}{mark}")?;
+        let total = scorch::total::pprof_total(profile, i);
+        writeln!(out, "  {i}: {t}  total {total}{mark}")?;
     }
     writeln!(out, "samples: {}", profile.samples.len())?;
     if profile.duration_nanos != 0 {

@@ -1,0 +1,160 @@
+//! What the person is looking at, as plain data: value type, orientation, zoom, search and the
+//! current match. `ViewState::apply(action)` is the only way it changes (the web shell's
+//! reducer is an adapter around it). Depends on nothing that draws or decodes.
+
+use crate::hit_test::Orientation;
+
+/// The view of one profile.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ViewState {
+    /// Index of the value type shown. Default: 0 (the shell sets the profile's default).
+    pub value_index: usize,
+    /// Default: [`Orientation::Flame`].
+    pub orientation: Orientation,
+    /// The zoomed frame as names from the root's child down (empty: not zoomed). Names, not
+    /// node ids, so the zoom survives a change of value type.
+    pub zoom_path: Vec<String>,
+    /// Horizontal window as fractions of the whole width. Default: `0.0..1.0` (set by `new`).
+    pub window: (f64, f64),
+    /// The search box's text. Default: empty.
+    pub search: String,
+    /// Which match Enter last stepped to. Default: none yet.
+    pub match_cursor: Option<usize>,
+}
+
+/// A change a person asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewAction {
+    SetValueType(usize),
+    SetOrientation(Orientation),
+    /// Zoom so the frame at `path` fills the width; `window` is its extent as fractions.
+    ZoomTo {
+        path: Vec<String>,
+        window: (f64, f64),
+    },
+    /// Free zoom or pan (wheel, drag): the window moves, the zoomed frame stays as a path.
+    SetWindow((f64, f64)),
+    ResetZoom,
+    SetSearch(String),
+    /// Step to the next of `count` matches.
+    NextMatch {
+        count: usize,
+    },
+    PreviousMatch {
+        count: usize,
+    },
+}
+
+impl ViewState {
+    /// The initial view of a profile whose default value type is `value_index`.
+    pub fn new(value_index: usize) -> ViewState {
+        ViewState {
+            value_index,
+            window: (0.0, 1.0),
+            ..ViewState::default()
+        }
+    }
+
+    /// The state after `action`.
+    pub fn apply(&self, action: ViewAction) -> ViewState {
+        let mut next = self.clone();
+        match action {
+            ViewAction::SetValueType(index) => {
+                next.value_index = index;
+                // Widths change with the value type: show the zoomed frame's new extent, which
+                // the shell recomputes from `zoom_path`; until then, the whole width.
+                next.window = (0.0, 1.0);
+                next.match_cursor = None;
+            }
+            ViewAction::SetOrientation(orientation) => next.orientation = orientation,
+            ViewAction::ZoomTo { path, window } => {
+                next.zoom_path = path;
+                next.window = window;
+            }
+            ViewAction::SetWindow(window) => next.window = window,
+            ViewAction::ResetZoom => {
+                next.zoom_path.clear();
+                next.window = (0.0, 1.0);
+            }
+            ViewAction::SetSearch(text) => {
+                next.search = text;
+                next.match_cursor = None;
+            }
+            ViewAction::NextMatch { count } if count > 0 => {
+                next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
+            }
+            ViewAction::PreviousMatch { count } if count > 0 => {
+                next.match_cursor = Some(
+                    self.match_cursor
+                        .map_or(count - 1, |c| (c + count - 1) % count),
+                );
+            }
+            ViewAction::NextMatch { .. } | ViewAction::PreviousMatch { .. } => {}
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoom_and_reset() {
+        let v = ViewState::new(1);
+        let z = v.apply(ViewAction::ZoomTo {
+            path: vec!["main".into(), "work".into()],
+            window: (0.25, 0.5),
+        });
+        assert_eq!(z.window, (0.25, 0.5));
+        assert_eq!(z.zoom_path.len(), 2);
+        let r = z.apply(ViewAction::ResetZoom);
+        assert_eq!((r.window, r.zoom_path.len()), ((0.0, 1.0), 0));
+    }
+
+    #[test]
+    fn matches_cycle_both_ways() {
+        let mut v = ViewState::new(0).apply(ViewAction::SetSearch("gc".into()));
+        v = v.apply(ViewAction::NextMatch { count: 3 });
+        assert_eq!(v.match_cursor, Some(0));
+        v = v.apply(ViewAction::PreviousMatch { count: 3 });
+        assert_eq!(v.match_cursor, Some(2));
+        v = v.apply(ViewAction::NextMatch { count: 3 });
+        assert_eq!(v.match_cursor, Some(0));
+        assert_eq!(v.apply(ViewAction::NextMatch { count: 0 }), v);
+        assert_eq!(
+            v.apply(ViewAction::SetSearch("x".into())).match_cursor,
+            None
+        );
+    }
+
+    #[test]
+    fn a_zoom_path_names_the_same_frame_in_another_value_type() {
+        let profile = crate::load::open(
+            b"main;a;b 3\nmain;c 5\n",
+            &crate::pprof::DecodeOptions::default(),
+        )
+        .unwrap();
+        let tree = crate::CallTree::build(&profile, 0);
+        let b = tree
+            .find_path(&["main".into(), "a".into(), "b".into()])
+            .unwrap();
+        assert_eq!(tree.names_path(b), vec!["main", "a", "b"]);
+        assert_eq!(tree.find_path(&[]), Some(crate::CallTree::ROOT));
+        assert_eq!(tree.find_path(&["main".into(), "b".into()]), None);
+    }
+
+    #[test]
+    fn value_type_keeps_orientation_and_zoom_path() {
+        let v = ViewState::new(0)
+            .apply(ViewAction::SetOrientation(Orientation::Icicle))
+            .apply(ViewAction::ZoomTo {
+                path: vec!["main".into()],
+                window: (0.1, 0.2),
+            })
+            .apply(ViewAction::SetValueType(1));
+        assert_eq!(v.orientation, Orientation::Icicle);
+        assert_eq!(v.zoom_path, vec!["main".to_string()]);
+        assert_eq!(v.value_index, 1);
+    }
+}

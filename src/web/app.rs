@@ -1,0 +1,727 @@
+//! The app component: toolbar, flame graph canvas, tooltip, error banner, and every way to open
+//! a file (picker, drop anywhere, paste). Events become `ViewAction`s for the core.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::file::callbacks::FileReader;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::canvas::{paint, Scene, ROW_HEIGHT};
+use super::loaded::{Graph, Loaded, Shared};
+use crate::call_tree::{CallTree, NodeId};
+use crate::color::Theme;
+use crate::format;
+use crate::hit_test::{depth_at, node_at, Orientation};
+use crate::load;
+use crate::pprof::DecodeOptions;
+use crate::search::{search, QueryKind, SearchResult};
+use crate::view_state::{ViewAction, ViewState};
+use crate::viewport::Viewport;
+
+/// A real profile recorded by the project: Scorch's own engine, profiled with pprof-rs
+/// (`make example`). Built into the app so it shows without any request.
+const EXAMPLE: &[u8] = include_bytes!("../../static/example.pb.gz");
+
+/// The app's state: the open profile, how it is viewed, and the last error.
+#[derive(Clone, PartialEq)]
+pub struct AppState {
+    loaded: Option<Shared>,
+    view: ViewState,
+    error: Option<String>,
+}
+
+pub enum AppAction {
+    Open(Rc<Loaded>),
+    Fail(String),
+    DismissError,
+    View(ViewAction),
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            AppAction::Open(loaded) => {
+                next.view = ViewState::new(loaded.profile.default_value_index);
+                next.loaded = Some(Shared(loaded));
+                next.error = None;
+            }
+            // A bad file never replaces the profile already open.
+            AppAction::Fail(message) => next.error = Some(message),
+            AppAction::DismissError => next.error = None,
+            AppAction::View(action) => next.view = self.view.apply(action),
+        }
+        Rc::new(next)
+    }
+}
+
+/// Decodes `bytes` and opens them, or reports why not.
+fn open_bytes(name: &str, bytes: &[u8], dispatch: &UseReducerDispatcher<AppState>) {
+    match load::open(bytes, &DecodeOptions::default()) {
+        Ok(profile) if profile.value_types.is_empty() => dispatch.dispatch(AppAction::Fail(
+            format!("{name}: the profile declares no value type, so there is nothing to draw"),
+        )),
+        Ok(profile) => dispatch.dispatch(AppAction::Open(Rc::new(Loaded::new(
+            name.to_string(),
+            profile,
+        )))),
+        Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: {e}"))),
+    }
+}
+
+/// Reads a browser file and opens it; the reader is kept alive in `readers` until done.
+fn read_file(
+    file: web_sys::File,
+    dispatch: UseReducerDispatcher<AppState>,
+    readers: Rc<RefCell<Vec<FileReader>>>,
+) {
+    let file = gloo::file::File::from(file);
+    let name = file.name();
+    let reader = gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
+        Ok(bytes) => open_bytes(&name, &bytes, &dispatch),
+        Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: could not be read ({e})"))),
+    });
+    let mut readers = readers.borrow_mut();
+    readers.retain(|_| false); // a finished or superseded read needs no guard
+    readers.push(reader);
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The node's window as fractions of the root's width.
+fn window_of(graph: &Graph, node: NodeId) -> (f64, f64) {
+    let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
+    let x = graph.layout.x(node) as f64;
+    (x / whole, (x + graph.layout.extent(node) as f64) / whole)
+}
+
+/// The action that zooms to `node` (the root resets).
+fn zoom_to(graph: &Graph, node: NodeId) -> ViewAction {
+    if node == CallTree::ROOT {
+        ViewAction::ResetZoom
+    } else {
+        ViewAction::ZoomTo {
+            path: graph.tree.names_path(node),
+            window: window_of(graph, node),
+        }
+    }
+}
+
+/// The unit name of a value type that measures time, if it does.
+fn is_time_unit(unit: &str) -> bool {
+    matches!(
+        unit,
+        "nanoseconds" | "microseconds" | "milliseconds" | "seconds" | "ns" | "us" | "ms" | "s"
+    )
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct Hover {
+    node: NodeId,
+    client_x: i32,
+    client_y: i32,
+}
+
+/// A drag in progress: where it started and the viewport then.
+struct Drag {
+    start_x: f64,
+    viewport: Viewport,
+    moved: bool,
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| {
+        let profile = load::open(EXAMPLE, &DecodeOptions::default());
+        match profile {
+            Ok(profile) => AppState {
+                view: ViewState::new(profile.default_value_index),
+                loaded: Some(Shared(Rc::new(Loaded::new(
+                    "example: Scorch's own engine (CPU)".to_string(),
+                    profile,
+                )))),
+                error: None,
+            },
+            Err(e) => AppState {
+                loaded: None,
+                view: ViewState::default(),
+                error: Some(format!("the bundled example could not be opened: {e}")),
+            },
+        }
+    });
+    let dispatch = state.dispatcher();
+    let readers = use_mut_ref(Vec::<FileReader>::new);
+    let canvas_ref = use_node_ref();
+    let area_ref = use_node_ref();
+    let file_ref = use_node_ref();
+    let search_ref = use_node_ref();
+    let width = use_state(|| 800.0f64);
+    let hover = use_state(|| None::<Hover>);
+    let drag = use_mut_ref(|| None::<Drag>);
+    let theme_tick = use_state(|| 0u32);
+    let marked = use_mut_ref(|| None::<Shared>);
+    // The latest viewport and width in value units, for listeners created once.
+    let latest = use_mut_ref(|| (Viewport::new(0.0, 1.0, 1.0), 1.0f64));
+
+    // Width of the drawing area, now and on every resize.
+    {
+        let width = width.clone();
+        let area_ref = area_ref.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(area) = area_ref.cast::<HtmlElement>() {
+                    width.set(area.client_width().max(100) as f64);
+                }
+            };
+            measure();
+            let listener =
+                web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+    // Follow the system's light/dark setting.
+    {
+        let theme_tick = theme_tick.clone();
+        use_effect_with((), move |_| {
+            let query = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+            let listener = query.map(|q| {
+                EventListener::new(&q, "change", move |_| theme_tick.set(*theme_tick + 1))
+            });
+            move || drop(listener)
+        });
+    }
+    // Keyboard: `/` or Ctrl+F focuses search, Escape zooms out.
+    {
+        let dispatch = dispatch.clone();
+        let search_ref = search_ref.clone();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = web_sys::window().map(|w| {
+                EventListener::new_with_options(&w, "keydown", options, move |event| {
+                    let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let in_input = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                        .is_some();
+                    let focus_search = (event.key() == "/" && !in_input)
+                        || (event.key() == "f" && (event.ctrl_key() || event.meta_key()));
+                    if focus_search {
+                        event.prevent_default();
+                        if let Some(input) = search_ref.cast::<HtmlInputElement>() {
+                            let _ = input.focus();
+                            input.select();
+                        }
+                    } else if event.key() == "Escape" {
+                        dispatch.dispatch(AppAction::View(ViewAction::ResetZoom));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Paste: a file from the clipboard, or folded stacks as text.
+    {
+        let dispatch = dispatch.clone();
+        let readers = readers.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "paste", move |event| {
+                    let Some(data) = event
+                        .dyn_ref::<web_sys::ClipboardEvent>()
+                        .and_then(|e| e.clipboard_data())
+                    else {
+                        return;
+                    };
+                    let in_input = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                        .is_some();
+                    if let Some(file) = data.files().and_then(|f| f.get(0)) {
+                        read_file(file, dispatch.clone(), readers.clone());
+                    } else if !in_input {
+                        if let Ok(text) = data.get_data("text") {
+                            if !text.trim().is_empty() {
+                                open_bytes("pasted text", text.as_bytes(), &dispatch);
+                            }
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let loaded = state.loaded.clone();
+    let view = state.view.clone();
+    let graph = loaded.as_ref().map(|l| l.0.graph(view.value_index));
+    let search_result: Rc<Option<SearchResult>> = {
+        let deps = (loaded.clone(), view.value_index, view.search.clone());
+        let graph = graph.clone();
+        use_memo(deps, move |(_, _, text)| {
+            graph.and_then(|g| search(&g.tree, text))
+        })
+    };
+    let theme = if prefers_dark() {
+        Theme::Dark
+    } else {
+        Theme::Light
+    };
+    let viewport = graph.as_ref().map(|g| {
+        let whole = g.layout.extent(CallTree::ROOT).max(1) as f64;
+        Viewport::new(view.window.0 * whole, view.window.1 * whole, *width)
+    });
+    if let (Some(g), Some(v)) = (&graph, viewport) {
+        *latest.borrow_mut() = (v, g.layout.extent(CallTree::ROOT).max(1) as f64);
+    }
+
+    // Draw after every render that changed what is shown.
+    {
+        let canvas_ref = canvas_ref.clone();
+        let graph = graph.clone();
+        let search_result = search_result.clone();
+        let loaded = loaded.clone();
+        let marked = marked.clone();
+        let hover_node = hover.map(|h| h.node);
+        let deps = (
+            loaded.clone(),
+            view.clone(),
+            *width,
+            *hover,
+            *theme_tick,
+            search_result.is_some(),
+        );
+        use_effect_with(deps, move |_| {
+            if let (Some(canvas), Some(g), Some(v)) =
+                (canvas_ref.cast::<HtmlCanvasElement>(), graph, viewport)
+            {
+                let scene = Scene {
+                    tree: &g.tree,
+                    layout: &g.layout,
+                    viewport: v,
+                    orientation: view.orientation,
+                    search: (*search_result).as_ref(),
+                    hover: hover_node,
+                    theme,
+                };
+                if let Ok(drawn) = paint(&canvas, &scene) {
+                    let _ = canvas.set_attribute("data-drawn", &drawn.to_string());
+                    if *marked.borrow() != loaded {
+                        *marked.borrow_mut() = loaded;
+                        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                            let _ = p.mark("scorch:first-draw");
+                        }
+                    }
+                }
+            }
+        });
+    }
+    // Wheel zooms around the pointer (shift or a horizontal swipe pans); the listener is not
+    // passive so the page does not scroll instead.
+    {
+        let canvas_ref = canvas_ref.clone();
+        let dispatch = dispatch.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
+                EventListener::new_with_options(&canvas, "wheel", options, move |event| {
+                    let Some(wheel) = event.dyn_ref::<WheelEvent>() else {
+                        return;
+                    };
+                    let (viewport, whole) = *latest.borrow();
+                    let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
+                    let next = if wheel.shift_key() || dx.abs() > dy.abs() {
+                        viewport.pan(-(if dx.abs() > dy.abs() { dx } else { dy }), whole)
+                    } else if wheel.ctrl_key() || dy != 0.0 {
+                        viewport.zoom_around(wheel.offset_x() as f64, (-dy * 0.002).exp(), whole)
+                    } else {
+                        return;
+                    };
+                    wheel.prevent_default();
+                    dispatch.dispatch(AppAction::View(ViewAction::SetWindow((
+                        next.start / whole,
+                        next.end / whole,
+                    ))));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let rows = graph.as_ref().map_or(1, |g| g.tree.max_depth() + 1);
+    let node_at_event = {
+        let graph = graph.clone();
+        let orientation = view.orientation;
+        move |e: &MouseEvent| -> Option<NodeId> {
+            let g = graph.as_ref()?;
+            let depth = depth_at(e.offset_y() as f64, ROW_HEIGHT, rows, orientation)?;
+            node_at(&g.tree, &g.layout, &viewport?, depth, e.offset_x() as f64)
+        }
+    };
+    let onmousemove = {
+        let hover = hover.clone();
+        let drag = drag.clone();
+        let dispatch = dispatch.clone();
+        let latest = latest.clone();
+        let node_at_event = node_at_event.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(d) = drag.borrow_mut().as_mut() {
+                if e.buttons() & 1 == 1 {
+                    let dx = e.offset_x() as f64 - d.start_x;
+                    if dx.abs() > 3.0 {
+                        d.moved = true;
+                    }
+                    if d.moved {
+                        let whole = latest.borrow().1;
+                        let next = d.viewport.pan(dx, whole);
+                        dispatch.dispatch(AppAction::View(ViewAction::SetWindow((
+                            next.start / whole,
+                            next.end / whole,
+                        ))));
+                        return;
+                    }
+                }
+            }
+            let next = node_at_event(&e).map(|node| Hover {
+                node,
+                client_x: e.client_x(),
+                client_y: e.client_y(),
+            });
+            if *hover != next {
+                hover.set(next);
+            }
+        })
+    };
+    let onmousedown = {
+        let drag = drag.clone();
+        let latest = latest.clone();
+        Callback::from(move |e: MouseEvent| {
+            *drag.borrow_mut() = Some(Drag {
+                start_x: e.offset_x() as f64,
+                viewport: latest.borrow().0,
+                moved: false,
+            });
+        })
+    };
+    let onmouseup = {
+        let drag = drag.clone();
+        let dispatch = dispatch.clone();
+        let graph = graph.clone();
+        Callback::from(move |e: MouseEvent| {
+            let was_drag = drag.borrow_mut().take().is_some_and(|d| d.moved);
+            if was_drag {
+                return;
+            }
+            if let (Some(node), Some(g)) = (node_at_event(&e), graph.as_ref()) {
+                dispatch.dispatch(AppAction::View(zoom_to(g, node)));
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        let drag = drag.clone();
+        Callback::from(move |_: MouseEvent| {
+            *drag.borrow_mut() = None;
+            hover.set(None);
+        })
+    };
+
+    let on_file = {
+        let dispatch = dispatch.clone();
+        let readers = readers.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read_file(file, dispatch.clone(), readers.clone());
+            }
+            input.set_value("");
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let dispatch = dispatch.clone();
+        let readers = readers.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                read_file(file, dispatch.clone(), readers.clone());
+            }
+        })
+    };
+
+    let Some(loaded) = loaded else {
+        return html! {
+            <main class="app" {ondragover} {ondrop}>
+                <header class="toolbar">
+                    <strong class="brand">{"Scorch"}</strong>
+                    <label class="button">{"Open profile…"}
+                        <input ref={file_ref} type="file" class="hidden" onchange={on_file} />
+                    </label>
+                </header>
+                if let Some(error) = &state.error {
+                    <div class="error" role="alert">{error}</div>
+                }
+            </main>
+        };
+    };
+    let loaded = loaded.0;
+    let graph = graph.expect("a loaded profile has a graph");
+    let profile = &loaded.profile;
+    let value_type = &profile.value_types[view.value_index];
+    let unit = value_type.unit.clone();
+    let total = graph.tree.profile_total();
+
+    let on_value_type = {
+        let dispatch = dispatch.clone();
+        let loaded = loaded.clone();
+        let zoom_path = view.zoom_path.clone();
+        Callback::from(move |index: usize| {
+            dispatch.dispatch(AppAction::View(ViewAction::SetValueType(index)));
+            // Keep the zoomed frame in view: it has another width in the new value type.
+            let g = loaded.graph(index);
+            if let Some(node) = g
+                .tree
+                .find_path(&zoom_path)
+                .filter(|_| !zoom_path.is_empty())
+            {
+                dispatch.dispatch(AppAction::View(zoom_to(&g, node)));
+            }
+        })
+    };
+    let on_select = {
+        let on_value_type = on_value_type.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(index) = select.value().parse::<usize>() {
+                on_value_type.emit(index);
+            }
+        })
+    };
+    // The quick samples/time toggle, where a profile has both.
+    let count_index = profile.value_types.iter().position(|t| t.unit == "count");
+    let time_index = profile
+        .value_types
+        .iter()
+        .position(|t| is_time_unit(&t.unit));
+    let toggle = match (count_index, time_index) {
+        (Some(c), Some(t)) => {
+            let target = if view.value_index == c { t } else { c };
+            let label = if target == t {
+                "Show time"
+            } else {
+                "Show samples"
+            };
+            let on_value_type = on_value_type.clone();
+            Some(html! {
+                <button class="button" title="Switch between sample counts and time"
+                    onclick={Callback::from(move |_| on_value_type.emit(target))}>{label}</button>
+            })
+        }
+        _ => None,
+    };
+    let on_orientation = {
+        let dispatch = dispatch.clone();
+        let next = match view.orientation {
+            Orientation::Flame => Orientation::Icicle,
+            Orientation::Icicle => Orientation::Flame,
+        };
+        Callback::from(move |_| {
+            dispatch.dispatch(AppAction::View(ViewAction::SetOrientation(next)))
+        })
+    };
+    let on_reset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(AppAction::View(ViewAction::ResetZoom)))
+    };
+    let on_search = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(AppAction::View(ViewAction::SetSearch(input.value())));
+        })
+    };
+    let on_search_key = {
+        let dispatch = dispatch.clone();
+        let graph = graph.clone();
+        let matches = (*search_result)
+            .as_ref()
+            .map(|r| r.top_matches.clone())
+            .unwrap_or_default();
+        let cursor = view.match_cursor;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" || matches.is_empty() {
+                return;
+            }
+            let count = matches.len();
+            let (action, next) = if e.shift_key() {
+                let next = cursor.map_or(count - 1, |c| (c + count - 1) % count);
+                (ViewAction::PreviousMatch { count }, next)
+            } else {
+                let next = cursor.map_or(0, |c| (c + 1) % count);
+                (ViewAction::NextMatch { count }, next)
+            };
+            dispatch.dispatch(AppAction::View(action));
+            dispatch.dispatch(AppAction::View(zoom_to(&graph, matches[next])));
+        })
+    };
+    let on_dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(AppAction::DismissError))
+    };
+
+    let search_status = match (*search_result).as_ref() {
+        None => html! {},
+        Some(result) => {
+            let share = format!(
+                "matched {} · {}",
+                format::percent(result.matched_total, total, 1),
+                format::value(result.matched_total, &unit)
+            );
+            let note = match &result.kind {
+                QueryKind::Regex => String::new(),
+                QueryKind::Substring { reason } => {
+                    format!(" (not a regular expression: {reason}; matched as text)")
+                }
+            };
+            let position = view
+                .match_cursor
+                .map(|c| format!(" · {}/{}", c + 1, result.top_matches.len()))
+                .unwrap_or_default();
+            html! {
+                <span class="search-status" data-matched={result.matched_total.to_string()}>
+                    {share}{position}{note}
+                </span>
+            }
+        }
+    };
+    let zoomed = graph
+        .tree
+        .find_path(&view.zoom_path)
+        .filter(|_| !view.zoom_path.is_empty());
+    let breadcrumbs = zoomed.map(|node| {
+        let names = graph.tree.names_path(node);
+        html! {
+            <nav class="breadcrumbs" aria-label="Zoomed frame and its callers">
+                <button class="link" onclick={on_reset.clone()}>{"all"}</button>
+                { for names.into_iter().map(|name| html! { <><span class="sep">{"›"}</span><span>{name}</span></> }) }
+            </nav>
+        }
+    });
+    let tooltip = hover.as_ref().map(|h| {
+        let tree = &graph.tree;
+        let node = h.node;
+        let frame = tree.frames().frame(tree.frame(node));
+        let self_value = tree.self_value(node);
+        let node_total = tree.total_value(node);
+        let parent_total = tree.total_value(tree.parent(node));
+        let location = (!frame.file.is_empty()).then(|| {
+            if frame.start_line > 0 {
+                format!("{}:{}", frame.file, frame.start_line)
+            } else {
+                frame.file.clone()
+            }
+        });
+        // Keep the tooltip on screen: it opens towards the larger free side of the pointer.
+        let (inner_w, inner_h) = web_sys::window()
+            .map(|w| {
+                let size = |v: Result<wasm_bindgen::JsValue, _>| {
+                    v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
+                };
+                (size(w.inner_width()), size(w.inner_height()))
+            })
+            .unwrap_or((0, 0));
+        let horizontal = if h.client_x > inner_w / 2 {
+            format!("right:{}px", inner_w - h.client_x + 14)
+        } else {
+            format!("left:{}px", h.client_x + 14)
+        };
+        let vertical = if h.client_y > inner_h / 2 {
+            format!("bottom:{}px", inner_h - h.client_y + 14)
+        } else {
+            format!("top:{}px", h.client_y + 14)
+        };
+        let style = format!("{horizontal};{vertical}");
+        html! {
+            <div class="tooltip" role="tooltip" {style}>
+                <div class="tooltip-name">{frame.name.clone()}
+                    if tree.is_inlined(node) { <span class="inlined">{" (inlined)"}</span> }
+                </div>
+                if let Some(location) = location { <div class="tooltip-file">{location}</div> }
+                <table>
+                    <tr><th>{"Total"}</th><td data-value={node_total.to_string()}>{format::value(node_total, &unit)}</td>
+                        <td>{format::percent(node_total, total, 2)}</td></tr>
+                    <tr><th>{"Self"}</th><td data-value={self_value.to_string()}>{format::value(self_value, &unit)}</td>
+                        <td>{format::percent(self_value, total, 2)}</td></tr>
+                    if node != CallTree::ROOT {
+                        <tr><th>{"Of parent"}</th><td></td><td>{format::percent(node_total, parent_total, 2)}</td></tr>
+                    }
+                </table>
+            </div>
+        }
+    });
+    let (orientation_label, orientation_class) = match view.orientation {
+        Orientation::Flame => ("Icicle", "flame"),
+        Orientation::Icicle => ("Flame", "icicle"),
+    };
+
+    html! {
+        <main class="app" {ondragover} {ondrop}>
+            <header class="toolbar">
+                <strong class="brand">{"Scorch"}</strong>
+                <label class="button" title="Open a .pprof, .pb.gz or folded-stacks file (or drop it anywhere, or paste it)">
+                    {"Open profile…"}
+                    <input ref={file_ref} type="file" class="hidden" onchange={on_file} />
+                </label>
+                <select class="value-type" aria-label="Value type" onchange={on_select}>
+                    { for profile.value_types.iter().enumerate().map(|(i, t)| {
+                        let label = if t.name.is_empty() { format!("#{i}") } else { t.name.clone() };
+                        let label = if t.unit.is_empty() { label } else { format!("{label} ({})", t.unit) };
+                        html! { <option value={i.to_string()} selected={i == view.value_index}>{label}</option> }
+                    }) }
+                </select>
+                { toggle.unwrap_or_default() }
+                <button class="button orientation" onclick={on_orientation}
+                    title="Switch between flame (root at the bottom) and icicle (root at the top)">
+                    {orientation_label}</button>
+                <button class="button" onclick={on_reset.clone()} title="Zoom out (Escape)">{"Reset zoom"}</button>
+                <input ref={search_ref} class="search" type="search" placeholder="Search (regex) — / or Ctrl+F"
+                    aria-label="Search frames" value={view.search.clone()} oninput={on_search} onkeydown={on_search_key} />
+                {search_status}
+            </header>
+            if let Some(error) = &state.error {
+                <div class="error" role="alert">
+                    <span class="error-text">{error}</span>
+                    <button class="link" onclick={on_dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}
+                data-orientation={format!("{:?}", view.orientation).to_lowercase()}>
+                <span class="profile-name">{loaded.name.clone()}</span>
+                <span>{format!(" · {} · total {}", value_type, format::value(total, &unit))}</span>
+                <span class="hint">{" · drop a .pprof anywhere to open it"}</span>
+            </div>
+            {breadcrumbs.unwrap_or_default()}
+            <div class={classes!("graph", orientation_class)} ref={area_ref}>
+                <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave}></canvas>
+            </div>
+            {tooltip.unwrap_or_default()}
+        </main>
+    }
+}

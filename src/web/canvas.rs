@@ -1,0 +1,124 @@
+//! The canvas painter: draws the visible rects of a flame graph. Only rects at least a third of
+//! a pixel wide are drawn and text only where it fits, so a redraw costs what is visible.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::call_tree::{CallTree, NodeId};
+use crate::color::{frame_color, Theme};
+use crate::flame_layout::FlameLayout;
+use crate::hit_test::{row_top, Orientation};
+use crate::search::SearchResult;
+use crate::viewport::Viewport;
+
+/// Height of one row in CSS pixels.
+pub const ROW_HEIGHT: f64 = 18.0;
+/// Rects narrower than this (CSS pixels) are not drawn, nor anything under them.
+const MIN_RECT_CSS: f64 = 0.35;
+const FONT: &str = "12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+
+/// Everything one frame of drawing depends on.
+pub struct Scene<'a> {
+    pub tree: &'a CallTree,
+    pub layout: &'a FlameLayout,
+    pub viewport: Viewport,
+    pub orientation: Orientation,
+    pub search: Option<&'a SearchResult>,
+    pub hover: Option<NodeId>,
+    pub theme: Theme,
+}
+
+impl Scene<'_> {
+    /// Rows drawn: one per depth.
+    pub fn rows(&self) -> u32 {
+        self.tree.max_depth() + 1
+    }
+}
+
+/// Sizes `canvas` for the scene (crisp on high-DPI screens) and draws it. Returns how many
+/// rects were drawn.
+pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let dpr = window.device_pixel_ratio().max(1.0);
+    let rows = scene.rows();
+    let width = scene.viewport.width_css;
+    let height = rows as f64 * ROW_HEIGHT;
+    let (device_w, device_h) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
+    if canvas.width() != device_w || canvas.height() != device_h {
+        canvas.set_width(device_w);
+        canvas.set_height(device_h);
+    }
+    let style = canvas.style();
+    style.set_property("width", &format!("{width}px"))?;
+    style.set_property("height", &format!("{height}px"))?;
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or("no 2d context")?
+        .dyn_into()?;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+    ctx.clear_rect(0.0, 0.0, width, height);
+    ctx.set_font(FONT);
+    ctx.set_text_baseline("middle");
+    let char_width = ctx.measure_text("m")?.width().max(1.0);
+    let (dimmed, text_color, root_color) = match scene.theme {
+        Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0"),
+        Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f"),
+    };
+    let rects = scene
+        .layout
+        .visible_rects(scene.tree, &scene.viewport, MIN_RECT_CSS);
+    for rect in &rects {
+        let y = row_top(rect.depth, ROW_HEIGHT, rows, scene.orientation);
+        let name = scene.tree.name(rect.node);
+        let matched = scene.search.map(|s| s.matches(scene.tree, rect.node));
+        let fill = if rect.node == CallTree::ROOT {
+            root_color.to_string()
+        } else if matched == Some(false) {
+            dimmed.to_string()
+        } else {
+            frame_color(name, scene.theme)
+        };
+        ctx.set_fill_style_str(&fill);
+        // A hairline gap between neighbours once they are wide enough to see it.
+        let gap = if rect.css_width > 3.0 { 0.5 } else { 0.0 };
+        ctx.fill_rect(
+            rect.css_x,
+            y,
+            (rect.css_width - gap).max(0.1),
+            ROW_HEIGHT - 1.0,
+        );
+        if matched == Some(true) {
+            ctx.set_stroke_style_str(text_color);
+            ctx.set_line_width(1.5);
+            ctx.stroke_rect(
+                rect.css_x + 0.75,
+                y + 0.75,
+                rect.css_width - 2.0,
+                ROW_HEIGHT - 2.5,
+            );
+        }
+        if Some(rect.node) == scene.hover {
+            ctx.set_stroke_style_str(text_color);
+            ctx.set_line_width(1.0);
+            ctx.stroke_rect(
+                rect.css_x + 0.5,
+                y + 0.5,
+                rect.css_width - 1.0,
+                ROW_HEIGHT - 2.0,
+            );
+        }
+        let room = ((rect.css_width - 6.0) / char_width).floor() as usize;
+        if room >= 3 {
+            let label = if name.chars().count() <= room {
+                name.to_string()
+            } else {
+                let mut cut: String = name.chars().take(room - 1).collect();
+                cut.push('…');
+                cut
+            };
+            ctx.set_fill_style_str(text_color);
+            ctx.fill_text(&label, rect.css_x + 3.0, y + ROW_HEIGHT / 2.0)?;
+        }
+    }
+    Ok(rects.len())
+}
