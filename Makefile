@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench fuzz example
+.PHONY: serve test web bench bench-render fuzz example
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -17,6 +17,11 @@ test:
 # The native benchmark (see README, "Performance").
 bench:
 	cargo bench --bench pipeline
+
+# Redraw times of a ~1M-node flame graph in headless Chromium (p50/p95 of a scripted zoom/pan).
+bench-render: web
+	cargo build --release --bin scorch
+	. scripts/setup-web.sh && node tests/browser/render.bench.mjs
 
 # Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
 fuzz:

@@ -97,6 +97,10 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "  {i}: {t}  total {total}{mark}")?;
     }
     writeln!(out, "samples: {}", profile.samples.len())?;
+    if !profile.value_types.is_empty() {
+        let tree = CallTree::build(profile, profile.default_value_index);
+        writeln!(out, "call-tree nodes: {} (default value type)", tree.len())?;
+    }
     if profile.duration_nanos != 0 {
         writeln!(
             out,

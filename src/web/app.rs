@@ -307,20 +307,26 @@ pub fn App() -> Html {
             if let (Some(canvas), Some(g), Some(v)) =
                 (canvas_ref.cast::<HtmlCanvasElement>(), graph, viewport)
             {
+                let palette = g.palette(theme);
                 let scene = Scene {
+                    palette: &palette,
                     tree: &g.tree,
                     layout: &g.layout,
                     viewport: v,
                     orientation: view.orientation,
                     search: (*search_result).as_ref(),
                     hover: hover_node,
-                    theme,
                 };
+                let performance = web_sys::window().and_then(|w| w.performance());
+                let started = performance.as_ref().map_or(0.0, |p| p.now());
                 if let Ok(drawn) = paint(&canvas, &scene) {
+                    // For tests and benchmarks: what was drawn and how long painting took.
+                    let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
                     let _ = canvas.set_attribute("data-drawn", &drawn.to_string());
+                    let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
                     if *marked.borrow() != loaded {
                         *marked.borrow_mut() = loaded;
-                        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        if let Some(p) = &performance {
                             let _ = p.mark("scorch:first-draw");
                         }
                     }

@@ -4,8 +4,9 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use super::loaded::Palette;
 use crate::call_tree::{CallTree, NodeId};
-use crate::color::{frame_color, Theme};
+use crate::color::Theme;
 use crate::flame_layout::FlameLayout;
 use crate::hit_test::{row_top, Orientation};
 use crate::search::SearchResult;
@@ -25,7 +26,7 @@ pub struct Scene<'a> {
     pub orientation: Orientation,
     pub search: Option<&'a SearchResult>,
     pub hover: Option<NodeId>,
-    pub theme: Theme,
+    pub palette: &'a Palette,
 }
 
 impl Scene<'_> {
@@ -60,36 +61,62 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsV
     ctx.set_font(FONT);
     ctx.set_text_baseline("middle");
     let char_width = ctx.measure_text("m")?.width().max(1.0);
-    let (dimmed, text_color, root_color) = match scene.theme {
+    let (dimmed, text_color, root_color) = match scene.palette.theme {
         Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0"),
         Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f"),
     };
     let rects = scene
         .layout
         .visible_rects(scene.tree, &scene.viewport, MIN_RECT_CSS);
-    for rect in &rects {
-        let y = row_top(rect.depth, ROW_HEIGHT, rows, scene.orientation);
-        let name = scene.tree.name(rect.node);
-        let matched = scene.search.map(|s| s.matches(scene.tree, rect.node));
-        let fill = if rect.node == CallTree::ROOT {
-            root_color.to_string()
-        } else if matched == Some(false) {
-            dimmed.to_string()
+    let y_of = |depth| row_top(depth, ROW_HEIGHT, rows, scene.orientation);
+    // Fill colour per rect: a palette index, or one of three fixed colours past its end.
+    let (root_fill, dimmed_fill) = (u32::MAX, u32::MAX - 1);
+    let fill_of = |node: NodeId| {
+        if node == CallTree::ROOT {
+            root_fill
+        } else if scene.search.is_some_and(|s| !s.matches(scene.tree, node)) {
+            dimmed_fill
         } else {
-            frame_color(name, scene.theme)
-        };
-        ctx.set_fill_style_str(&fill);
+            scene.palette.frame_color[scene.tree.frame(node).0 as usize]
+        }
+    };
+    // Rects never overlap, so they are filled grouped by colour: one style change per colour
+    // instead of one per rect.
+    let mut order: Vec<(u32, usize)> = rects
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (fill_of(r.node), i))
+        .collect();
+    order.sort_unstable();
+    let mut current = None;
+    for &(fill, i) in &order {
+        if current != Some(fill) {
+            current = Some(fill);
+            ctx.set_fill_style_str(match fill {
+                f if f == root_fill => root_color,
+                f if f == dimmed_fill => dimmed,
+                f => &scene.palette.colors[f as usize],
+            });
+        }
+        let rect = &rects[i];
         // A hairline gap between neighbours once they are wide enough to see it.
         let gap = if rect.css_width > 3.0 { 0.5 } else { 0.0 };
         ctx.fill_rect(
             rect.css_x,
-            y,
+            y_of(rect.depth),
             (rect.css_width - gap).max(0.1),
             ROW_HEIGHT - 1.0,
         );
-        if matched == Some(true) {
-            ctx.set_stroke_style_str(text_color);
-            ctx.set_line_width(1.5);
+    }
+    ctx.set_stroke_style_str(text_color);
+    for rect in &rects {
+        let matched = scene
+            .search
+            .is_some_and(|s| s.matches(scene.tree, rect.node));
+        let hovered = Some(rect.node) == scene.hover;
+        if matched || hovered {
+            let y = y_of(rect.depth);
+            ctx.set_line_width(if matched { 1.5 } else { 1.0 });
             ctx.stroke_rect(
                 rect.css_x + 0.75,
                 y + 0.75,
@@ -97,28 +124,26 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsV
                 ROW_HEIGHT - 2.5,
             );
         }
-        if Some(rect.node) == scene.hover {
-            ctx.set_stroke_style_str(text_color);
-            ctx.set_line_width(1.0);
-            ctx.stroke_rect(
-                rect.css_x + 0.5,
-                y + 0.5,
-                rect.css_width - 1.0,
-                ROW_HEIGHT - 2.0,
-            );
-        }
+    }
+    ctx.set_fill_style_str(text_color);
+    for rect in &rects {
         let room = ((rect.css_width - 6.0) / char_width).floor() as usize;
-        if room >= 3 {
-            let label = if name.chars().count() <= room {
-                name.to_string()
-            } else {
-                let mut cut: String = name.chars().take(room - 1).collect();
-                cut.push('…');
-                cut
-            };
-            ctx.set_fill_style_str(text_color);
-            ctx.fill_text(&label, rect.css_x + 3.0, y + ROW_HEIGHT / 2.0)?;
+        if room < 3 {
+            continue;
         }
+        let name = scene.tree.name(rect.node);
+        let label = if name.chars().count() <= room {
+            std::borrow::Cow::Borrowed(name)
+        } else {
+            let mut cut: String = name.chars().take(room - 1).collect();
+            cut.push('…');
+            std::borrow::Cow::Owned(cut)
+        };
+        ctx.fill_text(
+            &label,
+            rect.css_x + 3.0,
+            y_of(rect.depth) + ROW_HEIGHT / 2.0,
+        )?;
     }
     Ok(rects.len())
 }

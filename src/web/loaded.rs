@@ -5,13 +5,52 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::call_tree::CallTree;
+use crate::color::{frame_color, Theme};
 use crate::flame_layout::FlameLayout;
 use crate::profile::Profile;
+
+/// The fill colour of every frame for one theme, as indices into distinct CSS colours, so the
+/// painter formats no colour per rect and can group rects of one colour.
+pub struct Palette {
+    pub theme: Theme,
+    /// Per frame id: index into `colors`.
+    pub frame_color: Vec<u32>,
+    pub colors: Vec<String>,
+}
 
 /// A call tree with its layout.
 pub struct Graph {
     pub tree: CallTree,
     pub layout: FlameLayout,
+    palette: RefCell<Option<Rc<Palette>>>,
+}
+
+impl Graph {
+    /// The palette for `theme`, computed once per theme change.
+    pub fn palette(&self, theme: Theme) -> Rc<Palette> {
+        if let Some(p) = self.palette.borrow().as_ref().filter(|p| p.theme == theme) {
+            return p.clone();
+        }
+        let frames = self.tree.frames();
+        let mut index: std::collections::HashMap<String, u32> = Default::default();
+        let mut colors = Vec::new();
+        let frame_color = (0..frames.len() as u32)
+            .map(|f| {
+                let color = frame_color(frames.name(crate::frames::FrameId(f)), theme);
+                *index.entry(color.clone()).or_insert_with(|| {
+                    colors.push(color);
+                    colors.len() as u32 - 1
+                })
+            })
+            .collect();
+        let palette = Rc::new(Palette {
+            theme,
+            frame_color,
+            colors,
+        });
+        *self.palette.borrow_mut() = Some(palette.clone());
+        palette
+    }
 }
 
 /// An opened profile.
@@ -39,7 +78,11 @@ impl Loaded {
         }
         let tree = CallTree::build(&self.profile, index);
         let layout = FlameLayout::new(&tree);
-        let graph = Rc::new(Graph { tree, layout });
+        let graph = Rc::new(Graph {
+            tree,
+            layout,
+            palette: RefCell::new(None),
+        });
         self.graphs.borrow_mut()[index] = Some(graph.clone());
         graph
     }
