@@ -206,3 +206,30 @@ test('a bad file shows an error and keeps the open profile', async () => {
   assert.equal((await canvasPixels(page)).painted, before.pixels.painted);
   await screenshot(page, '09-error');
 });
+
+test('every corpus profile that go tool pprof decodes opens with the engine total', async () => {
+  const page = await openApp(browser, server.url);
+  const lines = fs.readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const header = lines[0].split('\t');
+  const col = (name) => header.indexOf(name);
+  const entries = lines.slice(1).map((l) => l.split('\t')).filter((c) =>
+    c[col('decodes_with_go_pprof')] === 'y' && !c[col('path')].includes('malformed/')
+    && !c[col('notes')].includes('legacy (non-protobuf) format'));
+  assert.ok(entries.length >= 100, `${entries.length} profiles`);
+  const failures = [];
+  for (const cells of entries) {
+    const relative = cells[col('path')];
+    const file = path.join(corpus, relative);
+    try {
+      await dropAndDraw(page, fs.readFileSync(file), relative);
+      const { totals, defaultIndex } = engineTotals(file);
+      const shown = BigInt(await total(page));
+      if (shown !== totals[defaultIndex]) failures.push(`${relative}: shows ${shown}, engine ${totals[defaultIndex]}`);
+    } catch (e) {
+      failures.push(`${relative}: ${e.message.split('\n')[0]}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.deepEqual(page.errors, []);
+  assert.equal(await page.locator('.error').count(), 0);
+});
