@@ -24,6 +24,7 @@
 //! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
+//! - [`share`]: the view (and a small profile) as a URL fragment.
 //! - [`view_state`]: the view as data, changed only by `ViewState::apply`.
 //! - `web` (wasm32 only): the Yew shell: components, canvas painter, file input.
 //! - [`synthetic`]: a generator of large realistic profiles for benchmarks.
@@ -42,6 +43,7 @@ pub mod load;
 pub mod pprof;
 pub mod profile;
 pub mod search;
+pub mod share;
 pub mod synthetic;
 pub mod total;
 pub mod view_state;
