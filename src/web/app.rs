@@ -11,7 +11,8 @@ use web_sys::{HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElemen
 use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
-use super::loaded::{Graph, Loaded, Shared};
+use super::link::{self, ShareLink};
+use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::format;
@@ -19,6 +20,7 @@ use crate::hit_test::{depth_at, node_at, Orientation};
 use crate::load;
 use crate::pprof::DecodeOptions;
 use crate::search::{search, QueryKind, SearchResult};
+use crate::share::{self, ShareState};
 use crate::view_state::{ViewAction, ViewState};
 use crate::viewport::Viewport;
 
@@ -26,18 +28,27 @@ use crate::viewport::Viewport;
 /// (`make example`). Built into the app so it shows without any request.
 const EXAMPLE: &[u8] = include_bytes!("../../static/example.pb.gz");
 
-/// The app's state: the open profile, how it is viewed, and the last error.
+/// The app's state: the open profile, how it is viewed, and what the person is told.
 #[derive(Clone, PartialEq)]
 pub struct AppState {
     loaded: Option<Shared>,
     view: ViewState,
     error: Option<String>,
+    /// Information that is not an error (a fetch in progress, a link waiting for its file).
+    notice: Option<String>,
+    /// A view-only link's view, waiting for the person to open the file it was made on.
+    pending: Option<ShareState>,
+    /// The link shown by "Copy link".
+    link: Option<ShareLink>,
 }
 
 pub enum AppAction {
-    Open(Rc<Loaded>),
+    /// Show a profile, with the view a link asks for.
+    Open(Rc<Loaded>, Option<ShareState>),
     Fail(String),
     DismissError,
+    Notice(Option<String>),
+    ShowLink(Option<ShareLink>),
     View(ViewAction),
 }
 
@@ -47,32 +58,160 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            AppAction::Open(loaded) => {
+            AppAction::Open(loaded, share) => {
                 next.view = ViewState::new(loaded.profile.default_value_index);
-                next.loaded = Some(Shared(loaded));
                 next.error = None;
+                next.notice = None;
+                next.link = None;
+                if let Some(share) = share {
+                    next.view = link::view_from_share(&loaded, &share);
+                } else if let Some(pending) = next.pending.take() {
+                    let hash = match &loaded.source {
+                        Source::File { hash, .. } => Some(hash),
+                        _ => None,
+                    };
+                    if hash.is_some() && hash == pending.profile_hash.as_ref() {
+                        next.view = link::view_from_share(&loaded, &pending);
+                        next.notice = Some(
+                            "This is the file the link was made on: its view is shown.".into(),
+                        );
+                    } else {
+                        next.notice = Some(
+                            "This is not the file the link was made on (its content differs), so \
+                             the link's view was not applied."
+                                .into(),
+                        );
+                    }
+                }
+                next.loaded = Some(Shared(loaded));
             }
             // A bad file never replaces the profile already open.
-            AppAction::Fail(message) => next.error = Some(message),
+            AppAction::Fail(message) => {
+                next.error = Some(message);
+                if next.loaded.is_some() || next.pending.is_none() {
+                    next.notice = None;
+                }
+            }
             AppAction::DismissError => next.error = None,
+            AppAction::Notice(notice) => next.notice = notice,
+            AppAction::ShowLink(link) => next.link = link,
             AppAction::View(action) => next.view = self.view.apply(action),
         }
         Rc::new(next)
     }
 }
 
-/// Decodes `bytes` and opens them, or reports why not.
-fn open_bytes(name: &str, bytes: &[u8], dispatch: &UseReducerDispatcher<AppState>) {
+/// Decodes `bytes` and opens them as coming from `source`, or reports why not.
+fn open_bytes(
+    name: &str,
+    bytes: &[u8],
+    source: Source,
+    share: Option<ShareState>,
+    dispatch: &UseReducerDispatcher<AppState>,
+) {
     match load::open(bytes, &DecodeOptions::default()) {
         Ok(profile) if profile.value_types.is_empty() => dispatch.dispatch(AppAction::Fail(
             format!("{name}: the profile declares no value type, so there is nothing to draw"),
         )),
-        Ok(profile) => dispatch.dispatch(AppAction::Open(Rc::new(Loaded::new(
-            name.to_string(),
-            profile,
-        )))),
+        Ok(profile) => dispatch.dispatch(AppAction::Open(
+            Rc::new(Loaded::new(name.to_string(), profile, source)),
+            share,
+        )),
         Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: {e}"))),
     }
+}
+
+/// Opens a file the person gave (picker, drop, paste).
+fn open_file(name: &str, bytes: Vec<u8>, dispatch: &UseReducerDispatcher<AppState>) {
+    let hash = share::content_hash(&bytes);
+    let kept: Option<Rc<[u8]>> = (bytes.len() <= KEEP_FILE_BYTES).then(|| Rc::from(&bytes[..]));
+    open_bytes(
+        name,
+        &bytes,
+        Source::File { hash, bytes: kept },
+        None,
+        dispatch,
+    );
+}
+
+/// The state a page starts in, from its address: a profile in the link is opened first (the
+/// example is not), a `#url=` is fetched after the first render.
+fn initial_state() -> AppState {
+    let mut state = AppState {
+        loaded: None,
+        view: ViewState::default(),
+        error: None,
+        notice: None,
+        pending: None,
+        link: None,
+    };
+    let example = |state: &mut AppState, share: Option<&ShareState>| match load::open(
+        EXAMPLE,
+        &DecodeOptions::default(),
+    ) {
+        Ok(profile) => {
+            let loaded = Loaded::new(
+                "example: Scorch's own engine (CPU)".to_string(),
+                profile,
+                Source::Example {
+                    bytes: Rc::from(EXAMPLE),
+                },
+            );
+            state.view = match share {
+                Some(share) => link::view_from_share(&loaded, share),
+                None => ViewState::new(loaded.profile.default_value_index),
+            };
+            state.loaded = Some(Shared(Rc::new(loaded)));
+        }
+        Err(e) => state.error = Some(format!("the bundled example could not be opened: {e}")),
+    };
+    let share = match link::from_location() {
+        Ok(share) => share,
+        Err(e) => {
+            example(&mut state, None);
+            state.error = Some(format!("This link could not be read: {e}"));
+            return state;
+        }
+    };
+    if let Some(text) = &share.embedded {
+        let opened = share::unembed(text)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                load::open(&bytes, &DecodeOptions::default()).map_err(|e| e.to_string())
+            });
+        match opened {
+            Ok(profile) if !profile.value_types.is_empty() => {
+                let loaded = Loaded::new(
+                    "profile from the link".to_string(),
+                    profile,
+                    Source::Embedded { text: text.clone() },
+                );
+                state.view = link::view_from_share(&loaded, &share);
+                state.loaded = Some(Shared(Rc::new(loaded)));
+            }
+            Ok(_) => {
+                example(&mut state, None);
+                state.error = Some("The profile in this link has no value type to draw.".into());
+            }
+            Err(e) => {
+                example(&mut state, None);
+                state.error = Some(format!("The profile in this link could not be opened: {e}"));
+            }
+        }
+    } else if let Some(url) = &share.url {
+        state.notice = Some(format!("Fetching {url}…"));
+    } else if share.profile_hash.is_some() {
+        example(&mut state, None);
+        state.notice = Some(
+            "This link shows a view of a profile that is not inside it: open the same file \
+             (drop it here) to see that view."
+                .into(),
+        );
+        state.pending = Some(share);
+    } else {
+        example(&mut state, Some(&share));
+    }
+    state
 }
 
 /// Reads a browser file and opens it; the reader is kept alive in `readers` until done.
@@ -84,7 +223,7 @@ fn read_file(
     let file = gloo::file::File::from(file);
     let name = file.name();
     let reader = gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
-        Ok(bytes) => open_bytes(&name, &bytes, &dispatch),
+        Ok(bytes) => open_file(&name, bytes, &dispatch),
         Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: could not be read ({e})"))),
     });
     let mut readers = readers.borrow_mut();
@@ -96,25 +235,6 @@ fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
-}
-
-/// The node's window as fractions of the root's width.
-fn window_of(graph: &Graph, node: NodeId) -> (f64, f64) {
-    let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
-    let x = graph.layout.x(node) as f64;
-    (x / whole, (x + graph.layout.extent(node) as f64) / whole)
-}
-
-/// The action that zooms to `node` (the root resets).
-fn zoom_to(graph: &Graph, node: NodeId) -> ViewAction {
-    if node == CallTree::ROOT {
-        ViewAction::ResetZoom
-    } else {
-        ViewAction::ZoomTo {
-            path: graph.tree.names_path(node),
-            window: window_of(graph, node),
-        }
-    }
 }
 
 /// The unit name of a value type that measures time, if it does.
@@ -141,24 +261,7 @@ struct Drag {
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| {
-        let profile = load::open(EXAMPLE, &DecodeOptions::default());
-        match profile {
-            Ok(profile) => AppState {
-                view: ViewState::new(profile.default_value_index),
-                loaded: Some(Shared(Rc::new(Loaded::new(
-                    "example: Scorch's own engine (CPU)".to_string(),
-                    profile,
-                )))),
-                error: None,
-            },
-            Err(e) => AppState {
-                loaded: None,
-                view: ViewState::default(),
-                error: Some(format!("the bundled example could not be opened: {e}")),
-            },
-        }
-    });
+    let state = use_reducer(initial_state);
     let dispatch = state.dispatcher();
     let readers = use_mut_ref(Vec::<FileReader>::new);
     let canvas_ref = use_node_ref();
@@ -254,13 +357,43 @@ pub fn App() -> Html {
                     } else if !in_input {
                         if let Ok(text) = data.get_data("text") {
                             if !text.trim().is_empty() {
-                                open_bytes("pasted text", text.as_bytes(), &dispatch);
+                                open_file("pasted text", text.into_bytes(), &dispatch);
                             }
                         }
                     }
                 })
             });
             move || drop(listener)
+        });
+    }
+
+    // A `#url=` link: the browser fetches the profile (one request), then opens it.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            if let Ok(share) = link::from_location() {
+                if let (Some(url), None) = (share.url.clone(), share.embedded.as_ref()) {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match link::fetch(&url).await {
+                            Ok(bytes) => {
+                                let name = url.rsplit('/').next().unwrap_or(&url).to_string();
+                                let source = Source::Url { url: url.clone() };
+                                open_bytes(&name, &bytes, source, Some(share), &dispatch);
+                            }
+                            Err(message) => dispatch.dispatch(AppAction::Fail(message)),
+                        }
+                    });
+                }
+            }
+        });
+    }
+    // The address follows the view, so a reload or a copied address shows the same thing.
+    {
+        let deps = (state.loaded.clone(), state.view.clone());
+        use_effect_with(deps, move |(loaded, view)| {
+            if let Some(loaded) = loaded {
+                link::replace_fragment(&link::share_state(&loaded.0, view).to_fragment());
+            }
         });
     }
 
@@ -432,7 +565,7 @@ pub fn App() -> Html {
                 return;
             }
             if let (Some(node), Some(g)) = (node_at_event(&e), graph.as_ref()) {
-                dispatch.dispatch(AppAction::View(zoom_to(g, node)));
+                dispatch.dispatch(AppAction::View(link::zoom_to(g, node)));
             }
         })
     };
@@ -484,6 +617,9 @@ pub fn App() -> Html {
                 if let Some(error) = &state.error {
                     <div class="error" role="alert">{error}</div>
                 }
+                if let Some(notice) = &state.notice {
+                    <div class="notice" role="status"><span class="spinner"></span>{notice}</div>
+                }
             </main>
         };
     };
@@ -507,7 +643,7 @@ pub fn App() -> Html {
                 .find_path(&zoom_path)
                 .filter(|_| !zoom_path.is_empty())
             {
-                dispatch.dispatch(AppAction::View(zoom_to(&g, node)));
+                dispatch.dispatch(AppAction::View(link::zoom_to(&g, node)));
             }
         })
     };
@@ -584,8 +720,26 @@ pub fn App() -> Html {
                 (ViewAction::NextMatch { count }, next)
             };
             dispatch.dispatch(AppAction::View(action));
-            dispatch.dispatch(AppAction::View(zoom_to(&graph, matches[next])));
+            dispatch.dispatch(AppAction::View(link::zoom_to(&graph, matches[next])));
         })
+    };
+    let on_copy_link = {
+        let dispatch = dispatch.clone();
+        let loaded = loaded.clone();
+        let view = view.clone();
+        Callback::from(move |_| {
+            let share_link = link::make_link(&loaded, &view);
+            link::copy_to_clipboard(&share_link.url);
+            dispatch.dispatch(AppAction::ShowLink(Some(share_link)));
+        })
+    };
+    let on_close_link = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(AppAction::ShowLink(None)))
+    };
+    let on_dismiss_notice = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(AppAction::Notice(None)))
     };
     let on_dismiss = {
         let dispatch = dispatch.clone();
@@ -707,6 +861,9 @@ pub fn App() -> Html {
                     title="Switch between flame (root at the bottom) and icicle (root at the top)">
                     {orientation_label}</button>
                 <button class="button" onclick={on_reset.clone()} title="Zoom out (Escape)">{"Reset zoom"}</button>
+                <button class="button copy-link" onclick={on_copy_link}
+                    title="A link to this view; the profile goes inside it when small enough, and is never uploaded">
+                    {"Copy link"}</button>
                 <input ref={search_ref} class="search" type="search" placeholder="Search (regex) — / or Ctrl+F"
                     aria-label="Search frames" value={view.search.clone()} oninput={on_search} onkeydown={on_search_key} />
                 {search_status}
@@ -715,6 +872,19 @@ pub fn App() -> Html {
                 <div class="error" role="alert">
                     <span class="error-text">{error}</span>
                     <button class="link" onclick={on_dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            if let Some(notice) = &state.notice {
+                <div class="notice" role="status">
+                    <span class="notice-text">{notice}</span>
+                    <button class="link" onclick={on_dismiss_notice}>{"Dismiss"}</button>
+                </div>
+            }
+            if let Some(share_link) = &state.link {
+                <div class="share" data-embedded={share_link.embedded.to_string()}>
+                    <input class="share-url" readonly=true value={share_link.url.clone()} aria-label="Link to this view" />
+                    <span class="share-text">{share_link.explanation.clone()}</span>
+                    <button class="link" onclick={on_close_link}>{"Close"}</button>
                 </div>
             }
             <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}

@@ -53,20 +53,40 @@ impl Graph {
     }
 }
 
+/// Files up to this size are kept in memory after opening, so "Copy link" can embed them.
+pub const KEEP_FILE_BYTES: usize = 8 << 20;
+
+/// Where an opened profile came from, which decides what a shared link carries.
+pub enum Source {
+    /// The bundled example.
+    Example { bytes: Rc<[u8]> },
+    /// A file the person opened: its hash, and its bytes when small enough to embed.
+    File {
+        hash: String,
+        bytes: Option<Rc<[u8]>>,
+    },
+    /// A profile carried inside the link that opened the page.
+    Embedded { text: String },
+    /// A profile fetched from an address (`#url=`).
+    Url { url: String },
+}
+
 /// An opened profile.
 pub struct Loaded {
     /// The file name the person gave (or "example").
     pub name: String,
     pub profile: Profile,
+    pub source: Source,
     graphs: RefCell<Vec<Option<Rc<Graph>>>>,
 }
 
 impl Loaded {
-    pub fn new(name: String, profile: Profile) -> Loaded {
+    pub fn new(name: String, profile: Profile, source: Source) -> Loaded {
         let graphs = RefCell::new(vec![None; profile.value_types.len()]);
         Loaded {
             name,
             profile,
+            source,
             graphs,
         }
     }

@@ -3,6 +3,7 @@
 
 mod app;
 mod canvas;
+mod link;
 mod loaded;
 
 /// Mounts the app on the page's body.

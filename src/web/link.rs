@@ -1,0 +1,233 @@
+//! The page's address and the share state: reading the fragment (and `?url=`), keeping it in
+//! step with the view without adding history entries, building the "Copy link" link, and
+//! fetching a profile from an address the person gave.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::loaded::{Graph, Loaded, Source};
+use crate::call_tree::CallTree;
+use crate::share::{self, ShareError, ShareState};
+use crate::view_state::{ViewAction, ViewState};
+
+/// The most a `#url=` response may hold (512 MiB), so a hostile server cannot exhaust the
+/// tab's memory.
+pub const MAX_FETCH_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
+
+/// The share state in the page's address: the fragment, with `?url=` as a fallback.
+pub fn from_location() -> Result<ShareState, ShareError> {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return Ok(ShareState::default());
+    };
+    let mut state = ShareState::from_fragment(&location.hash().unwrap_or_default())?;
+    if state.url.is_none() {
+        let search = location.search().unwrap_or_default();
+        if let Some(query) = ShareState::from_fragment(search.trim_start_matches('?'))?.url {
+            state.url = Some(query);
+        }
+    }
+    Ok(state)
+}
+
+/// The share state for what is on screen.
+pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
+    let types = &loaded.profile.value_types;
+    let name = &types[view.value_index].name;
+    // A name is only a name if it picks one type; otherwise the position.
+    let unique = !name.is_empty() && types.iter().filter(|t| &t.name == name).count() == 1;
+    ShareState {
+        value_type: Some(if unique {
+            name.clone()
+        } else {
+            view.value_index.to_string()
+        }),
+        orientation: view.orientation,
+        zoom_path: view.zoom_path.clone(),
+        search: view.search.clone(),
+        profile_hash: match &loaded.source {
+            Source::File { hash, .. } => Some(hash.clone()),
+            _ => None,
+        },
+        embedded: match &loaded.source {
+            Source::Embedded { text } => Some(text.clone()),
+            _ => None,
+        },
+        url: match &loaded.source {
+            Source::Url { url } => Some(url.clone()),
+            _ => None,
+        },
+    }
+}
+
+/// The zoom action that shows `node` (the root resets).
+pub fn zoom_to(graph: &Graph, node: crate::call_tree::NodeId) -> ViewAction {
+    if node == CallTree::ROOT {
+        return ViewAction::ResetZoom;
+    }
+    let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
+    let x = graph.layout.x(node) as f64;
+    ViewAction::ZoomTo {
+        path: graph.tree.names_path(node),
+        window: (x / whole, (x + graph.layout.extent(node) as f64) / whole),
+    }
+}
+
+/// The view a link asks for, on `loaded`: what cannot be found (a value type, a frame) is left
+/// at its default.
+pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
+    let profile = &loaded.profile;
+    let index = state
+        .value_type
+        .as_deref()
+        .and_then(|t| profile.value_index(t).ok())
+        .unwrap_or(profile.default_value_index);
+    let mut view = ViewState::new(index)
+        .apply(ViewAction::SetOrientation(state.orientation))
+        .apply(ViewAction::SetSearch(state.search.clone()));
+    if !state.zoom_path.is_empty() {
+        let graph = loaded.graph(index);
+        if let Some(node) = graph.tree.find_path(&state.zoom_path) {
+            view = view.apply(zoom_to(&graph, node));
+        }
+    }
+    view
+}
+
+/// Replaces the address's fragment (no new history entry) when it differs.
+pub fn replace_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let wanted = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    if window.location().hash().unwrap_or_default() == wanted {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let url = if wanted.is_empty() {
+            window.location().pathname().unwrap_or_default()
+        } else {
+            wanted
+        };
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The page's address without fragment or query.
+fn base_address() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!(
+                "{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A link to share, and what kind it is.
+#[derive(Clone, PartialEq)]
+pub struct ShareLink {
+    pub url: String,
+    /// True when the profile is inside the link.
+    pub embedded: bool,
+    /// What the person is told about this link.
+    pub explanation: String,
+}
+
+/// The link for the current view: with the profile inside when it is small enough.
+pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
+    let mut state = share_state(loaded, view);
+    let embedded = match &loaded.source {
+        Source::Embedded { text } => Some(text.clone()),
+        Source::File {
+            bytes: Some(bytes), ..
+        }
+        | Source::Example { bytes } => share::embed(bytes),
+        _ => None,
+    };
+    let explanation;
+    let is_embedded = embedded.is_some();
+    if let Some(text) = embedded {
+        explanation = format!(
+            "The profile is inside this link ({} KiB): whoever opens it sees this view, and no \
+             server ever receives the profile (the part after # is never sent).",
+            text.len().div_ceil(1024)
+        );
+        state.embedded = Some(text);
+        state.profile_hash = None;
+    } else if state.url.is_some() {
+        explanation = "This link opens the profile from the same address, with this view.".into();
+    } else {
+        explanation = format!(
+            "View-only link: the profile is too large to put in a link (the limit is {} KiB), \
+             so whoever opens it must open the same file; the link checks that it is the same.",
+            share::EMBED_LIMIT_CHARS / 1024
+        );
+    }
+    ShareLink {
+        url: format!("{}#{}", base_address(), state.to_fragment()),
+        embedded: is_embedded,
+        explanation,
+    }
+}
+
+/// Fetches `url` (by the browser itself, so CORS applies) into bytes, with a message for each
+/// way it can fail.
+pub async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| {
+            format!(
+                "could not fetch {url}: the address is unreachable, or its server does not \
+                 allow other sites to read it (CORS)"
+            )
+        })?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("{url}: the browser returned no response"))?;
+    if !response.ok() {
+        return Err(format!(
+            "{url}: the server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let declared = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.parse::<f64>().ok());
+    if declared.is_some_and(|l| l > MAX_FETCH_BYTES) {
+        return Err(format!(
+            "{url}: the response is larger than {} MiB",
+            MAX_FETCH_BYTES / 1048576.0
+        ));
+    }
+    let buffer = JsFuture::from(
+        response
+            .array_buffer()
+            .map_err(|_| format!("{url}: the response could not be read"))?,
+    )
+    .await
+    .map_err(|_| format!("{url}: the response was cut off"))?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    if bytes.length() as f64 > MAX_FETCH_BYTES {
+        return Err(format!("{url}: the response is too large"));
+    }
+    Ok(bytes.to_vec())
+}
+
+/// Copies `text` to the clipboard where the browser allows it (the link is shown either way).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
