@@ -19,8 +19,9 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 
 use crate::hit_test::Orientation;
 
-/// The longest fragment accepted, in characters: the largest embedded profile plus the view.
-pub const MAX_FRAGMENT_CHARS: usize = 4 << 20;
+/// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
+/// and below the 2 MiB at which Chromium refuses to open a URL at all.
+pub const MAX_FRAGMENT_CHARS: usize = 1 << 20;
 
 /// The longest embedded profile a "Copy link" produces, in base64 characters. Real CPU profiles
 /// compress to tens of KiB; 128 Ki characters (about 96 KiB of compressed profile) still pastes

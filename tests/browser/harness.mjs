@@ -53,6 +53,28 @@ export function serve(dir = dist) {
   });
 }
 
+/** A host of profiles on 127.0.0.1: `routes` maps a path to { body, cors }. */
+export function serveProfiles(routes) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url);
+    const route = routes[new URL(req.url, 'http://x').pathname];
+    if (!route) {
+      res.writeHead(404, { 'access-control-allow-origin': '*' }).end('not found');
+      return;
+    }
+    const headers = { 'content-type': 'application/octet-stream' };
+    if (route.cors) headers['access-control-allow-origin'] = '*';
+    res.writeHead(200, headers).end(route.body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => server.close() });
+    });
+  });
+}
+
 /** Debian's Chromium, headless, with no background traffic. */
 export function launch() {
   return chromium.launch({
