@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 "$SCORCH_WASM_CARGO" fetch --locked >/dev/null
 echo "== trunk build --release"
 trunk build --release --offline
+node scripts/finish-dist.mjs dist
 wasm=$(ls dist/*.wasm)
 echo "== built dist/ ($(du -k "$wasm" | cut -f1) KiB of wasm, $(gzip -c "$wasm" | wc -c | awk '{printf "%d", $1/1024}') KiB gzipped)"

@@ -22,6 +22,7 @@ const TYPES = {
   '.css': 'text/css',
   '.json': 'application/json',
   '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
 };
 
 /** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close, requests }. */

@@ -1,0 +1,48 @@
+// Finishes dist/ after `trunk build`: moves Trunk's inline start-up script into boot.js (the
+// Content-Security-Policy allows no inline script), adds the service worker registration and
+// the file-handling launch queue there, and writes sw.js with the app shell's file list.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dist = path.resolve(process.argv[2] || 'dist');
+const indexPath = path.join(dist, 'index.html');
+let html = fs.readFileSync(indexPath, 'utf8');
+const inline = /<script type="module">([\s\S]*?)<\/script>/;
+const match = html.match(inline);
+if (!match) throw new Error('dist/index.html: no inline start-up script from Trunk');
+const boot = `${match[1].trim()}
+
+// Offline use after the first visit.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
+// Installed as an app, Scorch opens .pprof files given to it by the system: they arrive as
+// a drop, the same way as a file dragged onto the page.
+if ('launchQueue' in window) {
+  window.launchQueue.setConsumer(async (params) => {
+    for (const handle of params.files || []) {
+      const file = await handle.getFile();
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      const target = document.querySelector('.graph') || document.body;
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  });
+}
+`;
+fs.writeFileSync(path.join(dist, 'boot.js'), boot);
+html = html.replace(inline, '<script type="module" src="./boot.js"></script>');
+if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('dist/index.html still has an inline script');
+fs.writeFileSync(indexPath, html);
+
+const files = fs.readdirSync(dist).filter((f) => f !== 'sw.js' && fs.statSync(path.join(dist, f)).isFile()).sort();
+const hash = crypto.createHash('sha256');
+for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dist, f)));
+const shell = ['./', ...files.map((f) => `./${f}`)];
+const sw = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8')
+  .replace('__VERSION__', hash.digest('hex').slice(0, 16))
+  .replace('__SHELL__', JSON.stringify(shell));
+fs.writeFileSync(path.join(dist, 'sw.js'), sw);
+console.log(`dist/: boot.js and sw.js written (${shell.length} files in the app shell)`);
