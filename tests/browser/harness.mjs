@@ -25,13 +25,18 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves `dir` on 127.0.0.1 (a free port); resolves to { url, close, requests }. */
-export function serve(dir = dist) {
+/** Serves `dir` on 127.0.0.1 (a free port) under the path `prefix`; resolves to
+ * { url, close, requests }. */
+export function serve(dir = dist, prefix = '/') {
   const requests = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url);
     const url = new URL(req.url, 'http://x');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
+    if (!url.pathname.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length - 1)));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
       return;
@@ -49,7 +54,7 @@ export function serve(dir = dist) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, requests, close: () => server.close() });
+      resolve({ url: `http://127.0.0.1:${port}${prefix}`, requests, close: () => server.close() });
     });
   });
 }
