@@ -81,15 +81,22 @@ export function serveProfiles(routes) {
   });
 }
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+
 /** Debian's Chromium, headless, with no background traffic. */
 export function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/** The same Chromium with a real (not incognito) profile in a fresh folder. */
+export function launchPersistent(dir) {
+  return chromium.launchPersistentContext(dir, CHROMIUM);
 }
 
 /** A page with the app loaded and its first frame drawn; page errors are collected. */

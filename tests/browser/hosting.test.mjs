@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { corpus, dist, dropAndDraw, engineTotals, launch, serve, waitForDraws } from './harness.mjs';
+import os from 'node:os';
+
+import {
+  corpus, dist, dropAndDraw, engineTotals, launch, launchPersistent, serve, waitForDraws,
+} from './harness.mjs';
 
 let browser;
 
@@ -100,7 +104,7 @@ test('the policy allows no inline script and the page has none', async () => {
   }
 });
 
-test('the manifest makes an installable app that opens profiles', () => {
+test('the manifest makes an installable app that opens profiles', async () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'manifest.webmanifest'), 'utf8'));
   assert.equal(manifest.start_url, './');
   assert.ok(manifest.icons.length > 0);
@@ -110,4 +114,21 @@ test('the manifest makes an installable app that opens profiles', () => {
   const sw = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8');
   assert.doesNotMatch(sw, /__SHELL__|__VERSION__/);
   assert.match(sw, /\.wasm/);
+  // Chromium's own verdict, in a real (not incognito) browser profile.
+  const server = await serve();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scorch-profile-'));
+  const context = await launchPersistent(dir);
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await waitForDraws(page, 1);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+  } finally {
+    await context.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
