@@ -26,7 +26,7 @@ if ('launchQueue' in window) {
       const file = await handle.getFile();
       const transfer = new DataTransfer();
       transfer.items.add(file);
-      const target = document.querySelector('.graph') || document.body;
+      const target = document.querySelector('.app') || document.body;
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }
   });

@@ -12,11 +12,18 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// The largest factor by which deflate can expand data (about 1032:1), used to keep the
-/// trailer's size hint from reserving more than the input could ever produce.
-const MAX_DEFLATE_RATIO: u64 = 1032;
+/// The capacity reserved up front is at most this many times the compressed size: real
+/// profiles compress 2 to 10 times, while a bomb's trailer may claim gigabytes.
+const MAX_HINT_RATIO: u64 = 32;
+
+/// How much of the buffer is handed to one read.
+const READ_SLICE: usize = 256 << 10;
 
 /// Inflates every gzip member of `gz` into one buffer of at most `limit` bytes.
+///
+/// The buffer grows by half its size at a time and never past `limit + 1` bytes, so a hostile
+/// file costs at most the bound in memory (plain `read_to_end` doubles, and a doubling past a
+/// 32-bit WebAssembly memory aborts the page instead of returning an error).
 pub fn inflate(gz: &[u8], limit: u64) -> Result<Vec<u8>, LoadError> {
     // The last member's trailer holds its inflated size mod 2^32: a good capacity hint for the
     // usual single-member file, so the buffer is not regrown (and copied) while inflating.
@@ -26,16 +33,35 @@ pub fn inflate(gz: &[u8], limit: u64) -> Result<Vec<u8>, LoadError> {
         }
         _ => 0,
     };
-    let capacity = hint
-        .min(limit)
-        .min((gz.len() as u64).saturating_mul(MAX_DEFLATE_RATIO));
-    let mut out = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    MultiGzDecoder::new(gz)
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(|e| LoadError::Inflate {
-            detail: e.to_string(),
-        })?;
+    let cap = limit.saturating_add(1);
+    let initial = hint
+        .min(cap)
+        .min((gz.len() as u64).saturating_mul(MAX_HINT_RATIO));
+    let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut out: Vec<u8> = Vec::with_capacity(to_usize(initial));
+    let mut decoder = MultiGzDecoder::new(gz);
+    let damaged = |e: std::io::Error| LoadError::Inflate {
+        detail: e.to_string(),
+    };
+    loop {
+        if out.len() == out.capacity() {
+            let len = out.len() as u64;
+            if len >= cap {
+                return Err(LoadError::InflatedTooLarge { limit });
+            }
+            let target = (len + (len / 2).max(1 << 20)).min(cap);
+            out.reserve_exact(to_usize(target - len));
+        }
+        let len = out.len();
+        // Zero only a slice at a time: a read returns at most this much anyway.
+        let room = (out.capacity() - len).min(READ_SLICE);
+        out.resize(len + room, 0);
+        let n = decoder.read(&mut out[len..]).map_err(damaged)?;
+        out.truncate(len + n);
+        if n == 0 {
+            break;
+        }
+    }
     if out.len() as u64 > limit {
         return Err(LoadError::InflatedTooLarge { limit });
     }

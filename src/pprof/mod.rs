@@ -14,10 +14,10 @@ pub use legacy::legacy_format;
 use crate::error::LoadError;
 use crate::profile::Profile;
 
-/// How much a file may inflate to by default: enough for profiles of several hundred MB
-/// gzipped, and within what a 32-bit WebAssembly memory (4 GiB) can hold next to the model.
+/// How much a file may inflate to by default: 4 GiB natively; 1 GiB in a 32-bit WebAssembly
+/// memory (4 GiB at most), which must also hold the decoded model next to it.
 pub const DEFAULT_MAX_INFLATED_BYTES: u64 = if cfg!(target_pointer_width = "32") {
-    1536 << 20
+    1 << 30
 } else {
     4 << 30
 };

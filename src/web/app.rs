@@ -85,11 +85,18 @@ impl Reducible for AppState {
                 }
                 next.loaded = Some(Shared(loaded));
             }
-            // A bad file never replaces the profile already open.
+            // A bad file never replaces the profile already open; with nothing open (a `#url=`
+            // that failed), the example is shown under the message.
             AppAction::Fail(message) => {
                 next.error = Some(message);
-                if next.loaded.is_some() || next.pending.is_none() {
+                if next.pending.is_none() {
                     next.notice = None;
+                }
+                if next.loaded.is_none() {
+                    if let Ok(example) = example() {
+                        next.view = ViewState::new(example.profile.default_value_index);
+                        next.loaded = Some(Shared(Rc::new(example)));
+                    }
                 }
             }
             AppAction::DismissError => next.error = None,
@@ -109,7 +116,14 @@ fn open_bytes(
     share: Option<ShareState>,
     dispatch: &UseReducerDispatcher<AppState>,
 ) {
-    match load::open(bytes, &DecodeOptions::default()) {
+    // What someone else's link points at gets a tighter bound than a file the person chose.
+    let options = match source {
+        Source::Url { .. } => DecodeOptions {
+            max_inflated_bytes: link::MAX_LINKED_INFLATED,
+        },
+        _ => DecodeOptions::default(),
+    };
+    match load::open(bytes, &options) {
         Ok(profile) if profile.value_types.is_empty() => dispatch.dispatch(AppAction::Fail(
             format!("{name}: the profile declares no value type, so there is nothing to draw"),
         )),
@@ -134,6 +148,18 @@ fn open_file(name: &str, bytes: Vec<u8>, dispatch: &UseReducerDispatcher<AppStat
     );
 }
 
+/// The bundled example, opened.
+fn example() -> Result<Loaded, crate::error::LoadError> {
+    let profile = load::open(EXAMPLE, &DecodeOptions::default())?;
+    Ok(Loaded::new(
+        "example: Scorch's own engine (CPU)".to_string(),
+        profile,
+        Source::Example {
+            bytes: Rc::from(EXAMPLE),
+        },
+    ))
+}
+
 /// The state a page starts in, from its address: a profile in the link is opened first (the
 /// example is not), a `#url=` is fetched after the first render.
 fn initial_state() -> AppState {
@@ -145,18 +171,8 @@ fn initial_state() -> AppState {
         pending: None,
         link: None,
     };
-    let example = |state: &mut AppState, share: Option<&ShareState>| match load::open(
-        EXAMPLE,
-        &DecodeOptions::default(),
-    ) {
-        Ok(profile) => {
-            let loaded = Loaded::new(
-                "example: Scorch's own engine (CPU)".to_string(),
-                profile,
-                Source::Example {
-                    bytes: Rc::from(EXAMPLE),
-                },
-            );
+    let example = |state: &mut AppState, share: Option<&ShareState>| match example() {
+        Ok(loaded) => {
             state.view = match share {
                 Some(share) => link::view_from_share(&loaded, share),
                 None => ViewState::new(loaded.profile.default_value_index),

@@ -14,6 +14,11 @@ use crate::view_state::{ViewAction, ViewState};
 /// tab's memory.
 pub const MAX_FETCH_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
+/// The most a profile fetched for `#url=` may inflate to (256 MiB). A link is someone else's
+/// choice: a bomb behind it is refused in about a second instead of after a gigabyte (larger
+/// profiles open from a file).
+pub const MAX_LINKED_INFLATED: u64 = 256 << 20;
+
 /// The share state in the page's address: the fragment, with `?url=` as a fallback.
 pub fn from_location() -> Result<ShareState, ShareError> {
     let Some(location) = web_sys::window().map(|w| w.location()) else {

@@ -130,7 +130,7 @@ export async function dropFile(page, bytes, name) {
       const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const transfer = new DataTransfer();
       transfer.items.add(new File([data], name));
-      const target = document.querySelector('.graph') || document.body;
+      const target = document.querySelector('.app') || document.body;
       for (const type of ['dragenter', 'dragover', 'drop']) {
         target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }

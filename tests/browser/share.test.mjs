@@ -218,3 +218,24 @@ test('a crafted fragment runs nothing and a huge one fails with a message', asyn
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a decompression bomb behind #url= fails with a message and the page keeps working', async () => {
+  const zlib = await import('node:zlib');
+  const bomb = zlib.gzipSync(Buffer.alloc(512 << 20), { level: 9 }); // 512 MiB of zeros, ~0.5 MB
+  const host = await serveProfiles({ '/bomb.pb.gz': { body: bomb, cors: true } });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let crashed = false;
+    page.on('crash', () => { crashed = true; });
+    await page.goto(`${server.url}#url=${encodeURIComponent(`${host.url}/bomb.pb.gz`)}`);
+    await page.locator('.error').waitFor({ timeout: 30000 });
+    assert.match(await page.locator('.error').textContent(), /inflates to more than 256 MiB/);
+    assert.equal(crashed, false);
+    // Still usable: a file opens.
+    await dropAndDraw(page, fs.readFileSync(path.join(corpus, 'pprof/sample.cpu')), 'sample.cpu');
+    await context.close();
+  } finally {
+    host.close();
+  }
+});
