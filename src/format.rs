@@ -20,14 +20,11 @@ pub fn value(value: i64, unit: &str) -> String {
         ("TiB", 1099511627776.0),
         ("PiB", 1125899906842624.0),
     ];
-    let scale: Option<(&[(&str, f64)], f64)> = match unit {
-        "nanoseconds" | "ns" => Some((&TIME, 1.0)),
-        "microseconds" | "us" => Some((&TIME, 1e3)),
-        "milliseconds" | "ms" => Some((&TIME, 1e6)),
-        "seconds" | "s" => Some((&TIME, 1e9)),
-        "bytes" | "B" => Some((&BYTES, 1.0)),
-        "kilobytes" | "KB" | "kB" => Some((&BYTES, 1024.0)),
-        "megabytes" | "MB" => Some((&BYTES, 1048576.0)),
+    let scale: Option<(&[(&str, f64)], f64)> = match (nanoseconds_per(unit), unit) {
+        (Some(ns), _) => Some((&TIME, ns)),
+        (None, "bytes" | "B") => Some((&BYTES, 1.0)),
+        (None, "kilobytes" | "KB" | "kB") => Some((&BYTES, 1024.0)),
+        (None, "megabytes" | "MB") => Some((&BYTES, 1048576.0)),
         _ => None,
     };
     let Some((units, factor)) = scale else {
@@ -45,6 +42,22 @@ pub fn value(value: i64, unit: &str) -> String {
         .copied()
         .unwrap_or(units[0]);
     format!("{}{suffix}", two_decimals(base / size))
+}
+
+/// Nanoseconds in one `unit`, if `unit` measures time (`milliseconds` -> 1e6).
+fn nanoseconds_per(unit: &str) -> Option<f64> {
+    match unit {
+        "nanoseconds" | "ns" => Some(1.0),
+        "microseconds" | "us" => Some(1e3),
+        "milliseconds" | "ms" => Some(1e6),
+        "seconds" | "s" => Some(1e9),
+        _ => None,
+    }
+}
+
+/// True when `unit` measures time.
+pub fn is_time_unit(unit: &str) -> bool {
+    nanoseconds_per(unit).is_some()
 }
 
 /// `%.2f` without a trailing `.00` (pprof's style): `1.50`, `150`, `-0.25`.

@@ -230,21 +230,20 @@ fn initial_state() -> AppState {
     state
 }
 
-/// Reads a browser file and opens it; the reader is kept alive in `readers` until done.
+/// Reads a browser file and opens it. The read's guard is kept in `reader` until the next
+/// read replaces it (dropping a guard cancels a read that is still going).
 fn read_file(
     file: web_sys::File,
     dispatch: UseReducerDispatcher<AppState>,
-    readers: Rc<RefCell<Vec<FileReader>>>,
+    reader: Rc<RefCell<Option<FileReader>>>,
 ) {
     let file = gloo::file::File::from(file);
     let name = file.name();
-    let reader = gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
+    let read = gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
         Ok(bytes) => open_file(&name, bytes, &dispatch),
         Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: could not be read ({e})"))),
     });
-    let mut readers = readers.borrow_mut();
-    readers.retain(|_| false); // a finished or superseded read needs no guard
-    readers.push(reader);
+    *reader.borrow_mut() = Some(read);
 }
 
 fn prefers_dark() -> bool {
@@ -253,12 +252,12 @@ fn prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The unit name of a value type that measures time, if it does.
-fn is_time_unit(unit: &str) -> bool {
-    matches!(
-        unit,
-        "nanoseconds" | "microseconds" | "milliseconds" | "seconds" | "ns" | "us" | "ms" | "s"
-    )
+/// The action that shows `viewport`'s window of a graph `whole` value units wide.
+fn show_window(viewport: &Viewport, whole: f64) -> AppAction {
+    AppAction::View(ViewAction::SetWindow((
+        viewport.start / whole,
+        viewport.end / whole,
+    )))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -279,7 +278,7 @@ struct Drag {
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let dispatch = state.dispatcher();
-    let readers = use_mut_ref(Vec::<FileReader>::new);
+    let reader = use_mut_ref(|| None::<FileReader>);
     let canvas_ref = use_node_ref();
     let area_ref = use_node_ref();
     let file_ref = use_node_ref();
@@ -354,7 +353,7 @@ pub fn App() -> Html {
     // Paste: a file from the clipboard, or folded stacks as text.
     {
         let dispatch = dispatch.clone();
-        let readers = readers.clone();
+        let reader = reader.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "paste", move |event| {
@@ -369,7 +368,7 @@ pub fn App() -> Html {
                         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                         .is_some();
                     if let Some(file) = data.files().and_then(|f| f.get(0)) {
-                        read_file(file, dispatch.clone(), readers.clone());
+                        read_file(file, dispatch.clone(), reader.clone());
                     } else if !in_input {
                         if let Ok(text) = data.get_data("text") {
                             if !text.trim().is_empty() {
@@ -506,10 +505,7 @@ pub fn App() -> Html {
                         return;
                     };
                     wheel.prevent_default();
-                    dispatch.dispatch(AppAction::View(ViewAction::SetWindow((
-                        next.start / whole,
-                        next.end / whole,
-                    ))));
+                    dispatch.dispatch(show_window(&next, whole));
                 })
             });
             move || drop(listener)
@@ -541,11 +537,7 @@ pub fn App() -> Html {
                     }
                     if d.moved {
                         let whole = latest.borrow().1;
-                        let next = d.viewport.pan(dx, whole);
-                        dispatch.dispatch(AppAction::View(ViewAction::SetWindow((
-                            next.start / whole,
-                            next.end / whole,
-                        ))));
+                        dispatch.dispatch(show_window(&d.viewport.pan(dx, whole), whole));
                         return;
                     }
                 }
@@ -596,11 +588,11 @@ pub fn App() -> Html {
 
     let on_file = {
         let dispatch = dispatch.clone();
-        let readers = readers.clone();
+        let reader = reader.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), readers.clone());
+                read_file(file, dispatch.clone(), reader.clone());
             }
             input.set_value("");
         })
@@ -608,7 +600,7 @@ pub fn App() -> Html {
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let dispatch = dispatch.clone();
-        let readers = readers.clone();
+        let reader = reader.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             let file = e
@@ -616,7 +608,7 @@ pub fn App() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0));
             if let Some(file) = file {
-                read_file(file, dispatch.clone(), readers.clone());
+                read_file(file, dispatch.clone(), reader.clone());
             }
         })
     };
@@ -677,7 +669,7 @@ pub fn App() -> Html {
     let time_index = profile
         .value_types
         .iter()
-        .position(|t| is_time_unit(&t.unit));
+        .position(|t| format::is_time_unit(&t.unit));
     let toggle = match (count_index, time_index) {
         (Some(c), Some(t)) => {
             let target = if view.value_index == c { t } else { c };

@@ -51,10 +51,15 @@ export function serve(dir = dist, prefix = '/') {
       res.end(body);
     });
   });
+  return listen(server, prefix, requests);
+}
+
+/** Starts `server` on a free loopback port; resolves to { url, requests, close }. */
+function listen(server, suffix, requests) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}${prefix}`, requests, close: () => server.close() });
+      resolve({ url: `http://127.0.0.1:${port}${suffix}`, requests, close: () => server.close() });
     });
   });
 }
@@ -73,12 +78,7 @@ export function serveProfiles(routes) {
     if (route.cors) headers['access-control-allow-origin'] = '*';
     res.writeHead(200, headers).end(route.body);
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => server.close() });
-    });
-  });
+  return listen(server, '', requests);
 }
 
 const CHROMIUM = {
