@@ -3,7 +3,7 @@
 //! knows nothing of protobuf or drawing.
 
 use crate::frames::{FrameId, Frames};
-use crate::profile::Profile;
+use crate::profile::{Profile, StackId};
 use crate::total;
 
 /// An index into a [`CallTree`]'s nodes; [`CallTree::ROOT`] is the root.
@@ -28,20 +28,6 @@ pub struct FunctionRow {
     /// Sum of the samples whose stack contains this frame, once per sample even under
     /// recursion.
     pub cum: i64,
-}
-
-/// One sample while a tree is built: a cursor walking its stack root to leaf, frame by frame.
-struct Span {
-    /// Where the sample's stack starts in `Samples::stack`.
-    start: u32,
-    /// Locations not yet passed, counting from the leaf: the cursor is in location
-    /// `start + location - 1` (stacks are leaf first); 0 when the stack has ended.
-    location: u32,
-    /// Frames of that location not yet passed: the cursor is on frame `line - 1`.
-    line: u32,
-    /// The frame rank + 1 under the cursor (0: the stack has ended), cached for sorting.
-    key: u32,
-    value: i64,
 }
 
 /// An immutable call tree for one value type.
@@ -71,147 +57,185 @@ impl CallTree {
 
     /// Aggregates `profile`'s samples for value type `value_index` (which must be in range).
     /// Samples whose value is zero are skipped; negative values are kept.
+    ///
+    /// Works on the profile's trie of stacks, not on each sample's frames: samples only add
+    /// their value to their stack. A node is the set of positions (a stack and one frame of
+    /// its location) that share their path of frames from the root; the positions one frame
+    /// further down, sorted by frame name, split into the node's children. Pending nodes are
+    /// kept on a stack, so nodes come out numbered in depth-first pre-order, with no hashing.
     pub fn build(profile: &Profile, value_index: usize) -> CallTree {
         let frames = Frames::build(profile);
-        let mut rank = vec![0u32; frames.len()];
         let by_name = frames.by_name();
+        let mut rank = vec![0u32; frames.len()];
         for (r, f) in by_name.iter().enumerate() {
             rank[f.0 as usize] = r as u32;
         }
-        let stacks = &profile.samples;
+        let stacks = &profile.stacks;
+        let samples = &profile.samples;
         let value_count = profile.value_types.len();
-        // The frame under a span's cursor: its name rank + 1, or 0 where the stack has ended.
-        let key = |span: &Span| -> u32 {
-            if span.location == 0 {
-                return 0;
+        // Value of the samples ending at each stack, and the stacks some sample with a
+        // non-zero value passes through.
+        let mut stack_self = vec![0i64; stacks.len()];
+        let mut live = vec![false; stacks.len()];
+        live[0] = true;
+        for (i, &stack) in samples.stack.iter().enumerate() {
+            let value = samples.values[i * value_count + value_index];
+            if value == 0 {
+                continue;
             }
-            let location = stacks.stack[(span.start + span.location - 1) as usize];
-            let (location_frames, _) = frames.of_location(location);
-            rank[location_frames[span.line as usize - 1].0 as usize] + 1
-        };
-        let is_inlined = |span: &Span| -> bool {
-            let location = stacks.stack[(span.start + span.location - 1) as usize];
-            frames.of_location(location).1[span.line as usize - 1]
-        };
-        // Moves a span's cursor one frame towards the leaf: to the next line of the same
-        // location (an inlined callee), else to the next location.
-        let advance = |span: &mut Span| {
-            span.line -= 1;
-            if span.line == 0 {
-                span.location -= 1;
-                if span.location > 0 {
-                    let location = stacks.stack[(span.start + span.location - 1) as usize];
-                    span.line = frames.of_location(location).0.len() as u32;
-                }
+            stack_self[stack.0 as usize] += value;
+            let mut s = stack;
+            while !live[s.0 as usize] {
+                live[s.0 as usize] = true;
+                s = stacks.parent(s);
             }
+        }
+        // The live children of each stack, back to back.
+        let mut child_starts = vec![0u32; stacks.len() + 1];
+        let live_stacks = || {
+            live.iter()
+                .enumerate()
+                .skip(1)
+                .filter(|&(_, &l)| l)
+                .map(|(s, _)| (s as u32, stacks.parent(StackId(s as u32)).0 as usize))
         };
-        let mut spans: Vec<Span> = (0..stacks.len())
-            .filter_map(|sample| {
-                let value = stacks.values[sample * value_count + value_index];
-                let start = stacks.stack_starts[sample];
-                let location = stacks.stack_starts[sample + 1] - start;
-                let line = match location {
-                    0 => 0,
-                    _ => {
-                        let leaf_side = stacks.stack[(start + location - 1) as usize];
-                        frames.of_location(leaf_side).0.len() as u32
-                    }
-                };
-                (value != 0).then_some(Span {
-                    start,
-                    location,
-                    line,
-                    key: 0,
-                    value,
-                })
-            })
-            .collect();
+        for (_, p) in live_stacks() {
+            child_starts[p + 1] += 1;
+        }
+        for s in 0..stacks.len() {
+            child_starts[s + 1] += child_starts[s];
+        }
+        let mut children = vec![0u32; child_starts[stacks.len()] as usize];
+        {
+            let mut fill = child_starts.clone();
+            for (s, p) in live_stacks() {
+                children[fill[p] as usize] = s;
+                fill[p] += 1;
+            }
+        }
+        let live_count = children.len() + 1;
+        drop(live);
 
-        let mut frame = vec![Frames::ROOT];
-        let mut parent = vec![CallTree::ROOT];
-        let mut depth = vec![0u32];
-        let mut self_value = vec![0i64];
-        let mut inlined = vec![false];
-        // Most-significant-digit radix construction: a group is a run of samples that share
-        // their first `d` frames, i.e. one node. Splitting it by the frame at position `d`
-        // gives the node's children in name order; pending children are kept on a stack in
-        // reverse, so nodes are created in depth-first pre-order. No per-frame buffer and no
-        // hash lookups (a hash per frame per sample is a cache miss each on large profiles).
+        /// A position: frame `remaining - 1` of the frames of `stack`'s location (which are
+        /// leaf first, so a stack is entered at its last frame and left after frame 0).
+        #[derive(Clone, Copy)]
+        struct Position {
+            stack: u32,
+            remaining: u32,
+        }
+        let location_frames = |stack: u32| frames.of_location(stacks.location(StackId(stack)));
+        let entered = |stack: u32| Position {
+            stack,
+            remaining: location_frames(stack).0.len() as u32,
+        };
+        let key =
+            |p: &Position| rank[location_frames(p.stack).0[p.remaining as usize - 1].0 as usize];
+
+        let mut frame = Vec::with_capacity(live_count);
+        let mut parent = Vec::with_capacity(live_count);
+        let mut depth = Vec::with_capacity(live_count);
+        let mut self_value = Vec::with_capacity(live_count);
+        let mut inlined = Vec::with_capacity(live_count);
+        frame.push(Frames::ROOT);
+        parent.push(CallTree::ROOT);
+        depth.push(0);
+        self_value.push(stack_self[0]);
+        inlined.push(false);
+
         struct Pending {
-            lo: usize,
-            hi: usize,
+            /// Where the node's positions start in `positions` (they run to its end).
+            start: usize,
             depth: u32,
             parent: u32,
         }
-        let mut pending = vec![Pending {
-            lo: 0,
-            hi: spans.len(),
-            depth: 0,
-            parent: u32::MAX,
-        }];
+        let mut positions: Vec<Position> = Vec::new();
+        let mut pending: Vec<Pending> = Vec::new();
+        // The positions one frame below the current node, with their sort key.
+        let mut next: Vec<(u32, Position)> = Vec::new();
+        let children_of = |stack: u32| {
+            &children
+                [child_starts[stack as usize] as usize..child_starts[stack as usize + 1] as usize]
+        };
+        next.extend(children_of(0).iter().map(|&c| {
+            let p = entered(c);
+            (key(&p), p)
+        }));
+        let split = |next: &mut Vec<(u32, Position)>,
+                     positions: &mut Vec<Position>,
+                     pending: &mut Vec<Pending>,
+                     depth: u32,
+                     parent: u32| {
+            if next.windows(2).any(|w| w[0].0 > w[1].0) {
+                next.sort_unstable_by_key(|&(k, _)| k);
+            }
+            // Children are pushed last-named first, so the first-named is processed next
+            // and its positions are at the end of `positions`.
+            let mut end = next.len();
+            while end > 0 {
+                let k = next[end - 1].0;
+                let start = next[..end]
+                    .iter()
+                    .rposition(|&(x, _)| x != k)
+                    .map_or(0, |i| i + 1);
+                pending.push(Pending {
+                    start: positions.len(),
+                    depth,
+                    parent,
+                });
+                positions.extend(next[start..end].iter().map(|&(_, p)| p));
+                end = start;
+            }
+            next.clear();
+        };
+        split(&mut next, &mut positions, &mut pending, 1, 0);
         while let Some(Pending {
-            lo,
-            hi,
+            start,
             depth: d,
             parent: p,
         }) = pending.pop()
         {
-            let group = &mut spans[lo..hi];
-            let node = if p == u32::MAX {
-                0
-            } else {
-                // Every span of the group has this node's frame under its cursor.
-                let node = frame.len() as u32;
-                frame.push(by_name[group[0].key as usize - 1]);
-                parent.push(NodeId(p));
-                depth.push(d);
-                self_value.push(0);
-                inlined.push(group.iter().any(&is_inlined));
-                group.iter_mut().for_each(advance);
-                node
-            };
-            // Read each span's next frame once, so sorting does not chase pointers.
-            for span in group.iter_mut() {
-                span.key = key(span);
+            let node = frame.len() as u32;
+            let group = &positions[start..];
+            let (first_frames, _) = location_frames(group[0].stack);
+            frame.push(first_frames[group[0].remaining as usize - 1]);
+            parent.push(NodeId(p));
+            depth.push(d);
+            let mut node_self = 0;
+            let mut node_inlined = false;
+            for position in group {
+                let (_, is_inlined) = location_frames(position.stack);
+                node_inlined |= is_inlined[position.remaining as usize - 1];
+                if position.remaining > 1 {
+                    let below = Position {
+                        stack: position.stack,
+                        remaining: position.remaining - 1,
+                    };
+                    next.push((key(&below), below));
+                } else {
+                    node_self += stack_self[position.stack as usize];
+                    next.extend(children_of(position.stack).iter().map(|&c| {
+                        let below = entered(c);
+                        (key(&below), below)
+                    }));
+                }
             }
-            if group.windows(2).any(|w| w[0].key != w[1].key) {
-                group.sort_unstable_by_key(|span| span.key);
-            }
-            let mut at = 0;
-            while at < group.len() && group[at].key == 0 {
-                self_value[node as usize] += group[at].value;
-                at += 1;
-            }
-            let first_child = pending.len();
-            while at < group.len() {
-                let k = group[at].key;
-                let run = group[at..].iter().take_while(|s| s.key == k).count();
-                pending.push(Pending {
-                    lo: lo + at,
-                    hi: lo + at + run,
-                    depth: d + 1,
-                    parent: node,
-                });
-                at += run;
-            }
-            pending[first_child..].reverse();
+            self_value.push(node_self);
+            inlined.push(node_inlined);
+            positions.truncate(start);
+            split(&mut next, &mut positions, &mut pending, d + 1, node);
         }
-        drop(spans);
-        // Pre-order: a node's subtree is itself plus its descendants, which follow it.
-        let mut size = vec![1u32; frame.len()];
-        for node in (1..frame.len()).rev() {
-            size[parent[node].0 as usize] += size[node];
-        }
-        let subtree_end: Vec<u32> = size
-            .iter()
-            .enumerate()
-            .map(|(node, &s)| node as u32 + s)
-            .collect();
-        drop(size);
-        // Parents come before their children, so one backward pass sums totals.
+        drop(positions);
+        drop(next);
+        drop(stack_self);
+
+        let len = frame.len();
+        // Pre-order: a node's subtree is itself and the nodes after it up to its end, and
+        // parents come before their children, so one backward pass sums sizes and totals.
+        let mut subtree_end: Vec<u32> = (1..=len as u32).collect();
         let mut total_value = self_value.clone();
-        for node in (1..total_value.len()).rev() {
+        for node in (1..len).rev() {
             let p = parent[node].0 as usize;
+            subtree_end[p] = subtree_end[p].max(subtree_end[node]);
             total_value[p] += total_value[node];
         }
         CallTree {

@@ -11,6 +11,8 @@ use std::fmt;
 pub enum LoadError {
     /// The file has no bytes at all.
     Empty,
+    /// The file could not be read.
+    Read { detail: String },
     /// The gzip stream is damaged or cut short.
     Inflate { detail: String },
     /// Inflating would exceed the configured bound (a decompression bomb, or simply too big).
@@ -66,6 +68,7 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LoadError::Empty => write!(f, "the file is empty"),
+            LoadError::Read { detail } => write!(f, "the file could not be read ({detail})"),
             LoadError::Inflate { detail } => {
                 write!(f, "the gzip data is damaged or cut short ({detail})")
             }

@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap;
 use crate::call_tree::{CallTree, Visit};
 use crate::error::LoadError;
 use crate::profile::{
-    Function, FunctionId, Line, Location, LocationId, Profile, Samples, StrId, StringTable,
-    ValueType,
+    Function, FunctionId, LabelSets, Line, Location, LocationId, Profile, Samples, StacksBuilder,
+    StrId, StringTable, TooManyStacks, ValueType,
 };
 
 /// One line per distinct stack (`root;...;leaf value`) whose value is not zero, sorted by
@@ -77,11 +77,9 @@ pub fn parse(text: &str) -> Result<Profile, LoadError> {
     let mut locations: Vec<Location> = Vec::new();
     let mut lines: Vec<Line> = Vec::new();
     let mut by_name: FxHashMap<String, LocationId> = FxHashMap::default();
-    let mut samples = Samples {
-        stack_starts: vec![0],
-        label_starts: vec![0],
-        ..Samples::default()
-    };
+    let mut samples = Samples::default();
+    let mut stacks = StacksBuilder::default();
+    let mut stack_locations: Vec<LocationId> = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -94,7 +92,7 @@ pub fn parse(text: &str) -> Result<Profile, LoadError> {
                 line.chars().take(80).collect::<String>()
             ),
         })?;
-        let start = samples.stack.len();
+        stack_locations.clear();
         for name in stack.split(';') {
             let location = match by_name.get(name) {
                 Some(&id) => id,
@@ -123,17 +121,14 @@ pub fn parse(text: &str) -> Result<Profile, LoadError> {
                     id
                 }
             };
-            samples.stack.push(location);
+            stack_locations.push(location);
         }
-        // Folded text is root first; profile.proto stacks are leaf first.
-        samples.stack[start..].reverse();
-        let too_many = || LoadError::TooMany {
-            what: "stack frames",
-        };
-        samples
-            .stack_starts
-            .push(u32::try_from(samples.stack.len()).map_err(|_| too_many())?);
-        samples.label_starts.push(0);
+        // Folded text is root first, as the trie is built.
+        let stack = stacks
+            .stack(stack_locations.iter().copied())
+            .map_err(|TooManyStacks| LoadError::TooMany { what: "stacks" })?;
+        samples.stack.push(stack);
+        samples.label_set.push(LabelSets::EMPTY);
         samples.values.push(value);
     }
     if samples.is_empty() {
@@ -151,6 +146,7 @@ pub fn parse(text: &str) -> Result<Profile, LoadError> {
         functions,
         locations,
         lines,
+        stacks: stacks.finish(),
         samples,
         ..Profile::default()
     })

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::profile::{LabelValue, Profile};
+use crate::profile::{LabelSetId, LabelValue, Profile, Stacks};
 
 /// Whether a label holds text or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,13 +37,22 @@ pub struct LabelTotal {
 /// Totals per (kind, key, value) over samples with a non-empty stack and a non-zero value,
 /// sorted by kind, key and value.
 pub fn label_totals(profile: &Profile, value_index: usize) -> Vec<LabelTotal> {
-    let mut totals: FxHashMap<(LabelKind, String, String), i64> = FxHashMap::default();
-    for sample in 0..profile.samples.len() {
+    // Sum per label set first (samples are many, sets few), noting the sets that some
+    // counted sample has.
+    let mut per_set: Vec<Option<i64>> = vec![None; profile.label_sets.len()];
+    for (sample, &stack) in profile.samples.stack.iter().enumerate() {
         let value = profile.value(sample, value_index);
-        if value == 0 || profile.samples.stack(sample).is_empty() {
-            continue;
+        if value != 0 && stack != Stacks::EMPTY {
+            let set = &mut per_set[profile.samples.label_set[sample].0 as usize];
+            *set = Some(set.unwrap_or(0) + value);
         }
-        for label in profile.samples.labels(sample) {
+    }
+    let mut totals: FxHashMap<(LabelKind, String, String), i64> = FxHashMap::default();
+    for (set, value) in per_set.iter().enumerate() {
+        let Some(value) = *value else {
+            continue;
+        };
+        for label in profile.label_sets.get(LabelSetId(set as u32)) {
             let key = profile.str(label.key);
             let entry = match label.value {
                 LabelValue::Str(s) => (LabelKind::Str, key.to_string(), profile.str(s).to_string()),

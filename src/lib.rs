@@ -46,6 +46,7 @@ pub mod search;
 pub mod share;
 pub mod synthetic;
 pub mod total;
+mod trie;
 pub mod view_state;
 pub mod viewport;
 

@@ -1,12 +1,18 @@
 //! The decoded profile: value types, samples, locations, functions, mappings and labels, with
 //! every id resolved to a `u32` index. Knows nothing of protobuf, gzip or the call tree.
 //!
-//! Samples are stored column-wise in flat arrays (no allocation per sample): sample `i` owns
-//! `stack[stack_starts[i]..stack_starts[i + 1]]` (leaf first, as in profile.proto) and
-//! `values[i * value_types.len()..][..value_types.len()]`.
+//! Samples are stored column-wise in flat arrays (no allocation per sample): sample `i` has
+//! the stack `stack[i]`, the label set `label_set[i]` and the values
+//! `values[i * value_types.len()..][..value_types.len()]`. Stacks are nodes of a trie of
+//! locations ([`Stacks`]), so a shared caller chain is stored once however many samples pass
+//! through it; label sets are interned ([`LabelSets`]).
 
 use std::fmt;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use crate::trie::Trie;
 
 /// An index into [`Profile::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -21,7 +27,7 @@ pub struct MappingId(pub u32);
 pub struct FunctionId(pub u32);
 
 /// An index into [`Profile::locations`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationId(pub u32);
 
 /// All strings of a profile in one buffer; `StrId(0)` is always `""`.
@@ -133,39 +139,271 @@ pub struct Label {
     pub value: LabelValue,
 }
 
+/// An index into [`Stacks`]: a stack of locations; [`Stacks::EMPTY`] is the empty stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct StackId(pub u32);
+
+/// Every stack of a profile as a trie rooted at the empty stack: a stack is its caller's stack
+/// plus one location, so stack `s` is `location(s)` called from `parent(s)`. A stack's id is
+/// always greater than its parent's, so visiting ids in order visits callers first.
+#[derive(Debug, Clone)]
+pub struct Stacks {
+    parent: Vec<StackId>,
+    location: Vec<LocationId>,
+}
+
+impl Default for Stacks {
+    fn default() -> Self {
+        Stacks {
+            parent: vec![Stacks::EMPTY],
+            location: vec![LocationId(u32::MAX)],
+        }
+    }
+}
+
+impl Stacks {
+    /// The empty stack (its own parent; it has no location).
+    pub const EMPTY: StackId = StackId(0);
+
+    /// Number of stacks, the empty one included.
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    /// Never true: the empty stack is always there.
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_empty()
+    }
+
+    /// The stack `stack` is called from.
+    pub fn parent(&self, stack: StackId) -> StackId {
+        self.parent[stack.0 as usize]
+    }
+
+    /// The innermost location of `stack`, which must not be [`Stacks::EMPTY`].
+    pub fn location(&self, stack: StackId) -> LocationId {
+        self.location[stack.0 as usize]
+    }
+
+    /// The locations of `stack`, leaf first (as profile.proto writes them).
+    pub fn locations(&self, stack: StackId) -> impl Iterator<Item = LocationId> + '_ {
+        let mut at = stack;
+        std::iter::from_fn(move || {
+            (at != Stacks::EMPTY).then(|| {
+                let location = self.location(at);
+                at = self.parent(at);
+                location
+            })
+        })
+    }
+
+    /// Renames every location through `map` (indexed by the old location id).
+    pub(crate) fn map_locations(&mut self, map: &[u32]) {
+        for location in &mut self.location[1..] {
+            *location = LocationId(map[location.0 as usize]);
+        }
+    }
+}
+
+/// Builds a [`Stacks`] trie one stack at a time ([`StacksBuilder::stack`]), or many at a time
+/// ([`StacksBuilder::queue`], then [`StacksBuilder::flush`]): queued stacks are sorted first,
+/// so each shares its callers with the one before it and only the rest is looked up. Looking
+/// up every frame of every sample in random order costs a cache miss each on large profiles.
+#[derive(Debug, Default)]
+pub struct StacksBuilder {
+    trie: Trie,
+    /// Queued stacks, root first, back to back.
+    queued: Vec<LocationId>,
+    /// `queued_for.len() + 1` offsets into `queued` (empty until something is queued).
+    queued_starts: Vec<u32>,
+    /// Where each queued stack's id goes.
+    queued_for: Vec<u32>,
+}
+
+impl StacksBuilder {
+    /// How many locations are queued before [`StacksBuilder::queue`] asks for a flush.
+    const QUEUE_LOCATIONS: usize = 1 << 20;
+
+    /// The stack `location` called from `parent`, added if new.
+    pub fn child(
+        &mut self,
+        parent: StackId,
+        location: LocationId,
+    ) -> Result<StackId, TooManyStacks> {
+        self.trie
+            .child(parent.0, location.0)
+            .map(StackId)
+            .ok_or(TooManyStacks)
+    }
+
+    /// Queues the stack of `locations` (root first), whose id [`StacksBuilder::flush`] will
+    /// write at position `slot`. Returns true when the queue is full enough to flush.
+    pub fn queue(&mut self, slot: u32, locations: impl IntoIterator<Item = LocationId>) -> bool {
+        if self.queued_starts.is_empty() {
+            self.queued_starts.push(0);
+        }
+        self.queued.extend(locations);
+        self.queued_starts.push(self.queued.len() as u32);
+        self.queued_for.push(slot);
+        self.queued.len() >= Self::QUEUE_LOCATIONS
+    }
+
+    /// Adds the queued stacks and writes each one's id at its slot of `ids`.
+    pub fn flush(&mut self, ids: &mut [StackId]) -> Result<(), TooManyStacks> {
+        let queued = std::mem::take(&mut self.queued);
+        let starts = std::mem::take(&mut self.queued_starts);
+        let stack = |i: u32| &queued[starts[i as usize] as usize..starts[i as usize + 1] as usize];
+        let mut order: Vec<u32> = (0..self.queued_for.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| stack(a).cmp(stack(b)));
+        // The nodes of the previous stack, by depth.
+        let mut path: Vec<StackId> = Vec::new();
+        let mut previous: &[LocationId] = &[];
+        for &i in &order {
+            let locations = stack(i);
+            let shared = locations
+                .iter()
+                .zip(previous)
+                .take_while(|(a, b)| a == b)
+                .count();
+            path.truncate(shared);
+            let mut node = path.last().copied().unwrap_or(Stacks::EMPTY);
+            for &location in &locations[shared..] {
+                node = self.child(node, location)?;
+                path.push(node);
+            }
+            ids[self.queued_for[i as usize] as usize] = node;
+            previous = locations;
+        }
+        drop(order);
+        self.queued = queued;
+        self.queued.clear();
+        self.queued_starts = starts;
+        self.queued_starts.clear();
+        self.queued_for.clear();
+        Ok(())
+    }
+
+    /// The stack of `locations`, given root first.
+    pub fn stack(
+        &mut self,
+        locations: impl IntoIterator<Item = LocationId>,
+    ) -> Result<StackId, TooManyStacks> {
+        locations
+            .into_iter()
+            .try_fold(Stacks::EMPTY, |parent, location| {
+                self.child(parent, location)
+            })
+    }
+
+    pub fn finish(self) -> Stacks {
+        let (parent, location) = self.trie.into_parts();
+        Stacks {
+            parent: parent.into_iter().map(StackId).collect(),
+            location: location.into_iter().map(LocationId).collect(),
+        }
+    }
+}
+
+/// More than `u32::MAX` distinct stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyStacks;
+
+/// An index into [`LabelSets`]; [`LabelSets::EMPTY`] has no label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LabelSetId(pub u32);
+
+/// The distinct label sets of a profile, each stored once (thousands of samples usually share
+/// a handful of sets such as `{goroutine=worker}`).
+#[derive(Debug, Clone)]
+pub struct LabelSets {
+    /// `len() + 1` offsets into `labels`.
+    starts: Vec<u32>,
+    labels: Vec<Label>,
+}
+
+impl Default for LabelSets {
+    fn default() -> Self {
+        LabelSets {
+            starts: vec![0, 0],
+            labels: Vec::new(),
+        }
+    }
+}
+
+impl LabelSets {
+    /// The set with no label.
+    pub const EMPTY: LabelSetId = LabelSetId(0);
+
+    /// Number of sets, the empty one included.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Never true: the empty set is always there.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The labels of `set`, in the order the file gave them.
+    pub fn get(&self, set: LabelSetId) -> &[Label] {
+        let i = set.0 as usize;
+        &self.labels[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// Every label of every set.
+    pub fn all(&self) -> &[Label] {
+        &self.labels
+    }
+}
+
+/// Interns label sets into a [`LabelSets`].
+#[derive(Debug, Default)]
+pub struct LabelSetsBuilder {
+    sets: LabelSets,
+    ids: FxHashMap<Box<[Label]>, u32>,
+}
+
+impl LabelSetsBuilder {
+    /// The id of the set of `labels`, added if new.
+    pub fn intern(&mut self, labels: &[Label]) -> LabelSetId {
+        if labels.is_empty() {
+            return LabelSets::EMPTY;
+        }
+        if let Some(&id) = self.ids.get(labels) {
+            return LabelSetId(id);
+        }
+        let id = self.sets.len() as u32;
+        self.sets.labels.extend_from_slice(labels);
+        self.sets.starts.push(self.sets.labels.len() as u32);
+        self.ids.insert(labels.into(), id);
+        LabelSetId(id)
+    }
+
+    pub fn finish(self) -> LabelSets {
+        self.sets
+    }
+}
+
 /// The samples, column-wise.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
-    /// `len() + 1` offsets into `stack`.
-    pub stack_starts: Vec<u32>,
-    /// Location ids of every sample, leaf first.
-    pub stack: Vec<LocationId>,
+    /// Each sample's stack.
+    pub stack: Vec<StackId>,
+    /// Each sample's labels.
+    pub label_set: Vec<LabelSetId>,
     /// `len() * value_types.len()` values, row-major.
     pub values: Vec<i64>,
-    /// `len() + 1` offsets into `labels`.
-    pub label_starts: Vec<u32>,
-    pub labels: Vec<Label>,
 }
 
 impl Samples {
     /// Number of samples.
     pub fn len(&self) -> usize {
-        self.stack_starts.len().saturating_sub(1)
+        self.stack.len()
     }
 
     /// True when there are no samples.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Sample `i`'s stack, leaf first.
-    pub fn stack(&self, i: usize) -> &[LocationId] {
-        &self.stack[self.stack_starts[i] as usize..self.stack_starts[i + 1] as usize]
-    }
-
-    /// Sample `i`'s labels.
-    pub fn labels(&self, i: usize) -> &[Label] {
-        &self.labels[self.label_starts[i] as usize..self.label_starts[i + 1] as usize]
+        self.stack.is_empty()
     }
 }
 
@@ -187,6 +425,8 @@ pub struct Profile {
     pub functions: Vec<Function>,
     pub locations: Vec<Location>,
     pub lines: Vec<Line>,
+    pub stacks: Stacks,
+    pub label_sets: LabelSets,
     pub samples: Samples,
 }
 
@@ -219,6 +459,11 @@ impl Profile {
     /// The lines of `location`, innermost inlined callee first.
     pub fn location_lines(&self, location: &Location) -> &[Line] {
         &self.lines[location.lines.start as usize..location.lines.end as usize]
+    }
+
+    /// The labels of sample `sample`.
+    pub fn sample_labels(&self, sample: usize) -> &[Label] {
+        self.label_sets.get(self.samples.label_set[sample])
     }
 
     /// Value `value_index` of sample `sample`.
@@ -263,7 +508,7 @@ impl Profile {
     pub fn label_keys(&self) -> Vec<String> {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut keys = Vec::new();
-        for label in &self.samples.labels {
+        for label in self.label_sets.all() {
             let unit = match label.value {
                 LabelValue::Str(_) => None,
                 LabelValue::Num { unit, .. } => Some(unit),

@@ -361,7 +361,7 @@ mod tests {
             profile.lines.len() > profile.locations.len(),
             "inlined frames"
         );
-        assert!(!profile.samples.labels.is_empty());
+        assert!(!profile.label_sets.all().is_empty());
         let tree = crate::CallTree::build(&profile, 1);
         assert!(tree.max_depth() > 40);
         // The same seed gives the same bytes.

@@ -8,7 +8,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::profile::{LabelValue, Profile};
+use crate::profile::{LabelSetId, LabelValue, Profile, StackId};
+use crate::trie::Trie;
 
 /// pprof's total for value type `value_index`.
 pub fn pprof_total(profile: &Profile, value_index: usize) -> i64 {
@@ -22,8 +23,8 @@ pub fn pprof_total(profile: &Profile, value_index: usize) -> i64 {
             .step_by(value_count.max(1))
     };
     let base_marked = profile
-        .samples
-        .labels
+        .label_sets
+        .all()
         .iter()
         .any(|l| is_base_label(profile, l));
     if !base_marked && column().all(|&v| v >= 0) {
@@ -69,11 +70,9 @@ enum LabelKey<'a> {
 }
 
 /// Sums `value_index` per merged sample (same locations by content, same labels), with
-/// whether the merged sample is marked `pprof::base`.
-fn merged_values(
-    profile: &Profile,
-    value_index: usize,
-) -> FxHashMap<(Vec<u32>, Vec<LabelKey<'_>>), (i64, bool)> {
+/// whether the merged sample is marked `pprof::base`. Keys are a stack of canonical
+/// locations and a canonical label set.
+fn merged_values(profile: &Profile, value_index: usize) -> FxHashMap<(u32, u32), (i64, bool)> {
     let s = |id| profile.str(id);
     let mut canonical_ids: FxHashMap<LocationKey<'_>, u32> = FxHashMap::default();
     let canonical: Vec<u32> = profile
@@ -109,25 +108,41 @@ fn merged_values(
             *canonical_ids.entry(key).or_insert(i as u32)
         })
         .collect();
-    let mut groups: FxHashMap<(Vec<u32>, Vec<LabelKey<'_>>), (i64, bool)> = FxHashMap::default();
-    for sample in 0..profile.samples.len() {
-        let stack = profile
-            .samples
-            .stack(sample)
-            .iter()
-            .map(|l| canonical[l.0 as usize])
-            .collect();
-        let labels = profile.samples.labels(sample);
-        let mut label_keys: Vec<LabelKey<'_>> = labels
-            .iter()
-            .map(|l| match l.value {
-                LabelValue::Str(v) => LabelKey::Str(s(l.key), s(v)),
-                LabelValue::Num { value, unit } => LabelKey::Num(s(l.key), value, s(unit)),
-            })
-            .collect();
-        label_keys.sort_unstable();
-        let is_base = labels.iter().any(|l| is_base_label(profile, l));
-        let entry = groups.entry((stack, label_keys)).or_insert((0, is_base));
+    // Stacks by canonical locations: the profile's trie, rebuilt over canonical ids.
+    let stacks = &profile.stacks;
+    let mut canonical_stacks = Trie::default();
+    let mut canonical_stack = vec![0u32; stacks.len()];
+    for s in 1..stacks.len() {
+        let stack = StackId(s as u32);
+        let parent = canonical_stack[stacks.parent(stack).0 as usize];
+        let location = canonical[stacks.location(stack).0 as usize];
+        // Never more canonical stacks than stacks, which have u32 ids.
+        canonical_stack[s] = canonical_stacks.child(parent, location).unwrap_or(parent);
+    }
+    // Label sets by content, order aside.
+    let mut set_ids: FxHashMap<Vec<LabelKey<'_>>, u32> = FxHashMap::default();
+    let canonical_set: Vec<(u32, bool)> = (0..profile.label_sets.len())
+        .map(|set| {
+            let labels = profile.label_sets.get(LabelSetId(set as u32));
+            let mut keys: Vec<LabelKey<'_>> = labels
+                .iter()
+                .map(|l| match l.value {
+                    LabelValue::Str(v) => LabelKey::Str(s(l.key), s(v)),
+                    LabelValue::Num { value, unit } => LabelKey::Num(s(l.key), value, s(unit)),
+                })
+                .collect();
+            keys.sort_unstable();
+            let next = set_ids.len() as u32;
+            let id = *set_ids.entry(keys).or_insert(next);
+            (id, labels.iter().any(|l| is_base_label(profile, l)))
+        })
+        .collect();
+    let mut groups: FxHashMap<(u32, u32), (i64, bool)> = FxHashMap::default();
+    for (sample, &stack) in profile.samples.stack.iter().enumerate() {
+        let (set, is_base) = canonical_set[profile.samples.label_set[sample].0 as usize];
+        let entry = groups
+            .entry((canonical_stack[stack.0 as usize], set))
+            .or_insert((0, is_base));
         entry.0 += profile.value(sample, value_index);
     }
     groups

@@ -97,6 +97,7 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "  {i}: {t}  total {total}{mark}")?;
     }
     writeln!(out, "samples: {}", profile.samples.len())?;
+    writeln!(out, "distinct stacks: {}", profile.stacks.len() - 1)?;
     if !profile.value_types.is_empty() {
         let tree = CallTree::build(profile, profile.default_value_index);
         writeln!(out, "call-tree nodes: {} (default value type)", tree.len())?;

@@ -1,17 +1,20 @@
-//! profile.proto bytes -> validated [`Profile`]. The top-level message is walked field by
-//! field (twice: once for the tables, once for the samples, which Go writes before the strings
-//! and locations they refer to), and each nested message is decoded with prost into a reused
-//! buffer, so no per-sample allocation survives and peak memory stays close to the input.
+//! profile.proto bytes -> validated [`Profile`], streaming: bytes are pushed in pieces of any
+//! size as they are read or inflated, each complete top-level field is decoded at once and its
+//! bytes let go, so the inflated file is never held whole. Nested messages are decoded with
+//! prost into reused buffers; samples go straight into the compact model (a trie of stacks,
+//! interned label sets, flat values). Go writes samples before the locations and strings they
+//! refer to, so location ids and string indices are resolved and checked at the end.
 
-use prost::encoding::{decode_key, decode_varint, WireType};
+use prost::encoding::decode_varint;
 use prost::Message;
 use rustc_hash::FxHashMap;
 
 use super::proto;
 use crate::error::LoadError;
 use crate::profile::{
-    Function, FunctionId, Label, LabelValue, Line, Location, LocationId, Mapping, MappingId,
-    Profile, Samples, StrId, StringTable, ValueType,
+    Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line, Location,
+    LocationId, Mapping, MappingId, Profile, Samples, Stacks, StacksBuilder, StrId, StringTable,
+    TooManyStacks, ValueType,
 };
 
 /// One top-level field's payload.
@@ -22,71 +25,106 @@ enum Payload<'a> {
     Fixed,
 }
 
-/// Iterates the top-level fields of a protobuf message.
-struct Fields<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Iterator for Fields<'a> {
-    type Item = Result<(u32, Payload<'a>), LoadError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.is_empty() {
-            return None;
+/// A varint at the start of `bytes` and its length; `Ok(None)` when `bytes` end inside it.
+fn varint(bytes: &[u8]) -> Result<Option<(u64, usize)>, &'static str> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return if i == 9 && byte > 1 {
+                Err("a varint overflows 64 bits")
+            } else {
+                Ok(Some((value, i + 1)))
+            };
         }
-        Some(self.read_field())
+    }
+    if bytes.len() >= 10 {
+        Err("a varint runs past 10 bytes")
+    } else {
+        Ok(None)
     }
 }
 
-impl<'a> Fields<'a> {
-    fn read_field(&mut self) -> Result<(u32, Payload<'a>), LoadError> {
-        let not_profile = |detail: String| LoadError::NotAProfile { detail };
-        let at = |rest: &[u8], total: usize| total - rest.len();
-        let total = self.rest.len();
-        let (tag, wire_type) = decode_key(&mut self.rest)
-            .map_err(|e| not_profile(format!("{e} at byte {}", at(self.rest, total))))?;
-        let payload = match wire_type {
-            WireType::Varint => Payload::Varint(
-                decode_varint(&mut self.rest)
-                    .map_err(|e| not_profile(format!("{e} in field {tag}")))?,
-            ),
-            WireType::LengthDelimited => {
-                let len = decode_varint(&mut self.rest)
-                    .map_err(|e| not_profile(format!("{e} in field {tag}")))?;
-                if len > self.rest.len() as u64 {
-                    return Err(not_profile(format!(
-                        "field {tag} declares {len} bytes but only {} remain (the file is cut short)",
-                        self.rest.len()
-                    )));
-                }
-                let (bytes, rest) = self.rest.split_at(len as usize);
-                self.rest = rest;
-                Payload::Bytes(bytes)
-            }
-            WireType::SixtyFourBit | WireType::ThirtyTwoBit => {
-                let width = if wire_type == WireType::SixtyFourBit {
-                    8
-                } else {
-                    4
-                };
-                if self.rest.len() < width {
-                    return Err(not_profile(format!("field {tag} is cut short")));
-                }
-                self.rest = &self.rest[width..];
-                Payload::Fixed
-            }
-            WireType::StartGroup | WireType::EndGroup => {
-                return Err(not_profile(format!(
-                    "field {tag} uses protobuf groups, which profile.proto never does"
-                )))
-            }
-        };
-        Ok((tag, payload))
+/// The top-level field at the start of `bytes` (which start at byte `offset` of the file):
+/// its number, payload and length, or `None` when `bytes` end inside it.
+fn next_field(bytes: &[u8], offset: u64) -> Result<Option<(u32, Payload<'_>, usize)>, LoadError> {
+    let not_profile = |detail: String| LoadError::NotAProfile { detail };
+    let Some((key, mut at)) =
+        varint(bytes).map_err(|e| not_profile(format!("{e} at byte {offset}")))?
+    else {
+        return Ok(None);
+    };
+    let tag = key >> 3;
+    if tag == 0 || tag > u64::from(u32::MAX >> 3) {
+        return Err(not_profile(format!(
+            "invalid field number {tag} at byte {offset}"
+        )));
     }
+    let tag = tag as u32;
+    let payload = match key & 7 {
+        0 => {
+            let Some((value, len)) = varint(&bytes[at..])
+                .map_err(|e| not_profile(format!("{e} in field {tag} at byte {offset}")))?
+            else {
+                return Ok(None);
+            };
+            at += len;
+            Payload::Varint(value)
+        }
+        2 => {
+            let Some((len, len_len)) = varint(&bytes[at..])
+                .map_err(|e| not_profile(format!("{e} in field {tag} at byte {offset}")))?
+            else {
+                return Ok(None);
+            };
+            at += len_len;
+            if len > (bytes.len() - at) as u64 {
+                return Ok(None);
+            }
+            let payload = &bytes[at..at + len as usize];
+            at += len as usize;
+            Payload::Bytes(payload)
+        }
+        wire @ (1 | 5) => {
+            let width = if wire == 1 { 8 } else { 4 };
+            if bytes.len() - at < width {
+                return Ok(None);
+            }
+            at += width;
+            Payload::Fixed
+        }
+        3 | 4 => {
+            return Err(not_profile(format!(
+                "field {tag} uses protobuf groups, which profile.proto never does"
+            )))
+        }
+        wire => {
+            return Err(not_profile(format!(
+                "invalid wire type {wire} in field {tag} at byte {offset}"
+            )))
+        }
+    };
+    Ok(Some((tag, payload, at)))
 }
 
-fn fields(bytes: &[u8]) -> Fields<'_> {
-    Fields { rest: bytes }
+/// Why the bytes left over at the end do not make a whole field.
+fn cut_short(rest: &[u8], offset: u64) -> LoadError {
+    let mut detail = format!(
+        "the file ends inside a field that starts at byte {offset} (the file is cut short)"
+    );
+    if let Ok(Some((key, at))) = varint(rest) {
+        let tag = key >> 3;
+        detail = format!("field {tag} at byte {offset} is cut short: the file ends inside it");
+        if key & 7 == 2 {
+            if let Ok(Some((len, len_len))) = varint(&rest[at..]) {
+                detail = format!(
+                    "field {tag} declares {len} bytes but only {} remain (the file is cut short)",
+                    rest.len() - at - len_len
+                );
+            }
+        }
+    }
+    LoadError::NotAProfile { detail }
 }
 
 /// The field names of profile.proto's `Profile`, for error messages.
@@ -107,18 +145,6 @@ fn field_name(tag: u32) -> &'static str {
         13 => "comment",
         14 => "default_sample_type",
         _ => "unknown",
-    }
-}
-
-fn wire_error(tag: u32, payload: &Payload<'_>) -> LoadError {
-    LoadError::WireType {
-        field: field_name(tag),
-        wire_type: match payload {
-            Payload::Varint(_) => "a number",
-            Payload::Bytes(_) => "bytes",
-            Payload::Fixed => "a fixed-width number",
-        }
-        .to_string(),
     }
 }
 
@@ -201,11 +227,75 @@ impl StringIndex {
     }
 }
 
+fn wire_error(tag: u32, payload: &Payload<'_>) -> LoadError {
+    LoadError::WireType {
+        field: field_name(tag),
+        wire_type: match payload {
+            Payload::Varint(_) => "a number",
+            Payload::Bytes(_) => "bytes",
+            Payload::Fixed => "a fixed-width number",
+        }
+        .to_string(),
+    }
+}
+
+/// A label as the file writes it: string indices not yet checked against the table (which
+/// usually comes later). Normalised so that two labels that mean the same are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RawLabel {
+    key: i64,
+    str: i64,
+    num: i64,
+    num_unit: i64,
+}
+
+/// Maps the location ids samples use to dense slots in first-use order, remembering which
+/// sample used each first (for the error if the file never defines it).
+#[derive(Default)]
+struct LocationSlots {
+    /// Ids below [`LocationSlots::DIRECT`] (all of Go's, which number locations 1..n): slot + 1,
+    /// 0 meaning none yet.
+    direct: Vec<u32>,
+    sparse: FxHashMap<u64, u32>,
+    ids: Vec<u64>,
+    first_sample: Vec<u32>,
+}
+
+impl LocationSlots {
+    const DIRECT: u64 = 1 << 22;
+
+    fn slot(&mut self, id: u64, sample: u32) -> Result<u32, LoadError> {
+        let next = self.ids.len() as u32;
+        let slot = if id < Self::DIRECT {
+            let i = id as usize;
+            if i >= self.direct.len() {
+                self.direct.resize((i + 1).next_power_of_two(), 0);
+            }
+            match self.direct[i] {
+                0 => {
+                    self.direct[i] = next + 1;
+                    next
+                }
+                s => s - 1,
+            }
+        } else {
+            *self.sparse.entry(id).or_insert(next)
+        };
+        if slot == next {
+            if next == u32::MAX - 1 {
+                return Err(LoadError::TooMany { what: "locations" });
+            }
+            self.ids.push(id);
+            self.first_sample.push(sample);
+        }
+        Ok(slot)
+    }
+}
+
 /// Everything of the top-level message except the samples, still in the file's terms.
 #[derive(Default)]
 struct Tables {
     value_types: Vec<proto::ValueType>,
-    sample_count: usize,
     mappings: Vec<proto::Mapping>,
     locations: Vec<proto::Location>,
     functions: Vec<proto::Function>,
@@ -220,15 +310,183 @@ struct Tables {
     default_sample_type: i64,
 }
 
-fn read_tables(bytes: &[u8]) -> Result<Tables, LoadError> {
-    let mut t = Tables::default();
-    for field in fields(bytes) {
-        let (tag, payload) = field?;
+/// The samples as read so far, location ids and label strings not yet resolved.
+#[derive(Default)]
+struct RawSamples {
+    samples: Samples,
+    stacks: StacksBuilder,
+    locations: LocationSlots,
+    label_sets: Vec<Box<[RawLabel]>>,
+    label_set_ids: FxHashMap<Box<[RawLabel]>, u32>,
+    /// How many values the first sample has.
+    first_value_count: usize,
+    /// The first sample whose value count differs from the first one's, and its count.
+    odd_value_count: Option<(usize, usize)>,
+    /// Reused for every sample.
+    message: proto::Sample,
+    labels: Vec<RawLabel>,
+}
+
+impl RawSamples {
+    fn flush_stacks(&mut self) -> Result<(), LoadError> {
+        self.stacks
+            .flush(&mut self.samples.stack)
+            .map_err(|TooManyStacks| LoadError::TooMany { what: "stacks" })
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        let index = self.samples.len();
+        let Ok(index32) = u32::try_from(index) else {
+            return Err(LoadError::TooMany { what: "samples" });
+        };
+        let sample = &mut self.message;
+        sample.clear();
+        sample.merge(bytes).map_err(|e| LoadError::Protobuf {
+            what: format!("sample {index}"),
+            detail: e.to_string(),
+        })?;
+        if index == 0 {
+            self.first_value_count = sample.value.len();
+        } else if sample.value.len() != self.first_value_count && self.odd_value_count.is_none() {
+            self.odd_value_count = Some((index, sample.value.len()));
+        }
+        self.samples.values.extend_from_slice(&sample.value);
+        // The file lists the leaf first; the trie is walked from the root.
+        let slots = &mut self.locations;
+        let mut bad_id = Ok(());
+        let full = self.stacks.queue(
+            index32,
+            sample.location_id.iter().rev().map(|&id| {
+                LocationId(slots.slot(id, index32).unwrap_or_else(|e| {
+                    bad_id = Err(e);
+                    0
+                }))
+            }),
+        );
+        bad_id?;
+        self.samples.stack.push(Stacks::EMPTY);
+        self.labels.clear();
+        for label in &sample.label {
+            // pprof drops a label that carries neither a string nor a number, and reads a
+            // label with a string as a string label whatever number it also carries.
+            if label.str != 0 {
+                self.labels.push(RawLabel {
+                    key: label.key,
+                    str: label.str,
+                    num: 0,
+                    num_unit: 0,
+                });
+            } else if label.num != 0 || label.num_unit != 0 {
+                self.labels.push(RawLabel {
+                    key: label.key,
+                    str: 0,
+                    num: label.num,
+                    num_unit: label.num_unit,
+                });
+            }
+        }
+        let set = if self.labels.is_empty() {
+            0
+        } else if let Some(&set) = self.label_set_ids.get(&self.labels[..]) {
+            set
+        } else {
+            let set = self.label_sets.len() as u32 + 1;
+            self.label_sets.push(self.labels.as_slice().into());
+            self.label_set_ids
+                .insert(self.labels.as_slice().into(), set);
+            set
+        };
+        self.samples.label_set.push(LabelSetId(set));
+        if full {
+            self.flush_stacks()?;
+        }
+        Ok(())
+    }
+}
+
+/// How many bytes must be seen before the legacy formats can be told apart from protobuf.
+const LEGACY_HEAD: usize = 64;
+
+/// Decodes profile.proto pushed in pieces: [`ProtoDecoder::push`] each piece as it comes,
+/// then [`ProtoDecoder::finish`].
+#[derive(Default)]
+pub struct ProtoDecoder {
+    /// Bytes of a field not yet complete (or, before the format is known, the head).
+    pending: Vec<u8>,
+    /// The file offset of `pending[0]`.
+    offset: u64,
+    /// Whether the head was checked for the legacy formats.
+    format_known: bool,
+    tables: Tables,
+    samples: RawSamples,
+}
+
+impl ProtoDecoder {
+    pub fn new() -> Self {
+        ProtoDecoder::default()
+    }
+
+    /// Bytes pushed so far.
+    pub fn bytes_seen(&self) -> u64 {
+        self.offset + self.pending.len() as u64
+    }
+
+    /// Decodes the next piece of the file.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        if !self.format_known {
+            self.pending.extend_from_slice(bytes);
+            if self.pending.len() < LEGACY_HEAD {
+                return Ok(());
+            }
+            return self.check_format_and_consume();
+        }
+        if self.pending.is_empty() {
+            let used = self.consume(bytes)?;
+            self.pending.extend_from_slice(&bytes[used..]);
+        } else {
+            self.pending.extend_from_slice(bytes);
+            self.consume_pending()?;
+        }
+        Ok(())
+    }
+
+    fn check_format_and_consume(&mut self) -> Result<(), LoadError> {
+        if self.pending.is_empty() {
+            return Err(LoadError::Empty);
+        }
+        if let Some(format) = super::legacy::legacy_format(&self.pending) {
+            return Err(LoadError::LegacyFormat { format });
+        }
+        self.format_known = true;
+        self.consume_pending()
+    }
+
+    fn consume_pending(&mut self) -> Result<(), LoadError> {
+        let pending = std::mem::take(&mut self.pending);
+        let used = self.consume(&pending);
+        self.pending = pending;
+        self.pending.drain(..used?);
+        Ok(())
+    }
+
+    /// Decodes every complete field at the start of `bytes`; returns how many bytes they took.
+    fn consume(&mut self, bytes: &[u8]) -> Result<usize, LoadError> {
+        let mut used = 0;
+        while let Some((tag, payload, len)) = next_field(&bytes[used..], self.offset)? {
+            self.field(tag, payload)?;
+            used += len;
+            self.offset += len as u64;
+        }
+        Ok(used)
+    }
+
+    fn field(&mut self, tag: u32, payload: Payload<'_>) -> Result<(), LoadError> {
+        let t = &mut self.tables;
         match (tag, &payload) {
             (1, Payload::Bytes(b)) => t.value_types.push(nested(b, || {
                 format!("sample_type {}", t.value_types.len())
             })?),
-            (2, Payload::Bytes(_)) => t.sample_count += 1,
+            (2, Payload::Bytes(b)) => self.samples.push(b)?,
             (3, Payload::Bytes(b)) => t
                 .mappings
                 .push(nested(b, || format!("mapping {}", t.mappings.len()))?),
@@ -269,13 +527,30 @@ fn read_tables(bytes: &[u8]) -> Result<Tables, LoadError> {
             (1..=14, _) => return Err(wire_error(tag, &payload)),
             _ => {} // Fields added to profile.proto later (doc_url...) are not needed here.
         }
+        Ok(())
     }
-    Ok(t)
+
+    /// Resolves and checks every id and string index, and returns the profile.
+    pub fn finish(mut self) -> Result<Profile, LoadError> {
+        if !self.format_known {
+            self.check_format_and_consume()?;
+        }
+        if !self.pending.is_empty() {
+            return Err(cut_short(&self.pending, self.offset));
+        }
+        build(self.tables, self.samples)
+    }
 }
 
 /// Decodes uncompressed profile.proto bytes.
 pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
-    let tables = read_tables(bytes)?;
+    let mut decoder = ProtoDecoder::new();
+    decoder.push(bytes)?;
+    decoder.finish()
+}
+
+fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
+    raw.flush_stacks()?;
     if tables.strings.is_empty() {
         return Err(LoadError::MissingStringTable);
     }
@@ -305,9 +580,10 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
         .enumerate()
         .map(|(i, vt)| value_type(vt, &format!("sample_type {i}")))
         .collect::<Result<Vec<_>, _>>()?;
-    if value_types.is_empty() && tables.sample_count > 0 {
+    let sample_count = raw.samples.len();
+    if value_types.is_empty() && sample_count > 0 {
         return Err(LoadError::NoValueTypes {
-            samples: tables.sample_count,
+            samples: sample_count,
         });
     }
     let period_type = match &tables.period_type {
@@ -404,15 +680,79 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
             lines: start..lines.len() as u32,
         });
     }
-    drop(tables.locations);
 
-    let samples = read_samples(
-        bytes,
-        tables.sample_count,
-        value_types.len(),
-        &location_ids,
-        &strings,
-    )?;
+    // The samples: value counts, then location ids, then label strings, each reported for the
+    // first sample at fault.
+    let expected = value_types.len();
+    if sample_count > 0 && raw.first_value_count != expected {
+        return Err(LoadError::ValueCount {
+            sample: 0,
+            got: raw.first_value_count,
+            expected,
+        });
+    }
+    if let Some((sample, got)) = raw.odd_value_count {
+        return Err(LoadError::ValueCount {
+            sample,
+            got,
+            expected,
+        });
+    }
+    let slots = &raw.locations;
+    let mut location_of_slot = Vec::with_capacity(slots.ids.len());
+    let mut unknown: Option<(u32, u64)> = None;
+    for (slot, &id) in slots.ids.iter().enumerate() {
+        match location_ids.get(id) {
+            Some(location) => location_of_slot.push(location),
+            None => {
+                let sample = slots.first_sample[slot];
+                if unknown.is_none_or(|(first, _)| sample < first) {
+                    unknown = Some((sample, id));
+                }
+                location_of_slot.push(0);
+            }
+        }
+    }
+    if let Some((sample, id)) = unknown {
+        return Err(LoadError::UnknownLocation {
+            sample: sample as usize,
+            id,
+        });
+    }
+    let mut stacks = raw.stacks.finish();
+    stacks.map_locations(&location_of_slot);
+
+    let mut samples = raw.samples;
+    let mut label_sets = LabelSetsBuilder::default();
+    let mut set_ids = vec![LabelSetId(0)];
+    for (i, set) in raw.label_sets.iter().enumerate() {
+        let mut labels = Vec::with_capacity(set.len());
+        for label in set.iter() {
+            let first_user = || {
+                let set = LabelSetId(i as u32 + 1);
+                samples
+                    .label_set
+                    .iter()
+                    .position(|&s| s == set)
+                    .unwrap_or(0)
+            };
+            let what = |part: &'static str| move || format!("sample {} label {part}", first_user());
+            let key = strings.id(label.key, what("key"))?;
+            let value = if label.str != 0 {
+                LabelValue::Str(strings.id(label.str, what("value"))?)
+            } else {
+                LabelValue::Num {
+                    value: label.num,
+                    unit: strings.id(label.num_unit, what("unit"))?,
+                }
+            };
+            labels.push(Label { key, value });
+        }
+        set_ids.push(label_sets.intern(&labels));
+    }
+    for set in &mut samples.label_set {
+        *set = set_ids[set.0 as usize];
+    }
 
     Ok(Profile {
         value_types,
@@ -429,78 +769,8 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
         functions,
         locations,
         lines,
+        stacks,
+        label_sets: label_sets.finish(),
         samples,
     })
-}
-
-fn read_samples(
-    bytes: &[u8],
-    count: usize,
-    value_count: usize,
-    location_ids: &IdMap,
-    strings: &StringIndex,
-) -> Result<Samples, LoadError> {
-    let mut samples = Samples {
-        stack_starts: Vec::with_capacity(count + 1),
-        values: Vec::with_capacity(count.saturating_mul(value_count)),
-        label_starts: Vec::with_capacity(count + 1),
-        ..Samples::default()
-    };
-    samples.stack_starts.push(0);
-    samples.label_starts.push(0);
-    // One message reused for every sample: `clear` keeps the vectors' capacity.
-    let mut sample = proto::Sample::default();
-    for field in fields(bytes) {
-        let (tag, payload) = field?;
-        let (2, Payload::Bytes(b)) = (tag, payload) else {
-            continue;
-        };
-        let index = samples.len();
-        sample.clear();
-        sample.merge(b).map_err(|e| LoadError::Protobuf {
-            what: format!("sample {index}"),
-            detail: e.to_string(),
-        })?;
-        if sample.value.len() != value_count {
-            return Err(LoadError::ValueCount {
-                sample: index,
-                got: sample.value.len(),
-                expected: value_count,
-            });
-        }
-        for &id in &sample.location_id {
-            let location = location_ids
-                .get(id)
-                .ok_or(LoadError::UnknownLocation { sample: index, id })?;
-            samples.stack.push(LocationId(location));
-        }
-        samples.values.extend_from_slice(&sample.value);
-        for label in &sample.label {
-            let what = |part: &'static str| move || format!("sample {index} label {part}");
-            let key = strings.id(label.key, what("key"))?;
-            let value = if label.str != 0 {
-                LabelValue::Str(strings.id(label.str, what("value"))?)
-            } else if label.num != 0 || label.num_unit != 0 {
-                LabelValue::Num {
-                    value: label.num,
-                    unit: strings.id(label.num_unit, what("unit"))?,
-                }
-            } else {
-                // pprof drops a label that carries neither a string nor a number.
-                continue;
-            };
-            samples.labels.push(Label { key, value });
-        }
-        let (Ok(stack_end), Ok(labels_end)) = (
-            u32::try_from(samples.stack.len()),
-            u32::try_from(samples.labels.len()),
-        ) else {
-            return Err(LoadError::TooMany {
-                what: "stack frames",
-            });
-        };
-        samples.stack_starts.push(stack_end);
-        samples.label_starts.push(labels_end);
-    }
-    Ok(samples)
 }

@@ -1,8 +1,10 @@
 //! gzip: recognise it and inflate it (one or several members) under a size bound, so a small
-//! hostile file cannot exhaust memory. Knows nothing of protobuf.
+//! hostile file cannot exhaust memory, either whole or as a stream of pieces. Knows nothing of
+//! protobuf.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 
+use flate2::bufread;
 use flate2::read::MultiGzDecoder;
 
 use crate::error::LoadError;
@@ -66,4 +68,71 @@ pub fn inflate(gz: &[u8], limit: u64) -> Result<Vec<u8>, LoadError> {
         return Err(LoadError::InflatedTooLarge { limit });
     }
     Ok(out)
+}
+
+/// The bytes of a file read piece by piece: inflated if it is gzip (one or several members),
+/// as they are otherwise.
+pub struct Inflater<R: BufRead> {
+    source: Source<R>,
+    /// Bytes handed out so far.
+    total: u64,
+    limit: u64,
+}
+
+enum Source<R: BufRead> {
+    Gzip(bufread::MultiGzDecoder<R>),
+    Raw(R),
+}
+
+impl<R: BufRead> Inflater<R> {
+    /// Reads the first bytes of `input` to tell gzip from raw; a gzip stream may inflate to
+    /// at most `limit` bytes.
+    pub fn new(mut input: R, limit: u64) -> Result<Self, LoadError> {
+        let head = input.fill_buf().map_err(|e| LoadError::Read {
+            detail: e.to_string(),
+        })?;
+        let source = if is_gzip(head) {
+            Source::Gzip(bufread::MultiGzDecoder::new(input))
+        } else {
+            Source::Raw(input)
+        };
+        Ok(Inflater {
+            source,
+            total: 0,
+            limit,
+        })
+    }
+
+    /// True when the input is gzip.
+    pub fn is_gzip(&self) -> bool {
+        matches!(self.source, Source::Gzip(_))
+    }
+
+    /// Fills `buf` as far as the input goes; returns how many bytes it holds (fewer than
+    /// `buf.len()` only at the end).
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, LoadError> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let n = match &mut self.source {
+                Source::Gzip(gz) => {
+                    gz.read(&mut buf[filled..])
+                        .map_err(|e| LoadError::Inflate {
+                            detail: e.to_string(),
+                        })?
+                }
+                Source::Raw(raw) => raw.read(&mut buf[filled..]).map_err(|e| LoadError::Read {
+                    detail: e.to_string(),
+                })?,
+            };
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        self.total += filled as u64;
+        if self.is_gzip() && self.total > self.limit {
+            return Err(LoadError::InflatedTooLarge { limit: self.limit });
+        }
+        Ok(filled)
+    }
 }

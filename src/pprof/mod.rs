@@ -8,11 +8,17 @@ mod legacy;
 pub mod proto;
 mod prune;
 
-pub use inflate::{inflate, is_gzip};
+pub use decode::ProtoDecoder;
+pub use inflate::{inflate, is_gzip, Inflater};
 pub use legacy::legacy_format;
+
+use std::io::BufRead;
 
 use crate::error::LoadError;
 use crate::profile::Profile;
+
+/// How many inflated bytes are decoded at a time when streaming.
+pub const PIECE_BYTES: usize = 256 << 10;
 
 /// How much a file may inflate to by default: 4 GiB natively; 1 GiB in a 32-bit WebAssembly
 /// memory (4 GiB at most), which must also hold the decoded model next to it.
@@ -45,21 +51,38 @@ pub fn decode(bytes: &[u8]) -> Result<Profile, LoadError> {
 
 /// Decodes a gzipped (one or several members) or raw profile.proto file.
 pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Profile, LoadError> {
-    if is_gzip(bytes) {
-        decode_uncompressed(&inflate(bytes, options.max_inflated_bytes)?)
-    } else {
-        decode_uncompressed(bytes)
+    decode_read(bytes, options)
+}
+
+/// Decodes a gzipped or raw profile.proto file read piece by piece from `input`: at most one
+/// piece of inflated bytes is held at a time, besides the profile being built.
+pub fn decode_read(input: impl BufRead, options: &DecodeOptions) -> Result<Profile, LoadError> {
+    let mut inflater = Inflater::new(input, options.max_inflated_bytes)?;
+    let mut piece = vec![0u8; PIECE_BYTES];
+    let filled = inflater.read(&mut piece)?;
+    decode_pieces(&mut inflater, &mut piece, filled)
+}
+
+/// Goes on with [`decode_read`] when the first `filled` bytes of `piece` were already read
+/// from `inflater` (to look at them first).
+pub fn decode_pieces<R: BufRead>(
+    inflater: &mut Inflater<R>,
+    piece: &mut [u8],
+    filled: usize,
+) -> Result<Profile, LoadError> {
+    let mut decoder = ProtoDecoder::new();
+    let mut filled = filled;
+    while filled > 0 {
+        decoder.push(&piece[..filled])?;
+        filled = inflater.read(piece)?;
     }
+    let mut profile = decoder.finish()?;
+    prune::drop_frames(&mut profile)?;
+    Ok(profile)
 }
 
 /// Decodes raw (already inflated) profile.proto bytes, refusing legacy formats by name.
 pub fn decode_uncompressed(bytes: &[u8]) -> Result<Profile, LoadError> {
-    if bytes.is_empty() {
-        return Err(LoadError::Empty);
-    }
-    if let Some(format) = legacy::legacy_format(bytes) {
-        return Err(LoadError::LegacyFormat { format });
-    }
     let mut profile = decode::decode_protobuf(bytes)?;
     prune::drop_frames(&mut profile)?;
     Ok(profile)

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 use crate::error::LoadError;
-use crate::profile::{LocationId, Profile};
+use crate::profile::{Profile, StackId, Stacks};
 
 fn anchored(field: &'static str, pattern: &str) -> Result<Regex, LoadError> {
     Regex::new(&format!("^({pattern})$")).map_err(|e| LoadError::FramesRegex {
@@ -71,36 +71,39 @@ pub fn drop_frames(profile: &mut Profile) -> Result<(), LoadError> {
     for (index, start) in trimmed {
         profile.locations[index].lines.start = start;
     }
-    // Per sample: from the root, after the first frame that is not pruned, cut at the first
-    // pruned location (dropping it) or location with pruned lines (keeping it).
-    let samples = &mut profile.samples;
-    let mut stack: Vec<LocationId> = Vec::with_capacity(samples.stack.len());
-    let mut starts = Vec::with_capacity(samples.stack_starts.len());
-    starts.push(0u32);
-    for i in 0..samples.len() {
-        let mut kept = samples.stack(i);
-        let mut found_user = false;
-        for (at, location) in kept.iter().enumerate().rev() {
-            let l = location.0 as usize;
-            if !prune[l] && !beneath[l] {
-                found_user = true;
-                continue;
-            }
-            if !found_user {
-                continue;
-            }
-            kept = if prune[l] {
-                &kept[at + 1..]
-            } else {
-                &kept[at..]
-            };
-            break;
-        }
-        stack.extend_from_slice(kept);
-        starts.push(stack.len() as u32);
+    // Per stack, from the root: after the first location that is neither pruned nor has
+    // pruned lines, the first pruned location cuts the stack (dropping it and its callees),
+    // and the first location with pruned lines cuts its callees. Either way a stack becomes
+    // one of its callers, found with one pass over the trie, callers first.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Seen {
+        /// Only pruned locations so far (they are kept: nothing above them to keep instead).
+        NoUserFrame,
+        UserFrame,
+        Cut,
     }
-    samples.stack = stack;
-    samples.stack_starts = starts;
+    let stacks = &profile.stacks;
+    let mut kept: Vec<StackId> = Vec::with_capacity(stacks.len());
+    let mut seen: Vec<Seen> = Vec::with_capacity(stacks.len());
+    kept.push(Stacks::EMPTY);
+    seen.push(Seen::NoUserFrame);
+    for s in 1..stacks.len() {
+        let stack = StackId(s as u32);
+        let parent = stacks.parent(stack).0 as usize;
+        let l = stacks.location(stack).0 as usize;
+        let (to, state) = match seen[parent] {
+            Seen::Cut => (kept[parent], Seen::Cut),
+            _ if !prune[l] && !beneath[l] => (stack, Seen::UserFrame),
+            Seen::NoUserFrame => (stack, Seen::NoUserFrame),
+            Seen::UserFrame if prune[l] => (kept[parent], Seen::Cut),
+            Seen::UserFrame => (stack, Seen::Cut),
+        };
+        kept.push(to);
+        seen.push(state);
+    }
+    for stack in &mut profile.samples.stack {
+        *stack = kept[stack.0 as usize];
+    }
     Ok(())
 }
 
