@@ -1,6 +1,7 @@
 // Finishes dist/ after `trunk build`: moves Trunk's inline start-up script into boot.js (the
 // Content-Security-Policy allows no inline script), adds the service worker registration and
-// the file-handling launch queue there, and writes sw.js with the app shell's file list.
+// the file-handling launch queue there, points worker.js (the engine's Web Worker) at the
+// app's wasm module, and writes sw.js with the app shell's file list.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,12 @@ if ('launchQueue' in window) {
 }
 `;
 fs.writeFileSync(path.join(dist, 'boot.js'), boot);
+
+const names = match[1].match(/from '\.\/([^']+\.js)'[\s\S]*module_or_path: '\.\/([^']+\.wasm)'/);
+if (!names) throw new Error('dist/index.html: the start-up script names no wasm module');
+const workerPath = path.join(dist, 'worker.js');
+fs.writeFileSync(workerPath, fs.readFileSync(workerPath, 'utf8')
+  .replace('__GLUE__', names[1]).replace('__WASM__', names[2]));
 html = html.replace(inline, '<script type="module" src="./boot.js"></script>');
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('dist/index.html still has an inline script');
 fs.writeFileSync(indexPath, html);

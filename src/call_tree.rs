@@ -30,6 +30,34 @@ pub struct FunctionRow {
     pub cum: i64,
 }
 
+/// Why parts given to [`CallTree::from_parts`] are not a call tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidTree {
+    /// The per-node arrays differ in length, or there is no node at all.
+    Lengths,
+    /// Node 0 is not the root (frame 0 at depth 0).
+    Root,
+    /// A node's frame is not in the frame table.
+    Frame { node: usize },
+    /// A node is deeper than one below the node before it, or at depth 0.
+    Depth { node: usize },
+}
+
+impl std::fmt::Display for InvalidTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InvalidTree::Lengths => write!(f, "the node arrays differ in length"),
+            InvalidTree::Root => write!(f, "the first node is not the root"),
+            InvalidTree::Frame { node } => {
+                write!(f, "node {node} names a frame that does not exist")
+            }
+            InvalidTree::Depth { node } => write!(f, "node {node} has an impossible depth"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidTree {}
+
 /// An immutable call tree for one value type.
 ///
 /// Nodes are numbered in depth-first pre-order with children in frame-name order, so a node's
@@ -250,6 +278,82 @@ impl CallTree {
             total_value,
             inlined,
         }
+    }
+
+    /// A tree from its nodes in depth-first pre-order (as [`CallTree::node_frames`] and the
+    /// other `node_` slices give them), e.g. built in a worker and moved here as bytes.
+    /// Parents, subtree ends and totals are derived again; the parts are checked, so bytes
+    /// that are not such a tree give an error, never a panic.
+    pub fn from_parts(
+        frames: Frames,
+        value_index: usize,
+        profile_total: i64,
+        frame: Vec<FrameId>,
+        depth: Vec<u32>,
+        self_value: Vec<i64>,
+        inlined: Vec<bool>,
+    ) -> Result<CallTree, InvalidTree> {
+        let len = frame.len();
+        if len == 0 || depth.len() != len || self_value.len() != len || inlined.len() != len {
+            return Err(InvalidTree::Lengths);
+        }
+        if frame[0] != Frames::ROOT || depth[0] != 0 {
+            return Err(InvalidTree::Root);
+        }
+        if let Some(node) = frame.iter().position(|f| f.0 as usize >= frames.len()) {
+            return Err(InvalidTree::Frame { node });
+        }
+        // In pre-order a node's parent is the last node before it that is one level up.
+        let mut parent = vec![CallTree::ROOT; len];
+        let mut path: Vec<u32> = vec![0];
+        for node in 1..len {
+            let d = depth[node] as usize;
+            if d == 0 || d > path.len() {
+                return Err(InvalidTree::Depth { node });
+            }
+            path.truncate(d);
+            parent[node] = NodeId(path[d - 1]);
+            path.push(node as u32);
+        }
+        let mut subtree_end: Vec<u32> = (1..=len as u32).collect();
+        let mut total_value = self_value.clone();
+        for node in (1..len).rev() {
+            let p = parent[node].0 as usize;
+            subtree_end[p] = subtree_end[p].max(subtree_end[node]);
+            total_value[p] = total_value[p].wrapping_add(total_value[node]);
+        }
+        Ok(CallTree {
+            frames,
+            value_index,
+            profile_total,
+            frame,
+            parent,
+            depth,
+            subtree_end,
+            self_value,
+            total_value,
+            inlined,
+        })
+    }
+
+    /// Every node's frame, in node order.
+    pub fn node_frames(&self) -> &[FrameId] {
+        &self.frame
+    }
+
+    /// Every node's depth, in node order.
+    pub fn node_depths(&self) -> &[u32] {
+        &self.depth
+    }
+
+    /// Every node's self value, in node order.
+    pub fn node_self_values(&self) -> &[i64] {
+        &self.self_value
+    }
+
+    /// Every node's inlined flag, in node order.
+    pub fn node_inlined(&self) -> &[bool] {
+        &self.inlined
     }
 
     /// The frame table the nodes refer to.

@@ -107,6 +107,22 @@ impl Frames {
         }
     }
 
+    /// A frame table without locations, for a call tree that was built elsewhere (in a
+    /// worker) and moved here: `frames[0]` must be the root pseudo-frame.
+    pub fn from_frames(frames: Vec<Frame>) -> Frames {
+        Frames {
+            frames,
+            location_starts: vec![0],
+            location_frames: Vec::new(),
+            location_inlined: Vec::new(),
+        }
+    }
+
+    /// Every frame, by id.
+    pub fn all(&self) -> &[Frame] {
+        &self.frames
+    }
+
     /// Frame `id`.
     pub fn frame(&self, id: FrameId) -> &Frame {
         &self.frames[id.0 as usize]

@@ -46,6 +46,7 @@ pub mod search;
 pub mod share;
 pub mod synthetic;
 pub mod total;
+pub mod transfer;
 mod trie;
 pub mod view_state;
 pub mod viewport;

@@ -407,6 +407,42 @@ impl Samples {
     }
 }
 
+/// Finds a value type as `go tool pprof -sample_index` does: a position (`1`), a type name
+/// (`cpu`), or a name with pprof's `inuse_` prefix dropped. Empty means `default_index`.
+pub fn find_value_type(
+    value_types: &[ValueType],
+    default_index: usize,
+    spec: &str,
+) -> Result<usize, UnknownValueType> {
+    let unknown = || UnknownValueType {
+        asked: spec.to_string(),
+        available: value_types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{i}: {t}"))
+            .collect(),
+    };
+    if spec.is_empty() {
+        return if value_types.is_empty() {
+            Err(unknown())
+        } else {
+            Ok(default_index)
+        };
+    }
+    if let Ok(i) = spec.parse::<usize>() {
+        return if i < value_types.len() {
+            Ok(i)
+        } else {
+            Err(unknown())
+        };
+    }
+    let without_inuse = spec.strip_prefix("inuse_").unwrap_or(spec);
+    value_types
+        .iter()
+        .position(|t| t.name == spec || t.name == without_inuse)
+        .ok_or_else(unknown)
+}
+
 /// A decoded, validated profile.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
@@ -471,37 +507,9 @@ impl Profile {
         self.samples.values[sample * self.value_types.len() + value_index]
     }
 
-    /// Finds a value type as `go tool pprof -sample_index` does: a position (`1`), a type
-    /// name (`cpu`), or a name with pprof's `inuse_` prefix dropped. Empty means the default.
+    /// Finds a value type as `go tool pprof -sample_index` does (see [`find_value_type`]).
     pub fn value_index(&self, spec: &str) -> Result<usize, UnknownValueType> {
-        let unknown = || UnknownValueType {
-            asked: spec.to_string(),
-            available: self
-                .value_types
-                .iter()
-                .enumerate()
-                .map(|(i, t)| format!("{i}: {t}"))
-                .collect(),
-        };
-        if spec.is_empty() {
-            return if self.value_types.is_empty() {
-                Err(unknown())
-            } else {
-                Ok(self.default_value_index)
-            };
-        }
-        if let Ok(i) = spec.parse::<usize>() {
-            return if i < self.value_types.len() {
-                Ok(i)
-            } else {
-                Err(unknown())
-            };
-        }
-        let without_inuse = spec.strip_prefix("inuse_").unwrap_or(spec);
-        self.value_types
-            .iter()
-            .position(|t| t.name == spec || t.name == without_inuse)
-            .ok_or_else(unknown)
+        find_value_type(&self.value_types, self.default_value_index, spec)
     }
 
     /// Distinct label keys, in first-seen order, with `[unit]` appended to numeric ones.

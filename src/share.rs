@@ -193,10 +193,33 @@ impl ShareState {
 /// A short hash of a profile file's bytes (FNV-1a, 64 bits, hex): enough to tell whether the
 /// file a recipient opens is the one a view-only link was made on. Not a security measure.
 pub fn content_hash(bytes: &[u8]) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
+    let mut hasher = ContentHasher::default();
+    hasher.update(bytes);
+    hasher.finish()
+}
+
+/// [`content_hash`] of a file read piece by piece.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentHasher(u64);
+
+impl Default for ContentHasher {
+    fn default() -> Self {
+        ContentHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl ContentHasher {
+    /// Adds the next piece of the file.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        });
+    }
+
+    /// The hash as 16 hex digits.
+    pub fn finish(self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// A profile file as a link part: inflated if gzipped, deflated at the best level, base64url.

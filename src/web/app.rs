@@ -5,12 +5,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::file::callbacks::FileReader;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
+use super::engine::{Engine, EngineEvent, Progress, Stage};
 use super::link::{self, ShareLink};
 use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
 use crate::call_tree::{CallTree, NodeId};
@@ -40,12 +40,36 @@ pub struct AppState {
     pending: Option<ShareState>,
     /// The link shown by "Copy link".
     link: Option<ShareLink>,
+    /// A file being opened in the engine's worker.
+    loading: Option<Loading>,
+    /// A value type chosen whose tree the engine is still building.
+    waiting_for: Option<usize>,
+}
+
+/// A load in progress.
+#[derive(Clone, PartialEq)]
+pub struct Loading {
+    id: u32,
+    name: String,
+    progress: Progress,
 }
 
 pub enum AppAction {
     /// Show a profile, with the view a link asks for.
     Open(Rc<Loaded>, Option<ShareState>),
     Fail(String),
+    /// Load `id` failed (or was cancelled, without a message).
+    LoadFailed(u32, Option<String>),
+    Loading(Loading),
+    Progress(u32, Progress),
+    /// Show value type `index`, once its tree is there.
+    ShowValueType(usize),
+    /// A tree the engine of profile `id` built.
+    TreeArrived {
+        id: u32,
+        index: usize,
+        tree: CallTree,
+    },
     DismissError,
     Notice(Option<String>),
     ShowLink(Option<ShareLink>),
@@ -59,10 +83,14 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             AppAction::Open(loaded, share) => {
-                next.view = ViewState::new(loaded.profile.default_value_index);
+                next.view = ViewState::new(loaded.summary.default_value_index);
                 next.error = None;
                 next.notice = None;
                 next.link = None;
+                next.waiting_for = None;
+                if next.loading.as_ref().is_some_and(|l| l.id == loaded.id) {
+                    next.loading = None;
+                }
                 if let Some(share) = share {
                     next.view = link::view_from_share(&loaded, &share);
                 } else if let Some(pending) = next.pending.take() {
@@ -94,9 +122,35 @@ impl Reducible for AppState {
                 }
                 if next.loaded.is_none() {
                     if let Ok(example) = example() {
-                        next.view = ViewState::new(example.profile.default_value_index);
+                        next.view = ViewState::new(example.summary.default_value_index);
                         next.loaded = Some(Shared(Rc::new(example)));
                     }
+                }
+            }
+            AppAction::LoadFailed(id, message) => {
+                if next.loading.as_ref().is_some_and(|l| l.id == id) {
+                    next.loading = None;
+                }
+                if let Some(message) = message {
+                    return Rc::new(next).reduce(AppAction::Fail(message));
+                }
+            }
+            AppAction::Loading(loading) => {
+                next.notice = None;
+                next.loading = Some(loading);
+            }
+            AppAction::Progress(id, progress) => match &mut next.loading {
+                Some(loading) if loading.id == id => loading.progress = progress,
+                _ => return self,
+            },
+            AppAction::ShowValueType(index) => next.show_value_type(index),
+            AppAction::TreeArrived { id, index, tree } => {
+                let Some(loaded) = next.loaded.as_ref().filter(|l| l.0.id == id) else {
+                    return self;
+                };
+                loaded.0.insert_tree(index, tree);
+                if next.waiting_for == Some(index) {
+                    next.show_value_type(index);
                 }
             }
             AppAction::DismissError => next.error = None,
@@ -108,50 +162,176 @@ impl Reducible for AppState {
     }
 }
 
-/// Decodes `bytes` and opens them as coming from `source`, or reports why not.
-fn open_bytes(
-    name: &str,
-    bytes: &[u8],
-    source: Source,
-    share: Option<ShareState>,
-    dispatch: &UseReducerDispatcher<AppState>,
-) {
-    // What someone else's link points at gets a tighter bound than a file the person chose.
-    let options = match source {
-        Source::Url { .. } => DecodeOptions {
-            max_inflated_bytes: link::MAX_LINKED_INFLATED,
-        },
-        _ => DecodeOptions::default(),
-    };
-    match load::open(bytes, &options) {
-        Ok(profile) if profile.value_types.is_empty() => dispatch.dispatch(AppAction::Fail(
-            format!("{name}: the profile declares no value type, so there is nothing to draw"),
-        )),
-        Ok(profile) => dispatch.dispatch(AppAction::Open(
-            Rc::new(Loaded::new(name.to_string(), profile, source)),
-            share,
-        )),
-        Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: {e}"))),
+impl AppState {
+    /// Switches to value type `index` if its tree is there, keeping the zoomed frame in view
+    /// (it has another width in the new value type); else waits for it.
+    fn show_value_type(&mut self, index: usize) {
+        let Some(loaded) = &self.loaded else {
+            return;
+        };
+        let Some(graph) = loaded.0.graph(index) else {
+            self.waiting_for = Some(index);
+            self.notice = Some("Building the call tree for this value type…".into());
+            return;
+        };
+        if self.waiting_for.take().is_some() {
+            self.notice = None;
+        }
+        let zoom_path = self.view.zoom_path.clone();
+        self.view = self.view.apply(ViewAction::SetValueType(index));
+        if let Some(node) = graph
+            .tree
+            .find_path(&zoom_path)
+            .filter(|_| !zoom_path.is_empty())
+        {
+            self.view = self.view.apply(link::zoom_to(&graph, node));
+        }
     }
 }
 
-/// Opens a file the person gave (picker, drop, paste).
-fn open_file(name: &str, bytes: Vec<u8>, dispatch: &UseReducerDispatcher<AppState>) {
-    let hash = share::content_hash(&bytes);
-    let kept: Option<Rc<[u8]>> = (bytes.len() <= KEEP_FILE_BYTES).then(|| Rc::from(&bytes[..]));
-    open_bytes(
-        name,
-        &bytes,
-        Source::File { hash, bytes: kept },
-        None,
-        dispatch,
-    );
+/// What is being loaded, which decides its bound and what a shared link carries.
+#[derive(Clone)]
+enum LoadKind {
+    /// A file the person gave (picker, drop, paste).
+    File,
+    /// A profile fetched for a `#url=` link.
+    Url(String),
+}
+
+/// Opens files in engine workers: one per load, kept by the opened profile, dropped (ending
+/// the worker) when the load is cancelled or another one starts.
+#[derive(Clone)]
+struct Loader {
+    dispatch: UseReducerDispatcher<AppState>,
+    engine: Rc<RefCell<Option<(u32, Engine)>>>,
+    next_id: Rc<RefCell<u32>>,
+}
+
+impl Loader {
+    fn load(&self, blob: Blob, name: String, kind: LoadKind, share: Option<ShareState>) {
+        let id = {
+            let mut next = self.next_id.borrow_mut();
+            *next += 1;
+            *next - 1
+        };
+        // What someone else's link points at gets a tighter bound than a file the person chose.
+        let limit = match kind {
+            LoadKind::Url(_) => link::MAX_LINKED_INFLATED,
+            LoadKind::File => DecodeOptions::default().max_inflated_bytes,
+        };
+        let value_type = share
+            .as_ref()
+            .and_then(|s| s.value_type.clone())
+            .unwrap_or_default();
+        let this = self.clone();
+        let event_name = name.clone();
+        let spawned = Engine::spawn(move |event| {
+            this.on_event(id, &event_name, &kind, share.as_ref(), event)
+        });
+        match spawned {
+            Ok(engine) => {
+                engine.open(&blob, limit, &value_type, KEEP_FILE_BYTES);
+                *self.engine.borrow_mut() = Some((id, engine));
+                self.dispatch.dispatch(AppAction::Loading(Loading {
+                    id,
+                    name,
+                    progress: Progress {
+                        stage: Stage::Reading,
+                        done: 0.0,
+                        total: blob.size(),
+                    },
+                }));
+            }
+            Err(message) => self
+                .dispatch
+                .dispatch(AppAction::Fail(format!("{name}: {message}"))),
+        }
+    }
+
+    /// The engine of load `id`, taken out, if it is still the current load.
+    fn take(&self, id: u32) -> Option<Engine> {
+        let mut slot = self.engine.borrow_mut();
+        if slot.as_ref().is_some_and(|(current, _)| *current == id) {
+            slot.take().map(|(_, engine)| engine)
+        } else {
+            None
+        }
+    }
+
+    fn cancel(&self) {
+        if let Some((id, engine)) = self.engine.borrow_mut().take() {
+            drop(engine);
+            self.dispatch.dispatch(AppAction::LoadFailed(id, None));
+        }
+    }
+
+    fn on_event(
+        &self,
+        id: u32,
+        name: &str,
+        kind: &LoadKind,
+        share: Option<&ShareState>,
+        event: EngineEvent,
+    ) {
+        match event {
+            EngineEvent::Progress(progress) => {
+                self.dispatch.dispatch(AppAction::Progress(id, progress))
+            }
+            EngineEvent::Opened(opened) => {
+                // Not the current load any more (cancelled, or another began): ignored.
+                let Some(engine) = self.take(id) else {
+                    return;
+                };
+                let source = match kind {
+                    LoadKind::File => Source::File {
+                        hash: opened.hash.clone(),
+                        bytes: opened.kept.clone(),
+                    },
+                    LoadKind::Url(url) => Source::Url { url: url.clone() },
+                };
+                let loaded = Loaded::in_worker(id, name.to_string(), *opened, engine, source);
+                self.dispatch
+                    .dispatch(AppAction::Open(Rc::new(loaded), share.cloned()));
+            }
+            EngineEvent::Tree { index, tree } => {
+                self.dispatch
+                    .dispatch(AppAction::TreeArrived { id, index, tree })
+            }
+            EngineEvent::Failed(message) => {
+                // This runs inside the engine's own message handler: end it afterwards.
+                if let Some(engine) = self.take(id) {
+                    wasm_bindgen_futures::spawn_local(async move { drop(engine) });
+                }
+                self.dispatch.dispatch(AppAction::LoadFailed(
+                    id,
+                    Some(format!("{name}: {message}")),
+                ));
+            }
+        }
+    }
+
+    /// Opens a file the person gave.
+    fn load_file(&self, file: web_sys::File) {
+        let name = file.name();
+        self.load(file.into(), name, LoadKind::File, None);
+    }
+
+    /// Opens pasted text (folded stacks) as a file.
+    fn load_text(&self, text: &str) {
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        match Blob::new_with_str_sequence(&parts) {
+            Ok(blob) => self.load(blob, "pasted text".into(), LoadKind::File, None),
+            Err(_) => self
+                .dispatch
+                .dispatch(AppAction::Fail("the pasted text could not be read".into())),
+        }
+    }
 }
 
 /// The bundled example, opened.
 fn example() -> Result<Loaded, crate::error::LoadError> {
     let profile = load::open(EXAMPLE, &DecodeOptions::default())?;
-    Ok(Loaded::new(
+    Ok(Loaded::local(
         "example: Scorch's own engine (CPU)".to_string(),
         profile,
         Source::Example {
@@ -170,12 +350,14 @@ fn initial_state() -> AppState {
         notice: None,
         pending: None,
         link: None,
+        loading: None,
+        waiting_for: None,
     };
     let example = |state: &mut AppState, share: Option<&ShareState>| match example() {
         Ok(loaded) => {
             state.view = match share {
                 Some(share) => link::view_from_share(&loaded, share),
-                None => ViewState::new(loaded.profile.default_value_index),
+                None => ViewState::new(loaded.summary.default_value_index),
             };
             state.loaded = Some(Shared(Rc::new(loaded)));
         }
@@ -197,7 +379,7 @@ fn initial_state() -> AppState {
             });
         match opened {
             Ok(profile) if !profile.value_types.is_empty() => {
-                let loaded = Loaded::new(
+                let loaded = Loaded::local(
                     "profile from the link".to_string(),
                     profile,
                     Source::Embedded { text: text.clone() },
@@ -230,20 +412,34 @@ fn initial_state() -> AppState {
     state
 }
 
-/// Reads a browser file and opens it. The read's guard is kept in `reader` until the next
-/// read replaces it (dropping a guard cancels a read that is still going).
-fn read_file(
-    file: web_sys::File,
-    dispatch: UseReducerDispatcher<AppState>,
-    reader: Rc<RefCell<Option<FileReader>>>,
-) {
-    let file = gloo::file::File::from(file);
-    let name = file.name();
-    let read = gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
-        Ok(bytes) => open_file(&name, bytes, &dispatch),
-        Err(e) => dispatch.dispatch(AppAction::Fail(format!("{name}: could not be read ({e})"))),
-    });
-    *reader.borrow_mut() = Some(read);
+/// The progress of a load, with a way to cancel it.
+fn progress_view(loading: &Loading, on_cancel: Callback<MouseEvent>) -> Html {
+    let Progress { stage, done, total } = loading.progress;
+    let mib = |bytes: f64| bytes / 1048576.0;
+    let (stage_name, text) = match stage {
+        Stage::Reading => (
+            "reading",
+            format!(
+                "Opening {}: {:.1} of {:.1} MiB read",
+                loading.name,
+                mib(done),
+                mib(total)
+            ),
+        ),
+        Stage::Aggregating => (
+            "aggregating",
+            format!("Building the call tree of {}…", loading.name),
+        ),
+    };
+    html! {
+        <div class="loading" role="status" data-stage={stage_name}
+            data-done={done.to_string()} data-size={total.to_string()}>
+            <span class="spinner"></span>
+            <span class="loading-text">{text}</span>
+            <progress max={total.max(1.0).to_string()} value={done.to_string()}></progress>
+            <button class="button" onclick={on_cancel}>{"Cancel"}</button>
+        </div>
+    }
 }
 
 fn prefers_dark() -> bool {
@@ -278,7 +474,13 @@ struct Drag {
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let dispatch = state.dispatcher();
-    let reader = use_mut_ref(|| None::<FileReader>);
+    let engine_slot = use_mut_ref(|| None::<(u32, Engine)>);
+    let next_id = use_mut_ref(|| 1u32);
+    let loader = Loader {
+        dispatch: dispatch.clone(),
+        engine: engine_slot,
+        next_id,
+    };
     let canvas_ref = use_node_ref();
     let area_ref = use_node_ref();
     let file_ref = use_node_ref();
@@ -352,8 +554,7 @@ pub fn App() -> Html {
     }
     // Paste: a file from the clipboard, or folded stacks as text.
     {
-        let dispatch = dispatch.clone();
-        let reader = reader.clone();
+        let loader = loader.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 EventListener::new(&w, "paste", move |event| {
@@ -368,11 +569,11 @@ pub fn App() -> Html {
                         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                         .is_some();
                     if let Some(file) = data.files().and_then(|f| f.get(0)) {
-                        read_file(file, dispatch.clone(), reader.clone());
+                        loader.load_file(file);
                     } else if !in_input {
                         if let Ok(text) = data.get_data("text") {
                             if !text.trim().is_empty() {
-                                open_file("pasted text", text.into_bytes(), &dispatch);
+                                loader.load_text(&text);
                             }
                         }
                     }
@@ -385,15 +586,15 @@ pub fn App() -> Html {
     // A `#url=` link: the browser fetches the profile (one request), then opens it.
     {
         let dispatch = dispatch.clone();
+        let loader = loader.clone();
         use_effect_with((), move |_| {
             if let Ok(share) = link::from_location() {
                 if let (Some(url), None) = (share.url.clone(), share.embedded.as_ref()) {
                     wasm_bindgen_futures::spawn_local(async move {
                         match link::fetch(&url).await {
-                            Ok(bytes) => {
+                            Ok(blob) => {
                                 let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-                                let source = Source::Url { url: url.clone() };
-                                open_bytes(&name, &bytes, source, Some(share), &dispatch);
+                                loader.load(blob, name, LoadKind::Url(url), Some(share));
                             }
                             Err(message) => dispatch.dispatch(AppAction::Fail(message)),
                         }
@@ -414,7 +615,7 @@ pub fn App() -> Html {
 
     let loaded = state.loaded.clone();
     let view = state.view.clone();
-    let graph = loaded.as_ref().map(|l| l.0.graph(view.value_index));
+    let graph = loaded.as_ref().and_then(|l| l.0.graph(view.value_index));
     let search_result: Rc<Option<SearchResult>> = {
         let deps = (loaded.clone(), view.value_index, view.search.clone());
         let graph = graph.clone();
@@ -587,20 +788,18 @@ pub fn App() -> Html {
     };
 
     let on_file = {
-        let dispatch = dispatch.clone();
-        let reader = reader.clone();
+        let loader = loader.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read_file(file, dispatch.clone(), reader.clone());
+                loader.load_file(file);
             }
             input.set_value("");
         })
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
-        let dispatch = dispatch.clone();
-        let reader = reader.clone();
+        let loader = loader.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             let file = e
@@ -608,12 +807,16 @@ pub fn App() -> Html {
                 .and_then(|d| d.files())
                 .and_then(|f| f.get(0));
             if let Some(file) = file {
-                read_file(file, dispatch.clone(), reader.clone());
+                loader.load_file(file);
             }
         })
     };
 
-    let Some(loaded) = loaded else {
+    let loading = state.loading.as_ref().map(|loading| {
+        let loader = loader.clone();
+        progress_view(loading, Callback::from(move |_| loader.cancel()))
+    });
+    let (Some(loaded), Some(graph)) = (loaded, graph) else {
         return html! {
             <main class="app" {ondragover} {ondrop}>
                 <header class="toolbar">
@@ -628,12 +831,12 @@ pub fn App() -> Html {
                 if let Some(notice) = &state.notice {
                     <div class="notice" role="status"><span class="spinner"></span>{notice}</div>
                 }
+                {loading.clone().unwrap_or_default()}
             </main>
         };
     };
     let loaded = loaded.0;
-    let graph = graph.expect("a loaded profile has a graph");
-    let profile = &loaded.profile;
+    let profile = &loaded.summary;
     let value_type = &profile.value_types[view.value_index];
     let unit = value_type.unit.clone();
     let total = graph.tree.profile_total();
@@ -641,18 +844,11 @@ pub fn App() -> Html {
     let on_value_type = {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
-        let zoom_path = view.zoom_path.clone();
         Callback::from(move |index: usize| {
-            dispatch.dispatch(AppAction::View(ViewAction::SetValueType(index)));
-            // Keep the zoomed frame in view: it has another width in the new value type.
-            let g = loaded.graph(index);
-            if let Some(node) = g
-                .tree
-                .find_path(&zoom_path)
-                .filter(|_| !zoom_path.is_empty())
-            {
-                dispatch.dispatch(AppAction::View(link::zoom_to(&g, node)));
+            if loaded.graph(index).is_none() {
+                loaded.request_graph(index);
             }
+            dispatch.dispatch(AppAction::ShowValueType(index));
         })
     };
     let on_select = {
@@ -888,6 +1084,7 @@ pub fn App() -> Html {
                     <button class="link" onclick={on_dismiss_notice}>{"Dismiss"}</button>
                 </div>
             }
+            {loading.unwrap_or_default()}
             if let Some(share_link) = &state.link {
                 <div class="share" data-embedded={share_link.embedded.to_string()}>
                     <input class="share-url" readonly=true value={share_link.url.clone()} aria-label="Link to this view" />

@@ -36,7 +36,7 @@ pub fn from_location() -> Result<ShareState, ShareError> {
 
 /// The share state for what is on screen.
 pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
-    let types = &loaded.profile.value_types;
+    let types = &loaded.summary.value_types;
     let name = &types[view.value_index].name;
     // A name is only a name if it picks one type; otherwise the position.
     let unique = !name.is_empty() && types.iter().filter(|t| &t.name == name).count() == 1;
@@ -80,17 +80,16 @@ pub fn zoom_to(graph: &Graph, node: crate::call_tree::NodeId) -> ViewAction {
 /// The view a link asks for, on `loaded`: what cannot be found (a value type, a frame) is left
 /// at its default.
 pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
-    let profile = &loaded.profile;
+    let summary = &loaded.summary;
     let index = state
         .value_type
         .as_deref()
-        .and_then(|t| profile.value_index(t).ok())
-        .unwrap_or(profile.default_value_index);
+        .and_then(|t| summary.value_index(t).ok())
+        .unwrap_or(summary.default_value_index);
     let mut view = ViewState::new(index)
         .apply(ViewAction::SetOrientation(state.orientation))
         .apply(ViewAction::SetSearch(state.search.clone()));
-    if !state.zoom_path.is_empty() {
-        let graph = loaded.graph(index);
+    if let Some(graph) = loaded.graph(index).filter(|_| !state.zoom_path.is_empty()) {
         if let Some(node) = graph.tree.find_path(&state.zoom_path) {
             view = view.apply(zoom_to(&graph, node));
         }
@@ -182,9 +181,10 @@ pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
     }
 }
 
-/// Fetches `url` (by the browser itself, so CORS applies) into bytes, with a message for each
-/// way it can fail.
-pub async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+/// Fetches `url` (by the browser itself, so CORS applies) into a blob, which stays outside the
+/// page's wasm memory until the engine's worker reads it; with a message for each way it can
+/// fail.
+pub async fn fetch(url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -216,18 +216,19 @@ pub async fn fetch(url: &str) -> Result<Vec<u8>, String> {
             MAX_FETCH_BYTES / 1048576.0
         ));
     }
-    let buffer = JsFuture::from(
+    let blob: web_sys::Blob = JsFuture::from(
         response
-            .array_buffer()
+            .blob()
             .map_err(|_| format!("{url}: the response could not be read"))?,
     )
     .await
-    .map_err(|_| format!("{url}: the response was cut off"))?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    if bytes.length() as f64 > MAX_FETCH_BYTES {
+    .map_err(|_| format!("{url}: the response was cut off"))?
+    .dyn_into()
+    .map_err(|_| format!("{url}: the response could not be read"))?;
+    if blob.size() > MAX_FETCH_BYTES {
         return Err(format!("{url}: the response is too large"));
     }
-    Ok(bytes.to_vec())
+    Ok(blob)
 }
 
 /// Copies `text` to the clipboard where the browser allows it (the link is shown either way).

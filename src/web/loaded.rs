@@ -8,6 +8,9 @@ use crate::call_tree::CallTree;
 use crate::color::{frame_color, Theme};
 use crate::flame_layout::FlameLayout;
 use crate::profile::Profile;
+use crate::transfer::Summary;
+
+use super::engine::{Engine, Opened};
 
 /// The fill colour of every frame for one theme, as indices into distinct CSS colours, so the
 /// painter formats no colour per rect and can group rects of one colour.
@@ -71,39 +74,91 @@ pub enum Source {
     Url { url: String },
 }
 
+/// Where the profile itself is kept, and its call trees built.
+pub enum Backend {
+    /// On the page: small profiles (the example, a profile inside a link), opened at once.
+    Local(Box<Profile>),
+    /// In a worker, which sends each tree when asked.
+    Worker(Engine),
+}
+
 /// An opened profile.
 pub struct Loaded {
+    /// Tells this profile's engine answers from others' (0 for a local profile).
+    pub id: u32,
     /// The file name the person gave (or "example").
     pub name: String,
-    pub profile: Profile,
+    pub summary: Summary,
     pub source: Source,
+    backend: Backend,
     graphs: RefCell<Vec<Option<Rc<Graph>>>>,
 }
 
 impl Loaded {
-    pub fn new(name: String, profile: Profile, source: Source) -> Loaded {
-        let graphs = RefCell::new(vec![None; profile.value_types.len()]);
+    /// A profile kept on the page.
+    pub fn local(name: String, profile: Profile, source: Source) -> Loaded {
         Loaded {
+            id: 0,
             name,
-            profile,
+            summary: Summary::of(&profile),
+            graphs: RefCell::new(vec![None; profile.value_types.len()]),
             source,
-            graphs,
+            backend: Backend::Local(Box::new(profile)),
         }
     }
 
-    /// The graph for value type `index`, built on first use.
-    pub fn graph(&self, index: usize) -> Rc<Graph> {
-        if let Some(graph) = &self.graphs.borrow()[index] {
-            return graph.clone();
+    /// A profile opened in `engine`, with its first tree.
+    pub fn in_worker(
+        id: u32,
+        name: String,
+        opened: Opened,
+        engine: Engine,
+        source: Source,
+    ) -> Loaded {
+        let loaded = Loaded {
+            id,
+            name,
+            graphs: RefCell::new(vec![None; opened.summary.value_types.len()]),
+            summary: opened.summary,
+            source,
+            backend: Backend::Worker(engine),
+        };
+        loaded.insert_tree(opened.index, opened.tree);
+        loaded
+    }
+
+    /// The graph for value type `index`: built on first use for a local profile; for one in
+    /// a worker, `None` until its tree has arrived (see [`Loaded::request_graph`]).
+    pub fn graph(&self, index: usize) -> Option<Rc<Graph>> {
+        if let Some(graph) = self.graphs.borrow().get(index)?.as_ref() {
+            return Some(graph.clone());
         }
-        let tree = CallTree::build(&self.profile, index);
+        match &self.backend {
+            Backend::Local(profile) => {
+                Some(self.insert_tree(index, CallTree::build(profile, index)))
+            }
+            Backend::Worker(_) => None,
+        }
+    }
+
+    /// Asks the worker for the tree of value type `index`.
+    pub fn request_graph(&self, index: usize) {
+        if let Backend::Worker(engine) = &self.backend {
+            engine.request_tree(index);
+        }
+    }
+
+    /// Keeps the tree of value type `index` (laid out) and returns its graph.
+    pub fn insert_tree(&self, index: usize, tree: CallTree) -> Rc<Graph> {
         let layout = FlameLayout::new(&tree);
         let graph = Rc::new(Graph {
             tree,
             layout,
             palette: RefCell::new(None),
         });
-        self.graphs.borrow_mut()[index] = Some(graph.clone());
+        if let Some(slot) = self.graphs.borrow_mut().get_mut(index) {
+            *slot = Some(graph.clone());
+        }
         graph
     }
 }

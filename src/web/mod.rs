@@ -3,10 +3,17 @@
 
 mod app;
 mod canvas;
+mod engine;
 mod link;
 mod loaded;
+mod worker;
 
-/// Mounts the app on the page's body.
+pub use worker::worker_start;
+
+/// Mounts the app on the page's body; does nothing in the engine's worker (no page there),
+/// where the worker script calls [`worker_start`] instead.
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<app::App>::new().render();
+    }
 }

@@ -148,13 +148,20 @@ test('#url= fetches the profile with exactly one request, and explains failures'
   }
 });
 
-test('after the app has loaded, exploring and sharing make no request at all', async () => {
+test('after the app has loaded, opening, exploring and sharing reach no server', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const page = await context.newPage();
   await page.goto(server.url);
   await waitForDraws(page, 1);
+  // Each opened file gets its own engine worker, which loads the app's own script and wasm:
+  // those requests are answered by the service worker from its cache, never by the server.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
+  page.on('requestfinished', async (r) => {
+    const response = await r.response();
+    if (!response.fromServiceWorker()) requests.push(r.url());
+  });
+  page.on('requestfailed', (r) => requests.push(r.url()));
   await dropAndDraw(page, fs.readFileSync(path.join(corpus, 'pprof/sample.cpu')), 'sample.cpu');
   await explore(page, 0);
   await page.mouse.move(300, 700);

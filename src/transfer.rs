@@ -1,0 +1,246 @@
+//! A call tree and an opened profile's summary as bytes (protobuf, with prost), to move them
+//! from the Web Worker that decodes and aggregates to the page that draws. Depends on the
+//! model and the call tree; knows nothing of the browser.
+
+use prost::Message;
+
+use crate::call_tree::{CallTree, InvalidTree};
+use crate::frames::{Frame, FrameId, Frames};
+use crate::profile::{find_value_type, Profile, UnknownValueType, ValueType};
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct TreeMessage {
+    #[prost(string, repeated, tag = "1")]
+    names: Vec<String>,
+    #[prost(string, repeated, tag = "2")]
+    files: Vec<String>,
+    #[prost(int64, repeated, tag = "3")]
+    start_lines: Vec<i64>,
+    #[prost(uint32, tag = "4")]
+    value_index: u32,
+    #[prost(int64, tag = "5")]
+    profile_total: i64,
+    /// Per node in pre-order: frame, depth (small numbers, so short varints), self value and
+    /// inlined flag; parents and totals follow from them.
+    #[prost(uint32, repeated, tag = "6")]
+    frame: Vec<u32>,
+    #[prost(uint32, repeated, tag = "7")]
+    depth: Vec<u32>,
+    #[prost(sint64, repeated, tag = "8")]
+    self_value: Vec<i64>,
+    #[prost(bool, repeated, tag = "9")]
+    inlined: Vec<bool>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ValueTypeMessage {
+    #[prost(string, tag = "1")]
+    name: String,
+    #[prost(string, tag = "2")]
+    unit: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct SummaryMessage {
+    #[prost(message, repeated, tag = "1")]
+    value_types: Vec<ValueTypeMessage>,
+    #[prost(uint32, tag = "2")]
+    default_value_index: u32,
+    #[prost(uint64, tag = "3")]
+    samples: u64,
+}
+
+/// Why bytes are not a moved call tree or summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferError {
+    Protobuf(String),
+    Tree(InvalidTree),
+    /// The summary's default value type is not one of its value types.
+    DefaultValueType,
+}
+
+impl std::fmt::Display for TransferError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TransferError::Protobuf(e) => write!(f, "the engine's answer is damaged ({e})"),
+            TransferError::Tree(e) => write!(f, "the engine's call tree is damaged: {e}"),
+            TransferError::DefaultValueType => {
+                write!(f, "the engine's summary names no valid default value type")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TransferError {}
+
+/// The call tree as bytes.
+pub fn encode_tree(tree: &CallTree) -> Vec<u8> {
+    let frames = tree.frames().all();
+    TreeMessage {
+        names: frames.iter().map(|f| f.name.clone()).collect(),
+        files: frames.iter().map(|f| f.file.clone()).collect(),
+        start_lines: frames.iter().map(|f| f.start_line).collect(),
+        value_index: tree.value_index() as u32,
+        profile_total: tree.profile_total(),
+        frame: tree.node_frames().iter().map(|f| f.0).collect(),
+        depth: tree.node_depths().to_vec(),
+        self_value: tree.node_self_values().to_vec(),
+        inlined: tree.node_inlined().to_vec(),
+    }
+    .encode_to_vec()
+}
+
+/// A call tree from [`encode_tree`]'s bytes.
+pub fn decode_tree(bytes: &[u8]) -> Result<CallTree, TransferError> {
+    let m = TreeMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
+    if m.files.len() != m.names.len() || m.start_lines.len() != m.names.len() {
+        return Err(TransferError::Tree(InvalidTree::Lengths));
+    }
+    let frames = m
+        .names
+        .into_iter()
+        .zip(m.files)
+        .zip(m.start_lines)
+        .map(|((name, file), start_line)| Frame {
+            name,
+            file,
+            start_line,
+        })
+        .collect();
+    CallTree::from_parts(
+        Frames::from_frames(frames),
+        m.value_index as usize,
+        m.profile_total,
+        m.frame.into_iter().map(FrameId).collect(),
+        m.depth,
+        m.self_value,
+        m.inlined,
+    )
+    .map_err(TransferError::Tree)
+}
+
+/// What the page needs to know of a profile that stays in the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub value_types: Vec<ValueType>,
+    /// Always an index into `value_types`, which is never empty.
+    pub default_value_index: usize,
+    pub samples: u64,
+}
+
+impl Summary {
+    pub fn of(profile: &Profile) -> Summary {
+        Summary {
+            value_types: profile.value_types.clone(),
+            default_value_index: profile.default_value_index,
+            samples: profile.samples.len() as u64,
+        }
+    }
+
+    /// As [`Profile::value_index`].
+    pub fn value_index(&self, spec: &str) -> Result<usize, UnknownValueType> {
+        find_value_type(&self.value_types, self.default_value_index, spec)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        SummaryMessage {
+            value_types: self
+                .value_types
+                .iter()
+                .map(|t| ValueTypeMessage {
+                    name: t.name.clone(),
+                    unit: t.unit.clone(),
+                })
+                .collect(),
+            default_value_index: self.default_value_index as u32,
+            samples: self.samples,
+        }
+        .encode_to_vec()
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Summary, TransferError> {
+        let m =
+            SummaryMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
+        if m.default_value_index as usize >= m.value_types.len() {
+            return Err(TransferError::DefaultValueType);
+        }
+        Ok(Summary {
+            value_types: m
+                .value_types
+                .into_iter()
+                .map(|t| ValueType {
+                    name: t.name,
+                    unit: t.unit,
+                })
+                .collect(),
+            default_value_index: m.default_value_index as usize,
+            samples: m.samples,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::folded;
+
+    fn profile() -> Profile {
+        folded::parse("main;a;b 3\nmain;a 2\nmain;c;b 5\nother -4\n").unwrap()
+    }
+
+    #[test]
+    fn a_tree_survives_the_move() {
+        let tree = CallTree::build(&profile(), 0);
+        let moved = decode_tree(&encode_tree(&tree)).unwrap();
+        assert_eq!(folded::write(&moved), folded::write(&tree));
+        assert_eq!(moved.function_table(), tree.function_table());
+        assert_eq!(moved.profile_total(), tree.profile_total());
+        assert_eq!(moved.len(), tree.len());
+        for n in 0..tree.len() as u32 {
+            let node = crate::call_tree::NodeId(n);
+            assert_eq!(moved.parent(node), tree.parent(node));
+            assert_eq!(moved.subtree_end(node), tree.subtree_end(node));
+            assert_eq!(moved.total_value(node), tree.total_value(node));
+        }
+    }
+
+    #[test]
+    fn damaged_trees_are_refused() {
+        let tree = CallTree::build(&profile(), 0);
+        let bytes = encode_tree(&tree);
+        assert!(matches!(
+            decode_tree(&bytes[..bytes.len() / 2]),
+            Err(TransferError::Protobuf(_))
+        ));
+        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        m.depth[2] = 7;
+        assert_eq!(
+            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            TransferError::Tree(InvalidTree::Depth { node: 2 })
+        );
+        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        m.frame[1] = 99;
+        assert_eq!(
+            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            TransferError::Tree(InvalidTree::Frame { node: 1 })
+        );
+        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        m.inlined.pop();
+        assert_eq!(
+            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            TransferError::Tree(InvalidTree::Lengths)
+        );
+    }
+
+    #[test]
+    fn a_summary_survives_the_move() {
+        let summary = Summary::of(&profile());
+        assert_eq!(Summary::decode(&summary.encode()).unwrap(), summary);
+        assert_eq!(summary.value_index("samples"), Ok(0));
+        let empty = SummaryMessage::default().encode_to_vec();
+        assert_eq!(
+            Summary::decode(&empty),
+            Err(TransferError::DefaultValueType)
+        );
+    }
+}

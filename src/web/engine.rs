@@ -1,0 +1,179 @@
+//! The page's side of the Web Worker that runs the engine (see `worker.rs`): starts it, asks
+//! it to open a file or build a call tree, and turns its answers into [`EngineEvent`]s.
+//! Dropping an [`Engine`] ends its worker, which is how a load is cancelled.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use crate::call_tree::CallTree;
+use crate::transfer::{self, Summary};
+
+/// The worker script written next to the app (scripts/finish-dist.mjs).
+const WORKER_SCRIPT: &str = "./worker.js";
+
+/// What the engine is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the file, inflating and decoding as it comes.
+    Reading,
+    /// Building a call tree.
+    Aggregating,
+}
+
+/// How far a load has come.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub stage: Stage,
+    /// Bytes of the file read, of `total`.
+    pub done: f64,
+    pub total: f64,
+}
+
+/// A profile opened in the engine.
+pub struct Opened {
+    pub summary: Summary,
+    /// The tree for value type `index`.
+    pub index: usize,
+    pub tree: CallTree,
+    /// [`crate::share::content_hash`] of the file.
+    pub hash: String,
+    /// The file itself, when it is small enough to put in a link.
+    pub kept: Option<Rc<[u8]>>,
+}
+
+pub enum EngineEvent {
+    Progress(Progress),
+    Opened(Box<Opened>),
+    Tree { index: usize, tree: CallTree },
+    Failed(String),
+}
+
+/// A worker holding at most one opened profile.
+pub struct Engine {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn bytes(object: &JsValue, key: &str) -> Option<Vec<u8>> {
+    get(object, key)
+        .dyn_into::<Uint8Array>()
+        .ok()
+        .map(|a| a.to_vec())
+}
+
+/// The event a worker message stands for.
+fn event_of(data: &JsValue) -> EngineEvent {
+    let op = get(data, "op").as_string().unwrap_or_default();
+    let tree_of = |data: &JsValue| {
+        let bytes = bytes(data, "tree").ok_or("the engine sent no call tree")?;
+        transfer::decode_tree(&bytes).map_err(|e| e.to_string())
+    };
+    let result = match op.as_str() {
+        "progress" => Ok(EngineEvent::Progress(Progress {
+            stage: match get(data, "stage").as_string().as_deref() {
+                Some("aggregating") => Stage::Aggregating,
+                _ => Stage::Reading,
+            },
+            done: get(data, "done").as_f64().unwrap_or(0.0),
+            total: get(data, "total").as_f64().unwrap_or(0.0),
+        })),
+        "opened" => (|| {
+            let summary = bytes(data, "summary").ok_or("the engine sent no summary")?;
+            let summary = Summary::decode(&summary).map_err(|e| e.to_string())?;
+            let index = get(data, "index").as_f64().unwrap_or(0.0) as usize;
+            let tree = tree_of(data)?;
+            Ok(EngineEvent::Opened(Box::new(Opened {
+                index: index.min(summary.value_types.len() - 1),
+                summary,
+                tree,
+                hash: get(data, "hash").as_string().unwrap_or_default(),
+                kept: bytes(data, "kept").map(Rc::from),
+            })))
+        })(),
+        "tree" => tree_of(data).map(|tree| EngineEvent::Tree {
+            index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+            tree,
+        }),
+        "error" => Ok(EngineEvent::Failed(
+            get(data, "message")
+                .as_string()
+                .unwrap_or_else(|| "the engine failed".into()),
+        )),
+        _ => Err(format!("the engine sent an unknown answer {op:?}")),
+    };
+    result.unwrap_or_else(EngineEvent::Failed)
+}
+
+impl Engine {
+    /// Starts a worker; `on_event` receives everything it reports.
+    pub fn spawn(on_event: impl Fn(EngineEvent) + 'static) -> Result<Engine, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_SCRIPT, &options)
+            .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
+        let on_event = Rc::new(on_event);
+        let on_message = {
+            let on_event = on_event.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                on_event(event_of(&event.data()))
+            })
+        };
+        // A worker that cannot start, or stops (out of memory), reports an error event.
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let detail = event.message();
+            on_event(EngineEvent::Failed(if detail.is_empty() {
+                "the engine stopped unexpectedly (out of memory?)".to_string()
+            } else {
+                format!("the engine stopped unexpectedly ({detail})")
+            }))
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Engine {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Opens `blob`, refusing more than `limit` inflated bytes, with the tree for
+    /// `value_type` (a name or position; empty for the default); the file comes back whole
+    /// when it is at most `keep` bytes.
+    pub fn open(&self, blob: &Blob, limit: u64, value_type: &str, keep: usize) {
+        let message = Object::new();
+        for (key, value) in [
+            ("op", JsValue::from("open")),
+            ("blob", blob.into()),
+            ("limit", (limit as f64).into()),
+            ("valueType", value_type.into()),
+            ("keep", (keep as f64).into()),
+        ] {
+            let _ = Reflect::set(&message, &key.into(), &value);
+        }
+        let _ = self.worker.post_message(&message);
+    }
+
+    /// Asks for the tree of value type `index`.
+    pub fn request_tree(&self, index: usize) {
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"op".into(), &"tree".into());
+        let _ = Reflect::set(&message, &"index".into(), &(index as f64).into());
+        let _ = self.worker.post_message(&message);
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

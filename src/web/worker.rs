@@ -1,0 +1,208 @@
+//! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode),
+//! keeps the profile, and answers with call trees as bytes. Runs in the worker's own copy of
+//! the wasm module, so the page stays responsive and can cancel by ending the worker.
+
+use std::cell::RefCell;
+use std::io::{self, BufReader, Read};
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+
+use crate::call_tree::CallTree;
+use crate::load;
+use crate::pprof::DecodeOptions;
+use crate::profile::Profile;
+use crate::share::ContentHasher;
+use crate::transfer::{self, Summary};
+
+/// How much of the file is read at a time (and how often progress is reported).
+const READ_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static PROFILE: RefCell<Option<Profile>> = const { RefCell::new(None) };
+}
+
+/// Called by the worker script once the module is loaded: answers the page's requests.
+#[wasm_bindgen]
+pub fn worker_start() {
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        let op = get(&data, "op").as_string().unwrap_or_default();
+        let reply = match op.as_str() {
+            "open" => open(&data),
+            "tree" => tree(&data),
+            _ => Err(format!("unknown request {op:?}")),
+        };
+        match reply {
+            Ok(reply) => post(&reply.message, &reply.transfer),
+            Err(message) => post(&message_of("error", &[("message", message.into())]), &[]),
+        }
+    });
+    scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn message_of(op: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"op".into(), &op.into());
+    for (key, value) in fields {
+        let _ = Reflect::set(&message, &(*key).into(), value);
+    }
+    message.into()
+}
+
+fn post(message: &JsValue, transfer: &[JsValue]) {
+    let list: Array = transfer.iter().collect();
+    let _ = scope().post_message_with_transfer(message, &list);
+}
+
+fn progress(stage: &str, done: f64, total: f64) {
+    post(
+        &message_of(
+            "progress",
+            &[
+                ("stage", stage.into()),
+                ("done", done.into()),
+                ("total", total.into()),
+            ],
+        ),
+        &[],
+    );
+}
+
+/// Bytes moved to the page without a copy: the array's buffer is transferred.
+fn bytes_value(bytes: &[u8]) -> (JsValue, JsValue) {
+    let array = Uint8Array::from(bytes);
+    let buffer = array.buffer().into();
+    (array.into(), buffer)
+}
+
+struct Reply {
+    message: JsValue,
+    transfer: Vec<JsValue>,
+}
+
+/// Reads a blob in pieces with the worker's synchronous reader, hashing what it reads and
+/// keeping it whole when small (for links that carry the profile).
+struct BlobReader {
+    blob: Blob,
+    reader: FileReaderSync,
+    at: f64,
+    size: f64,
+    hasher: ContentHasher,
+    kept: Option<Vec<u8>>,
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at >= self.size || buf.is_empty() {
+            return Ok(0);
+        }
+        let end = (self.at + buf.len().min(READ_BYTES) as f64).min(self.size);
+        let failed =
+            |e: JsValue| io::Error::other(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        let piece = self
+            .blob
+            .slice_with_f64_and_f64(self.at, end)
+            .map_err(failed)?;
+        let buffer = self.reader.read_as_array_buffer(&piece).map_err(failed)?;
+        let bytes = Uint8Array::new(&buffer);
+        let n = (bytes.length() as usize).min(buf.len());
+        bytes.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        self.hasher.update(&buf[..n]);
+        if let Some(kept) = &mut self.kept {
+            kept.extend_from_slice(&buf[..n]);
+        }
+        self.at += n as f64;
+        progress("reading", self.at, self.size);
+        Ok(n)
+    }
+}
+
+/// `{op: "open", blob, limit, valueType, keep}`: decodes the blob, keeps the profile, and
+/// answers `{op: "opened", summary, tree, hash, kept?}` with the tree for `valueType` (or the
+/// default one).
+fn open(data: &JsValue) -> Result<Reply, String> {
+    PROFILE.with(|p| p.borrow_mut().take());
+    let blob: Blob = get(data, "blob")
+        .dyn_into()
+        .map_err(|_| "no file was given".to_string())?;
+    let limit = get(data, "limit").as_f64().unwrap_or(0.0);
+    let keep = get(data, "keep").as_f64().unwrap_or(0.0);
+    let value_type = get(data, "valueType").as_string().unwrap_or_default();
+    let size = blob.size();
+    let mut reader = BlobReader {
+        reader: FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker")?,
+        blob,
+        at: 0.0,
+        size,
+        hasher: ContentHasher::default(),
+        kept: (size <= keep).then(Vec::new),
+    };
+    progress("reading", 0.0, size);
+    let options = DecodeOptions {
+        max_inflated_bytes: limit as u64,
+    };
+    let profile = load::open_read(BufReader::with_capacity(READ_BYTES, &mut reader), &options)
+        .map_err(|e| e.to_string())?;
+    if profile.value_types.is_empty() {
+        return Err("the profile declares no value type, so there is nothing to draw".into());
+    }
+    progress("aggregating", size, size);
+    let index = profile
+        .value_index(&value_type)
+        .unwrap_or(profile.default_value_index);
+    let tree = transfer::encode_tree(&CallTree::build(&profile, index));
+    let summary = Summary::of(&profile).encode();
+    PROFILE.with(|p| *p.borrow_mut() = Some(profile));
+    let (summary, summary_buffer) = bytes_value(&summary);
+    let (tree, tree_buffer) = bytes_value(&tree);
+    let mut fields = vec![
+        ("summary", summary),
+        ("tree", tree),
+        ("index", (index as f64).into()),
+        ("hash", reader.hasher.finish().into()),
+    ];
+    let mut transfer = vec![summary_buffer, tree_buffer];
+    if let Some(kept) = &reader.kept {
+        let (kept, buffer) = bytes_value(kept);
+        fields.push(("kept", kept));
+        transfer.push(buffer);
+    }
+    Ok(Reply {
+        message: message_of("opened", &fields),
+        transfer,
+    })
+}
+
+/// `{op: "tree", index}`: answers `{op: "tree", index, tree}`.
+fn tree(data: &JsValue) -> Result<Reply, String> {
+    let index = get(data, "index").as_f64().unwrap_or(-1.0);
+    let bytes = PROFILE.with(|p| {
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        if index < 0.0 || index as usize >= profile.value_types.len() {
+            return Err(format!("no value type {index}"));
+        }
+        progress("aggregating", 0.0, 0.0);
+        Ok(transfer::encode_tree(&CallTree::build(
+            profile,
+            index as usize,
+        )))
+    })?;
+    let (tree, buffer) = bytes_value(&bytes);
+    Ok(Reply {
+        message: message_of("tree", &[("index", index.into()), ("tree", tree)]),
+        transfer: vec![buffer],
+    })
+}

@@ -1,0 +1,92 @@
+// Large profiles in a real Chromium: a generated profile opens in the engine's worker with
+// progress, the page keeps working meanwhile, a load can be cancelled without losing the open
+// profile, and a finished load draws the engine's total.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { engineTotals, launch, openApp, root, scorch, screenshot, serve } from './harness.mjs';
+
+let server;
+let browser;
+let large;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  // 20 MiB gzipped, about 750k samples: several seconds of work, so there is time to act.
+  const dir = path.join(root, 'target/browser-data');
+  fs.mkdirSync(dir, { recursive: true });
+  large = path.join(dir, 'synthetic-20mib.pb.gz');
+  if (!fs.existsSync(large)) scorch('generate', '--size-mib', '20', '--seed', '20', large);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Records every state of the progress bar while a load runs. */
+function recordProgress(page) {
+  return page.evaluate(() => {
+    window.__progress = [];
+    const seen = () => {
+      const bar = document.querySelector('.loading');
+      if (bar) {
+        window.__progress.push({
+          stage: bar.dataset.stage,
+          done: Number(bar.dataset.done),
+          size: Number(bar.dataset.size),
+        });
+      }
+    };
+    new MutationObserver(seen).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ['data-done', 'data-stage'],
+    });
+  });
+}
+
+test('a large profile loads with progress, the page keeps working, and cancel keeps the open profile', async () => {
+  const page = await openApp(browser, server.url);
+  const example = await page.locator('.profile-name').textContent();
+  await recordProgress(page);
+  await page.setInputFiles('input[type=file]', large);
+  await page.waitForFunction(() => Number(document.querySelector('.loading')?.dataset.done) > 0);
+  // The page answers while the worker reads: a search on the open profile runs and reports.
+  await page.locator('input.search').fill('main');
+  await page.locator('.search-status[data-matched]').waitFor();
+  assert.equal(await page.locator('.loading').count(), 1, 'the load is still going');
+  await screenshot(page, 'scale-loading');
+  await page.locator('.loading button').click();
+  await page.locator('.loading').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.profile-name').textContent(), example);
+  assert.equal(await page.locator('.error').count(), 0);
+  const progress = await page.evaluate(() => window.__progress);
+  assert.ok(progress.length >= 2, `progress was reported (${progress.length} states)`);
+  const size = fs.statSync(large).size;
+  assert.ok(progress.every((p) => p.size === size), 'the bar knows the file size');
+  assert.ok(progress.every((p, i) => i === 0 || p.done >= progress[i - 1].done), 'never goes back');
+  assert.ok(progress.at(-1).done < size, 'cancelled before the end');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a large profile that finishes loading draws the engine total, after reading and aggregating', async () => {
+  const page = await openApp(browser, server.url);
+  await recordProgress(page);
+  await page.setInputFiles('input[type=file]', large);
+  await page.waitForFunction(
+    () => document.querySelector('.profile-name')?.textContent === 'synthetic-20mib.pb.gz',
+    null,
+    { timeout: 120000 },
+  );
+  await page.locator('.loading').waitFor({ state: 'detached' });
+  const { totals, defaultIndex } = engineTotals(large);
+  assert.equal(await page.locator('.status').getAttribute('data-total'), String(totals[defaultIndex]));
+  const stages = [...new Set((await page.evaluate(() => window.__progress)).map((p) => p.stage))];
+  assert.deepEqual(stages, ['reading', 'aggregating']);
+  await screenshot(page, 'scale-loaded');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
