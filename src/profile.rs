@@ -221,8 +221,10 @@ pub struct StacksBuilder {
 }
 
 impl StacksBuilder {
-    /// How many locations are queued before [`StacksBuilder::queue`] asks for a flush.
-    const QUEUE_LOCATIONS: usize = 1 << 20;
+    /// How many locations are queued before [`StacksBuilder::queue`] asks for a flush: as
+    /// many as there are stacks so far, within these bounds. A larger queue shares more
+    /// callers per flush; one that follows the trie's size costs memory in proportion.
+    const QUEUE_LOCATIONS: std::ops::RangeInclusive<usize> = (1 << 16)..=(1 << 20);
 
     /// The stack `location` called from `parent`, added if new.
     pub fn child(
@@ -245,7 +247,8 @@ impl StacksBuilder {
         self.queued.extend(locations);
         self.queued_starts.push(self.queued.len() as u32);
         self.queued_for.push(slot);
-        self.queued.len() >= Self::QUEUE_LOCATIONS
+        let (least, most) = Self::QUEUE_LOCATIONS.into_inner();
+        self.queued.len() >= self.trie.len().clamp(least, most)
     }
 
     /// Adds the queued stacks and writes each one's id at its slot of `ids`.

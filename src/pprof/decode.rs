@@ -292,12 +292,26 @@ impl LocationSlots {
     }
 }
 
+/// A location as the file writes it, its ids not yet resolved.
+struct RawLocation {
+    id: u64,
+    mapping_id: u64,
+    address: u64,
+    is_folded: bool,
+    /// Range into `Tables::location_lines` (function id, line number).
+    lines: std::ops::Range<u32>,
+}
+
 /// Everything of the top-level message except the samples, still in the file's terms.
 #[derive(Default)]
 struct Tables {
     value_types: Vec<proto::ValueType>,
     mappings: Vec<proto::Mapping>,
-    locations: Vec<proto::Location>,
+    /// Locations flat: their lines are ranges of `location_lines`.
+    locations: Vec<RawLocation>,
+    location_lines: Vec<(u64, i64)>,
+    /// Reused for every location.
+    location_message: proto::Location,
     functions: Vec<proto::Function>,
     strings: StringTable,
     drop_frames: i64,
@@ -490,9 +504,27 @@ impl ProtoDecoder {
             (3, Payload::Bytes(b)) => t
                 .mappings
                 .push(nested(b, || format!("mapping {}", t.mappings.len()))?),
-            (4, Payload::Bytes(b)) => t
-                .locations
-                .push(nested(b, || format!("location {}", t.locations.len()))?),
+            (4, Payload::Bytes(b)) => {
+                let message = &mut t.location_message;
+                message.clear();
+                message.merge(*b).map_err(|e| LoadError::Protobuf {
+                    what: format!("location {}", t.locations.len()),
+                    detail: e.to_string(),
+                })?;
+                let start = t.location_lines.len() as u32;
+                t.location_lines
+                    .extend(message.line.iter().map(|l| (l.function_id, l.line)));
+                if t.location_lines.len() > u32::MAX as usize {
+                    return Err(LoadError::TooMany { what: "lines" });
+                }
+                t.locations.push(RawLocation {
+                    id: message.id,
+                    mapping_id: message.mapping_id,
+                    address: message.address,
+                    is_folded: message.is_folded,
+                    lines: start..t.location_lines.len() as u32,
+                });
+            }
             (5, Payload::Bytes(b)) => t
                 .functions
                 .push(nested(b, || format!("function {}", t.functions.len()))?),
@@ -551,6 +583,9 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
 
 fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
     raw.flush_stacks()?;
+    // The trie's lookup tables go first: the rest of the work allocates.
+    let mut stacks = std::mem::take(&mut raw.stacks).finish();
+    drop(std::mem::take(&mut raw.label_set_ids));
     if tables.strings.is_empty() {
         return Err(LoadError::MissingStringTable);
     }
@@ -643,7 +678,7 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
             })
         })
         .collect::<Result<Vec<_>, LoadError>>()?;
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(tables.location_lines.len());
     let mut locations = Vec::with_capacity(tables.locations.len());
     for l in &tables.locations {
         let mapping = match l.mapping_id {
@@ -654,9 +689,10 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
                     .ok_or(LoadError::UnknownMapping { location: l.id, id })?,
             )),
         };
-        let start = lines.len() as u32;
-        for line in &l.line {
-            let function = match line.function_id {
+        for &(function_id, line) in
+            &tables.location_lines[l.lines.start as usize..l.lines.end as usize]
+        {
+            let function = match function_id {
                 0 => None,
                 id => Some(FunctionId(
                     function_ids
@@ -664,22 +700,17 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
                         .ok_or(LoadError::UnknownFunction { location: l.id, id })?,
                 )),
             };
-            lines.push(Line {
-                function,
-                line: line.line,
-            });
-        }
-        if lines.len() > u32::MAX as usize {
-            return Err(LoadError::TooMany { what: "lines" });
+            lines.push(Line { function, line });
         }
         locations.push(Location {
             id: l.id,
             mapping,
             address: l.address,
             is_folded: l.is_folded,
-            lines: start..lines.len() as u32,
+            lines: l.lines.clone(),
         });
     }
+    drop(tables.location_lines);
 
     // The samples: value counts, then location ids, then label strings, each reported for the
     // first sample at fault.
@@ -719,7 +750,6 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
             id,
         });
     }
-    let mut stacks = raw.stacks.finish();
     stacks.map_locations(&location_of_slot);
 
     let mut samples = raw.samples;
