@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench bench-render fuzz example
+.PHONY: serve test web bench bench-render bench-browser fuzz example
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -22,6 +22,12 @@ bench:
 bench-render: web
 	cargo build --release --bin scorch
 	. scripts/setup-web.sh && node tests/browser/render.bench.mjs
+
+# Time to first draw and peak memory opening profiles in headless Chromium, Scorch against
+# speedscope and the native floor (see README, "Performance"; SCORCH_BENCH_BROWSER_SIZES=...).
+bench-browser: web
+	cargo build --release --bin scorch
+	. scripts/setup-web.sh && node tests/browser/open.bench.mjs
 
 # Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
 fuzz:

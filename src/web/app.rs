@@ -199,11 +199,13 @@ enum LoadKind {
 }
 
 /// Opens files in engine workers: one per load, kept by the opened profile, dropped (ending
-/// the worker) when the load is cancelled or another one starts.
+/// the worker) when the load is cancelled or another one starts. A spare worker is started
+/// ahead, so its wasm module is ready when a file comes.
 #[derive(Clone)]
 struct Loader {
     dispatch: UseReducerDispatcher<AppState>,
     engine: Rc<RefCell<Option<(u32, Engine)>>>,
+    spare: Rc<RefCell<Option<Engine>>>,
     next_id: Rc<RefCell<u32>>,
 }
 
@@ -225,11 +227,12 @@ impl Loader {
             .unwrap_or_default();
         let this = self.clone();
         let event_name = name.clone();
-        let spawned = Engine::spawn(move |event| {
-            this.on_event(id, &event_name, &kind, share.as_ref(), event)
-        });
-        match spawned {
+        let spare = self.spare.borrow_mut().take();
+        match spare.map_or_else(Engine::spawn, Ok) {
             Ok(engine) => {
+                engine.on_event(move |event| {
+                    this.on_event(id, &event_name, &kind, share.as_ref(), event)
+                });
                 engine.open(&blob, limit, &value_type, KEEP_FILE_BYTES);
                 *self.engine.borrow_mut() = Some((id, engine));
                 self.dispatch.dispatch(AppAction::Loading(Loading {
@@ -245,6 +248,14 @@ impl Loader {
             Err(message) => self
                 .dispatch
                 .dispatch(AppAction::Fail(format!("{name}: {message}"))),
+        }
+    }
+
+    /// Starts the spare worker if there is none.
+    fn prepare(&self) {
+        let mut spare = self.spare.borrow_mut();
+        if spare.is_none() {
+            *spare = Engine::spawn().ok();
         }
     }
 
@@ -292,6 +303,7 @@ impl Loader {
                 let loaded = Loaded::in_worker(id, name.to_string(), *opened, engine, source);
                 self.dispatch
                     .dispatch(AppAction::Open(Rc::new(loaded), share.cloned()));
+                self.prepare();
             }
             EngineEvent::Tree { index, tree } => {
                 self.dispatch
@@ -476,11 +488,18 @@ pub fn App() -> Html {
     let dispatch = state.dispatcher();
     let engine_slot = use_mut_ref(|| None::<(u32, Engine)>);
     let next_id = use_mut_ref(|| 1u32);
+    let spare = use_mut_ref(|| None::<Engine>);
     let loader = Loader {
         dispatch: dispatch.clone(),
         engine: engine_slot,
+        spare,
         next_id,
     };
+    // A worker ready for the first file.
+    {
+        let loader = loader.clone();
+        use_effect_with((), move |_| loader.prepare());
+    }
     let canvas_ref = use_node_ref();
     let area_ref = use_node_ref();
     let file_ref = use_node_ref();

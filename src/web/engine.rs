@@ -2,6 +2,7 @@
 //! it to open a file or build a call tree, and turns its answers into [`EngineEvent`]s.
 //! Dropping an [`Engine`] ends its worker, which is how a load is cancelled.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect, Uint8Array};
@@ -52,9 +53,14 @@ pub enum EngineEvent {
     Failed(String),
 }
 
+/// Receives an engine's events.
+type Handler = Rc<RefCell<Box<dyn Fn(EngineEvent)>>>;
+
 /// A worker holding at most one opened profile.
 pub struct Engine {
     worker: Worker,
+    handler: Handler,
+    early_failure: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -114,23 +120,38 @@ fn event_of(data: &JsValue) -> EngineEvent {
 }
 
 impl Engine {
-    /// Starts a worker; `on_event` receives everything it reports.
-    pub fn spawn(on_event: impl Fn(EngineEvent) + 'static) -> Result<Engine, String> {
+    /// Starts a worker, which loads the wasm module at once, so it is ready when a file comes;
+    /// [`Engine::on_event`] says where its reports go.
+    pub fn spawn() -> Result<Engine, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_SCRIPT, &options)
             .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
-        let on_event = Rc::new(on_event);
+        // Until someone listens, a failure (the worker could not start) is kept for them.
+        let early_failure: Rc<RefCell<Option<String>>> = Rc::default();
+        let handler: Handler = {
+            let early_failure = early_failure.clone();
+            Rc::new(RefCell::new(Box::new(move |event| {
+                if let EngineEvent::Failed(message) = event {
+                    *early_failure.borrow_mut() = Some(message);
+                }
+            })))
+        };
         let on_message = {
-            let on_event = on_event.clone();
+            let handler = handler.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                on_event(event_of(&event.data()))
+                // The handler may replace itself; it is called from a clone.
+                let event = event_of(&event.data());
+                let handler = handler.borrow();
+                handler(event)
             })
         };
+        let on_event = handler.clone();
         // A worker that cannot start, or stops (out of memory), reports an error event.
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
             let detail = event.message();
+            let on_event = on_event.borrow();
             on_event(EngineEvent::Failed(if detail.is_empty() {
                 "the engine stopped unexpectedly (out of memory?)".to_string()
             } else {
@@ -141,9 +162,24 @@ impl Engine {
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Engine {
             worker,
+            handler,
+            early_failure,
             _on_message: on_message,
             _on_error: on_error,
         })
+    }
+
+    /// Sends this engine's reports to `on_event` from now on.
+    /// A failure from before is reported to it afterwards, as any report would be.
+    pub fn on_event(&self, on_event: impl Fn(EngineEvent) + 'static) {
+        *self.handler.borrow_mut() = Box::new(on_event);
+        if let Some(message) = self.early_failure.borrow_mut().take() {
+            let handler = self.handler.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let handler = handler.borrow();
+                handler(EngineEvent::Failed(message))
+            });
+        }
     }
 
     /// Opens `blob`, refusing more than `limit` inflated bytes, with the tree for

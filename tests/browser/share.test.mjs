@@ -156,6 +156,7 @@ test('after the app has loaded, opening, exploring and sharing reach no server',
   // Each opened file gets its own engine worker, which loads the app's own script and wasm:
   // those requests are answered by the service worker from its cache, never by the server.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForLoadState('networkidle'); // the spare engine worker started with the page
   const requests = [];
   page.on('requestfinished', async (r) => {
     const response = await r.response();

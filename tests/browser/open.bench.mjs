@@ -1,0 +1,198 @@
+// Browser benchmark of opening profiles: for each profile, a fresh headless Chromium opens the
+// release app at `#url=<profile>` and the time from navigation to the first drawn frame (the
+// app's `scorch:first-draw` mark) and the peak memory of the whole browser (all its processes,
+// so the engine worker's wasm memory counts) are recorded; speedscope (the npm package, opened
+// with `#profileURL=`) is measured the same way where it is installed, and the project's own
+// native decode + aggregate of the same file gives the floor. Prints a markdown table.
+//
+// `make bench-browser`. Environment: SCORCH_BENCH_BROWSER_SIZES (synthetic sizes in MiB,
+// default 1,5,10,20,50,100,500), SCORCH_BENCH_RUNS (default 3), SCORCH_BENCH_SPEEDSCOPE_MAX_MIB
+// (largest file given to speedscope, default 20: above that its tab runs out of memory),
+// SCORCH_CORPUS.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+import { corpus, launch, root, scorch, scorchBin, serve } from './harness.mjs';
+
+const runs = Number(process.env.SCORCH_BENCH_RUNS || 3);
+const sizes = (process.env.SCORCH_BENCH_BROWSER_SIZES || '1,5,10,20,50,100,500')
+  .split(',').map(Number).filter((n) => n > 0);
+const speedscopeMaxMib = Number(process.env.SCORCH_BENCH_SPEEDSCOPE_MAX_MIB || 20);
+const TIMEOUT_MS = 10 * 60 * 1000;
+
+const files = ['pyroscope/distributors.pb.gz', 'pyroscope/profile.pprof', 'pprof/large.cpu']
+  .map((p) => path.join(corpus, p)).filter((p) => fs.existsSync(p));
+const dataDir = path.join(root, 'target/bench-data');
+fs.mkdirSync(dataDir, { recursive: true });
+for (const size of sizes) {
+  const file = path.join(dataDir, `synthetic-${size}mib.pb.gz`);
+  if (!fs.existsSync(file)) {
+    console.error(`generating ${path.relative(root, file)}`);
+    scorch('generate', file, '--size-mib', String(size), '--seed', String(size));
+  }
+  files.push(file);
+}
+
+let speedscopeDir = null;
+try {
+  const require = createRequire(import.meta.url);
+  speedscopeDir = path.join(path.dirname(require.resolve('speedscope/package.json')), 'dist/release');
+} catch {
+  console.error('speedscope is not installed (npm install in tests/browser): measuring Scorch alone');
+}
+
+/** Serves the profiles, streamed from disk, to any origin. */
+function serveFiles(paths) {
+  const byName = new Map(paths.map((p) => [`/${path.basename(p)}`, p]));
+  const server = http.createServer((req, res) => {
+    const file = byName.get(new URL(req.url, 'http://x').pathname);
+    const headers = { 'access-control-allow-origin': '*' };
+    if (!file) {
+      res.writeHead(404, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': fs.statSync(file).size,
+      'content-type': 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`, close: () => server.close(),
+  })));
+}
+
+/** Memory of the descendants of `pid`, in bytes: their proportional set size (Linux /proc;
+ * shared pages are split between the processes that share them, so the sum is not inflated
+ * by the browser's many processes). Playwright starts the browser as a child of this process,
+ * so for this process it is the browser's memory. */
+function descendantsRss(pid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch { /* the process ended */ }
+  }
+  let total = 0;
+  const pending = [...(children.get(pid) || [])];
+  while (pending.length) {
+    const p = pending.pop();
+    try {
+      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      total += Number(rollup.match(/^Pss:\s+(\d+)/m)?.[1] || 0) * 1024;
+    } catch { /* ended */ }
+    pending.push(...(children.get(p) || []));
+  }
+  return total;
+}
+
+/** Opens `url` in a fresh browser; `drawn` is evaluated in the page until it returns the time
+ * (ms since navigation) of the first drawn frame. Resolves to { ms, peakBytes } or { error }. */
+async function measure(url, drawn) {
+  const browser = await launch();
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, descendantsRss(process.pid)); }, 50);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    let crashed = false;
+    page.on('crash', () => { crashed = true; });
+    await page.goto(url);
+    const handle = await Promise.race([
+      page.waitForFunction(drawn, null, { timeout: TIMEOUT_MS, polling: 50 }),
+      new Promise((resolve) => page.on('crash', () => resolve(null))),
+    ]);
+    if (!handle || crashed) return { error: 'tab crashed' };
+    const ms = await handle.jsonValue();
+    peak = Math.max(peak, descendantsRss(process.pid));
+    return { ms, peakBytes: peak };
+  } catch (e) {
+    return { error: e.message.split('\n')[0].slice(0, 60) };
+  } finally {
+    clearInterval(sampler);
+    await browser.close().catch(() => {});
+  }
+}
+
+/** Scorch's first draw: the mark the app sets when a profile's first frame is drawn. */
+const scorchDrawn = () => {
+  const error = document.querySelector('.error');
+  if (error) throw new Error(error.textContent);
+  const mark = performance.getEntriesByName('scorch:first-draw')[0];
+  return mark ? mark.startTime : false;
+};
+
+/** speedscope's first draw: it titles the page after the profile once it shows it; the time
+ * is taken on the next animation frame, after that frame is painted. */
+const speedscopeDrawn = () => {
+  if (window.__drawnAt) return window.__drawnAt;
+  if (document.title.includes(' - speedscope') && !window.__waiting) {
+    window.__waiting = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => { window.__drawnAt = performance.now(); }));
+  }
+  return false;
+};
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median over `runs` of `measure`, or the first error. */
+async function medianOf(url, drawn) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await measure(url, drawn);
+    if (r.error) return r;
+    results.push(r);
+  }
+  return { ms: median(results.map((r) => r.ms)), peakBytes: median(results.map((r) => r.peakBytes)) };
+}
+
+/** The native floor: `scorch top` (decode + aggregate + the table), median wall time. */
+function nativeMs(file) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const run = spawnSync(scorchBin, ['top', file, '--nodecount', '1'], { stdio: 'ignore' });
+    if (run.status !== 0) return NaN;
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+const mib = (bytes) => bytes / 1048576;
+const seconds = (ms) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
+const app = await serve();
+const profiles = await serveFiles(files);
+const speedscope = speedscopeDir ? await serve(speedscopeDir, '/speedscope/') : null;
+const probe = await launch();
+console.log(`Chromium ${probe.version()}, ${os.cpus().length} cores, ${runs} runs each (medians)\n`);
+await probe.close();
+console.log('| profile | gzipped MiB | samples | native s | Scorch first draw s | Scorch / native | Scorch peak MiB | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+try {
+  for (const file of files) {
+    const name = path.basename(file);
+    const size = fs.statSync(file).size;
+    const samples = scorch('info', file).match(/^samples: (\d+)/m)?.[1] ?? '?';
+    const native = nativeMs(file);
+    const profileUrl = `${profiles.url}/${name}`;
+    const ours = await medianOf(`${app.url}#url=${encodeURIComponent(profileUrl)}`, scorchDrawn);
+    let theirs = null;
+    if (speedscope && mib(size) <= speedscopeMaxMib) {
+      theirs = await medianOf(`${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}`, speedscopeDrawn);
+    }
+    const cell = (r, f) => (r === null ? '-' : r.error ? r.error : f(r));
+    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms))} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(ours, (r) => mib(r.peakBytes).toFixed(0))} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, (r) => mib(r.peakBytes).toFixed(0))} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(0)}x` : '-'} |`);
+  }
+} finally {
+  app.close();
+  profiles.close();
+  speedscope?.close();
+}
