@@ -1,6 +1,8 @@
-//! Native benchmark of the engine: inflate, decode and aggregate on the largest corpus profiles
-//! and on synthetic ones the project generates (1, 10, 50, 100 MiB gzipped by default), with
-//! throughput, peak memory and, where `go` is installed, `go tool pprof -raw` on the same file.
+//! Native benchmark of the engine: each stage (inflate, decode, aggregate, layout) alone with
+//! its throughput in MiB of inflated profile per second, then the whole path (inflate, decode,
+//! aggregate) with its peak memory, on the largest corpus profiles and on synthetic ones the
+//! project generates (1, 10, 50, 100 MiB gzipped by default); where `go` is installed,
+//! `go tool pprof -raw` on the same file.
 //!
 //! `cargo bench --bench pipeline` prints a markdown table. Environment:
 //! - `SCORCH_BENCH_SIZES=1,10` synthetic sizes in MiB (default `1,10,50,100`);
@@ -13,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use scorch::flame_layout::FlameLayout;
 use scorch::pprof;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::CallTree;
@@ -132,11 +135,11 @@ fn go_raw_seconds(path: &Path) -> Option<f64> {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is read from the command line.
     println!(
-        "| profile | gzipped MiB | inflated MiB | samples | nodes | inflate s | protobuf decode s \
-         | aggregate s | decode+aggregate s | MiB/s (gz) | vs inflate | peak MiB | peak / inflated \
-         | go -raw s | speed-up vs go |"
+        "| profile | gzipped MiB | inflated MiB | samples | stacks | nodes | inflate s (MiB/s) \
+         | decode s (MiB/s) | aggregate s (MiB/s) | layout s (MiB/s) | inflate+decode+aggregate s \
+         | vs inflate | peak MiB | peak / inflated | go -raw s | speed-up vs go |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in inputs() {
         let bytes = std::fs::read(&path).expect("read input");
         let inflated = if pprof::is_gzip(&bytes) {
@@ -152,10 +155,14 @@ fn main() {
         });
         let profile = pprof::decode_uncompressed(&inflated).expect("decode");
         drop(inflated);
+        let stacks = profile.stacks.len() - 1;
         let aggregate_time = time(runs, || {
             CallTree::build(&profile, profile.default_value_index)
         });
+        let tree = CallTree::build(&profile, profile.default_value_index);
         drop(profile);
+        let layout_time = time(runs, || FlameLayout::new(&tree));
+        drop(tree);
         let inflate_time = if pprof::is_gzip(&bytes) {
             time(runs, || {
                 pprof::inflate(&bytes, u64::MAX).expect("inflate").len()
@@ -176,15 +183,26 @@ fn main() {
         let peak = PEAK.load(Ordering::Relaxed) - baseline;
         let go = go_raw_seconds(&path);
         let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let stage = |t: Duration| {
+            format!(
+                "{:.3} ({:.0})",
+                t.as_secs_f64(),
+                mib(inflated_len) / t.as_secs_f64()
+            )
+        };
         println!(
-            "| {name} | {:.1} | {:.1} | {samples} | {nodes} | {:.3} | {:.3} | {:.3} | {:.3} | {:.1} | {} | {:.0} | {:.2} | {} | {} |",
+            "| {name} | {:.1} | {:.1} | {samples} | {stacks} | {nodes} | {} | {} | {} | {} | {:.3} | {} | {:.0} | {:.2} | {} | {} |",
             mib(bytes.len()),
             mib(inflated_len),
-            inflate_time.as_secs_f64(),
-            decode_time.as_secs_f64(),
-            aggregate_time.as_secs_f64(),
+            if inflate_time.is_zero() {
+                "-".to_string()
+            } else {
+                stage(inflate_time)
+            },
+            stage(decode_time),
+            stage(aggregate_time),
+            stage(layout_time),
             total_time.as_secs_f64(),
-            mib(bytes.len()) / total_time.as_secs_f64(),
             if inflate_time.is_zero() {
                 "-".to_string()
             } else {
