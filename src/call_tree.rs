@@ -30,6 +30,15 @@ pub struct FunctionRow {
     pub cum: i64,
 }
 
+/// A tree's per-node arrays, nodes numbered in depth-first pre-order.
+struct PreOrder {
+    frame: Vec<FrameId>,
+    parent: Vec<NodeId>,
+    depth: Vec<u32>,
+    self_value: Vec<i64>,
+    inlined: Vec<bool>,
+}
+
 /// Why parts given to [`CallTree::from_parts`] are not a call tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvalidTree {
@@ -256,20 +265,49 @@ impl CallTree {
         drop(next);
         drop(stack_self);
 
+        let nodes = PreOrder {
+            frame,
+            parent,
+            depth,
+            self_value,
+            inlined,
+        };
+        CallTree::from_pre_order(
+            frames,
+            value_index,
+            total::pprof_total(profile, value_index),
+            nodes,
+        )
+    }
+
+    /// The tree of nodes numbered in depth-first pre-order, with subtree ends and totals
+    /// derived: a node's subtree is itself and the nodes after it up to its end, and parents
+    /// come before their children, so one backward pass sums sizes and totals.
+    fn from_pre_order(
+        frames: Frames,
+        value_index: usize,
+        profile_total: i64,
+        nodes: PreOrder,
+    ) -> CallTree {
+        let PreOrder {
+            frame,
+            parent,
+            depth,
+            self_value,
+            inlined,
+        } = nodes;
         let len = frame.len();
-        // Pre-order: a node's subtree is itself and the nodes after it up to its end, and
-        // parents come before their children, so one backward pass sums sizes and totals.
         let mut subtree_end: Vec<u32> = (1..=len as u32).collect();
         let mut total_value = self_value.clone();
         for node in (1..len).rev() {
             let p = parent[node].0 as usize;
             subtree_end[p] = subtree_end[p].max(subtree_end[node]);
-            total_value[p] += total_value[node];
+            total_value[p] = total_value[p].wrapping_add(total_value[node]);
         }
         CallTree {
-            profile_total: total::pprof_total(profile, value_index),
             frames,
             value_index,
+            profile_total,
             frame,
             parent,
             depth,
@@ -315,25 +353,19 @@ impl CallTree {
             parent[node] = NodeId(path[d - 1]);
             path.push(node as u32);
         }
-        let mut subtree_end: Vec<u32> = (1..=len as u32).collect();
-        let mut total_value = self_value.clone();
-        for node in (1..len).rev() {
-            let p = parent[node].0 as usize;
-            subtree_end[p] = subtree_end[p].max(subtree_end[node]);
-            total_value[p] = total_value[p].wrapping_add(total_value[node]);
-        }
-        Ok(CallTree {
-            frames,
-            value_index,
-            profile_total,
+        let nodes = PreOrder {
             frame,
             parent,
             depth,
-            subtree_end,
             self_value,
-            total_value,
             inlined,
-        })
+        };
+        Ok(CallTree::from_pre_order(
+            frames,
+            value_index,
+            profile_total,
+            nodes,
+        ))
     }
 
     /// Every node's frame, in node order.

@@ -61,20 +61,21 @@ fn next_field(bytes: &[u8], offset: u64) -> Result<Option<(u32, Payload<'_>, usi
         )));
     }
     let tag = tag as u32;
+    // The varint after the key: a number, or the length of the bytes that follow.
+    let number = |at: usize| {
+        varint(&bytes[at..])
+            .map_err(|e| not_profile(format!("{e} in field {tag} at byte {offset}")))
+    };
     let payload = match key & 7 {
         0 => {
-            let Some((value, len)) = varint(&bytes[at..])
-                .map_err(|e| not_profile(format!("{e} in field {tag} at byte {offset}")))?
-            else {
+            let Some((value, len)) = number(at)? else {
                 return Ok(None);
             };
             at += len;
             Payload::Varint(value)
         }
         2 => {
-            let Some((len, len_len)) = varint(&bytes[at..])
-                .map_err(|e| not_profile(format!("{e} in field {tag} at byte {offset}")))?
-            else {
+            let Some((len, len_len)) = number(at)? else {
                 return Ok(None);
             };
             at += len_len;
