@@ -101,6 +101,16 @@ impl CallTree {
     /// further down, sorted by frame name, split into the node's children. Pending nodes are
     /// kept on a stack, so nodes come out numbered in depth-first pre-order, with no hashing.
     pub fn build(profile: &Profile, value_index: usize) -> CallTree {
+        CallTree::build_with_total(
+            profile,
+            value_index,
+            total::pprof_total(profile, value_index),
+        )
+    }
+
+    /// As [`CallTree::build`], with the total percentages are relative to given: for a
+    /// filtered profile, pprof's total is the unfiltered profile's.
+    pub fn build_with_total(profile: &Profile, value_index: usize, profile_total: i64) -> CallTree {
         let frames = Frames::build(profile);
         let by_name = frames.by_name();
         let mut rank = vec![0u32; frames.len()];
@@ -272,12 +282,7 @@ impl CallTree {
             self_value,
             inlined,
         };
-        CallTree::from_pre_order(
-            frames,
-            value_index,
-            total::pprof_total(profile, value_index),
-            nodes,
-        )
+        CallTree::from_pre_order(frames, value_index, profile_total, nodes)
     }
 
     /// The tree of nodes numbered in depth-first pre-order, with subtree ends and totals

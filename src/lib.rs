@@ -33,6 +33,7 @@
 pub mod call_tree;
 pub mod color;
 pub mod error;
+pub mod filter;
 pub mod flame_layout;
 pub mod folded;
 pub mod format;

@@ -500,6 +500,27 @@ impl Profile {
         &self.lines[location.lines.start as usize..location.lines.end as usize]
     }
 
+    /// A copy of everything but the lines, locations, stacks and samples, which are left
+    /// empty: the base of a profile derived from this one (see `filter::apply`).
+    pub fn clone_tables(&self) -> Profile {
+        Profile {
+            value_types: self.value_types.clone(),
+            default_value_index: self.default_value_index,
+            period_type: self.period_type.clone(),
+            period: self.period,
+            time_nanos: self.time_nanos,
+            duration_nanos: self.duration_nanos,
+            comments: self.comments.clone(),
+            drop_frames: self.drop_frames.clone(),
+            keep_frames: self.keep_frames.clone(),
+            strings: self.strings.clone(),
+            mappings: self.mappings.clone(),
+            functions: self.functions.clone(),
+            label_sets: self.label_sets.clone(),
+            ..Profile::default()
+        }
+    }
+
     /// The labels of sample `sample`.
     pub fn sample_labels(&self, sample: usize) -> &[Label] {
         self.label_sets.get(self.samples.label_set[sample])

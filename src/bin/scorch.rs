@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use scorch::filter::{self, BadFilter, Filters};
 use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::synthetic::{self, SyntheticOptions};
@@ -33,6 +34,8 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// Show at most this many rows (text format only).
         #[arg(long)]
         nodecount: Option<usize>,
@@ -44,6 +47,8 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
     },
     /// Label totals: `str|num<TAB>key<TAB>value<TAB>total`.
     Labels {
@@ -67,6 +72,39 @@ struct ValueTypeArg {
     /// Value type by name (`cpu`, `alloc_space`) or position (`1`); default as pprof.
     #[arg(long = "value-type", default_value = "")]
     value_type: String,
+}
+
+/// pprof's filters on frame names (regular expressions matched anywhere in a function's name
+/// or file name, or a location's mapping file).
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Keep only samples with a matching frame (pprof -focus).
+    #[arg(long, default_value = "")]
+    focus: String,
+    /// Drop samples with a matching frame (pprof -ignore).
+    #[arg(long, default_value = "")]
+    ignore: String,
+    /// Remove matching frames (pprof -hide).
+    #[arg(long, default_value = "")]
+    hide: String,
+    /// Keep only matching frames (pprof -show).
+    #[arg(long, default_value = "")]
+    show: String,
+    /// Remove the callers of the outermost matching frame (pprof -show_from).
+    #[arg(long, default_value = "")]
+    show_from: String,
+}
+
+impl FilterArgs {
+    fn compile(&self) -> Result<Filters, BadFilter> {
+        Ok(Filters {
+            focus: Filters::regex("focus", &self.focus)?,
+            ignore: Filters::regex("ignore", &self.ignore)?,
+            hide: Filters::regex("hide", &self.hide)?,
+            show: Filters::regex("show", &self.show)?,
+            show_from: Filters::regex("show_from", &self.show_from)?,
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -192,9 +230,23 @@ fn top(
     Ok(())
 }
 
-fn tree_for(profile: &Profile, value_type: &ValueTypeArg) -> Result<CallTree, Failure> {
+fn tree_for(
+    profile: &Profile,
+    value_type: &ValueTypeArg,
+    filters: &FilterArgs,
+) -> Result<CallTree, Failure> {
     let index = profile.value_index(&value_type.value_type)?;
-    Ok(CallTree::build(profile, index))
+    let filters = filters.compile()?;
+    if filters.is_empty() {
+        return Ok(CallTree::build(profile, index));
+    }
+    // pprof's percentages stay relative to the whole profile.
+    let total = scorch::total::pprof_total(profile, index);
+    Ok(CallTree::build_with_total(
+        &filter::apply(profile, &filters),
+        index,
+        total,
+    ))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -205,16 +257,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Top {
             file,
             value_type,
+            filters,
             nodecount,
             format,
         } => {
             let profile = open(&file)?;
-            let tree = tree_for(&profile, &value_type)?;
+            let tree = tree_for(&profile, &value_type, &filters)?;
             top(&profile, &tree, format, nodecount, &mut out)?;
         }
-        Command::Folded { file, value_type } => {
+        Command::Folded {
+            file,
+            value_type,
+            filters,
+        } => {
             let profile = open(&file)?;
-            for line in scorch::folded::write(&tree_for(&profile, &value_type)?) {
+            for line in scorch::folded::write(&tree_for(&profile, &value_type, &filters)?) {
                 writeln!(out, "{line}")?;
             }
         }

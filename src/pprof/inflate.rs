@@ -80,7 +80,7 @@ pub struct Inflater<R: BufRead> {
 }
 
 enum Source<R: BufRead> {
-    Gzip(bufread::MultiGzDecoder<R>),
+    Gzip(Box<bufread::MultiGzDecoder<R>>),
     Raw(R),
 }
 
@@ -92,7 +92,7 @@ impl<R: BufRead> Inflater<R> {
             detail: e.to_string(),
         })?;
         let source = if is_gzip(head) {
-            Source::Gzip(bufread::MultiGzDecoder::new(input))
+            Source::Gzip(Box::new(bufread::MultiGzDecoder::new(input)))
         } else {
             Source::Raw(input)
         };
