@@ -5,6 +5,7 @@
 
 use regex::Regex;
 
+use crate::call_tree::CallTree;
 use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
 
 /// The filters; `None` is no filter.
@@ -61,6 +62,95 @@ impl Filters {
             && self.show.is_none()
             && self.show_from.is_none()
     }
+}
+
+/// One of pprof's name filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterKind {
+    Focus,
+    Ignore,
+    Hide,
+    Show,
+    ShowFrom,
+}
+
+impl FilterKind {
+    pub const ALL: [FilterKind; 5] = [
+        FilterKind::Focus,
+        FilterKind::Ignore,
+        FilterKind::Hide,
+        FilterKind::Show,
+        FilterKind::ShowFrom,
+    ];
+
+    /// pprof's option name (`show_from`), also the key in a link.
+    pub fn name(self) -> &'static str {
+        match self {
+            FilterKind::Focus => "focus",
+            FilterKind::Ignore => "ignore",
+            FilterKind::Hide => "hide",
+            FilterKind::Show => "show",
+            FilterKind::ShowFrom => "show_from",
+        }
+    }
+}
+
+/// The filters as the person wrote them (empty: not set): what a view and a link hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct FilterSpec {
+    pub focus: String,
+    pub ignore: String,
+    pub hide: String,
+    pub show: String,
+    pub show_from: String,
+}
+
+impl FilterSpec {
+    pub fn get(&self, kind: FilterKind) -> &str {
+        match kind {
+            FilterKind::Focus => &self.focus,
+            FilterKind::Ignore => &self.ignore,
+            FilterKind::Hide => &self.hide,
+            FilterKind::Show => &self.show,
+            FilterKind::ShowFrom => &self.show_from,
+        }
+    }
+
+    pub fn set(&mut self, kind: FilterKind, pattern: String) {
+        *match kind {
+            FilterKind::Focus => &mut self.focus,
+            FilterKind::Ignore => &mut self.ignore,
+            FilterKind::Hide => &mut self.hide,
+            FilterKind::Show => &mut self.show,
+            FilterKind::ShowFrom => &mut self.show_from,
+        } = pattern;
+    }
+
+    /// True when no filter is set.
+    pub fn is_empty(&self) -> bool {
+        FilterKind::ALL.iter().all(|&k| self.get(k).is_empty())
+    }
+
+    /// The compiled filters.
+    pub fn compile(&self) -> Result<Filters, BadFilter> {
+        Ok(Filters {
+            focus: Filters::regex("focus", &self.focus)?,
+            ignore: Filters::regex("ignore", &self.ignore)?,
+            hide: Filters::regex("hide", &self.hide)?,
+            show: Filters::regex("show", &self.show)?,
+            show_from: Filters::regex("show_from", &self.show_from)?,
+        })
+    }
+}
+
+/// The call tree of `profile` for value type `value_index` under `filters`, with pprof's
+/// total of the whole profile (pprof computes it before filtering).
+pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
+    if filters.is_empty() {
+        return CallTree::build(profile, value_index);
+    }
+    let total = crate::total::pprof_total(profile, value_index);
+    CallTree::build_with_total(&apply(profile, filters), value_index, total)
 }
 
 /// What a regular expression matches in a profile, computed once per function and mapping.
@@ -243,7 +333,6 @@ pub fn apply(profile: &Profile, filters: &Filters) -> Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call_tree::CallTree;
     use crate::folded;
 
     fn filtered(filters: Filters) -> Vec<String> {

@@ -17,6 +17,7 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::filter::{FilterKind, FilterSpec};
 use crate::hit_test::Orientation;
 
 /// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
@@ -52,6 +53,8 @@ pub struct ShareState {
     /// Frame names from the root's child down to the zoomed frame.
     pub zoom_path: Vec<String>,
     pub search: String,
+    /// pprof's name filters.
+    pub filters: FilterSpec,
     /// Hash of the profile file the view was made on (see [`content_hash`]).
     pub profile_hash: Option<String>,
     /// The profile itself, deflated and base64url-encoded (see [`embed`]).
@@ -138,6 +141,12 @@ impl ShareState {
         if !self.search.is_empty() {
             parts.push(format!("q={}", encode_value(&self.search)));
         }
+        for kind in FilterKind::ALL {
+            let pattern = self.filters.get(kind);
+            if !pattern.is_empty() {
+                parts.push(format!("{}={}", kind.name(), encode_value(pattern)));
+            }
+        }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
         }
@@ -183,7 +192,11 @@ impl ShareState {
                 "q" => state.search = decode_value(key, value)?,
                 "h" => state.profile_hash = Some(decode_value(key, value)?),
                 "p" => state.embedded = Some(value.to_string()),
-                _ => {}
+                _ => {
+                    if let Some(&kind) = FilterKind::ALL.iter().find(|k| k.name() == key) {
+                        state.filters.set(kind, decode_value(key, value)?);
+                    }
+                }
             }
         }
         Ok(state)
@@ -274,6 +287,11 @@ mod tests {
                 "odd;name & <b>=%".into(),
             ],
             search: "gc|malloc".into(),
+            filters: FilterSpec {
+                focus: "^main\\.(a|b)$".into(),
+                show_from: "net/http & co".into(),
+                ..FilterSpec::default()
+            },
             profile_hash: Some(content_hash(b"x")),
             embedded: None,
             url: Some("https://example.com/p.pb.gz?x=1&y=2".into()),

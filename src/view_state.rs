@@ -2,6 +2,7 @@
 //! current match. `ViewState::apply(action)` is the only way it changes (the web shell's
 //! reducer is an adapter around it). Depends on nothing that draws or decodes.
 
+use crate::filter::{FilterKind, FilterSpec};
 use crate::hit_test::Orientation;
 
 /// The view of one profile.
@@ -20,12 +21,16 @@ pub struct ViewState {
     pub search: String,
     /// Which match Enter last stepped to. Default: none yet.
     pub match_cursor: Option<usize>,
+    /// pprof's name filters. Default: none.
+    pub filters: FilterSpec,
 }
 
 /// A change a person asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewAction {
     SetValueType(usize),
+    /// Set one filter's expression (empty: remove it).
+    SetFilter(FilterKind, String),
     SetOrientation(Orientation),
     /// Zoom so the frame at `path` fills the width; `window` is its extent as fractions.
     ZoomTo {
@@ -63,6 +68,12 @@ impl ViewState {
                 next.value_index = index;
                 // Widths change with the value type: show the zoomed frame's new extent, which
                 // the shell recomputes from `zoom_path`; until then, the whole width.
+                next.window = (0.0, 1.0);
+                next.match_cursor = None;
+            }
+            ViewAction::SetFilter(kind, pattern) => {
+                next.filters.set(kind, pattern);
+                // The graph changes: as for a value type, widths are recomputed.
                 next.window = (0.0, 1.0);
                 next.match_cursor = None;
             }
@@ -110,6 +121,16 @@ mod tests {
         assert_eq!(z.zoom_path.len(), 2);
         let r = z.apply(ViewAction::ResetZoom);
         assert_eq!((r.window, r.zoom_path.len()), ((0.0, 1.0), 0));
+    }
+
+    #[test]
+    fn a_filter_is_set_and_removed_and_widths_start_over() {
+        let v = ViewState::new(0).apply(ViewAction::SetWindow((0.2, 0.4)));
+        let f = v.apply(ViewAction::SetFilter(FilterKind::Hide, "^runtime\\.".into()));
+        assert_eq!(f.filters.hide, "^runtime\\.");
+        assert_eq!(f.window, (0.0, 1.0));
+        let none = f.apply(ViewAction::SetFilter(FilterKind::Hide, String::new()));
+        assert!(none.filters.is_empty());
     }
 
     #[test]

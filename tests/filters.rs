@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use scorch::filter::{self, Filters};
+use scorch::load;
 use scorch::pprof::DecodeOptions;
-use scorch::{load, total, CallTree};
 
 fn corpus() -> PathBuf {
     std::env::var_os("SCORCH_CORPUS")
@@ -79,11 +79,7 @@ fn filters_match_go_tool_pprof() {
         let bytes = std::fs::read(corpus.join(&file)).unwrap();
         let profile = load::open(&bytes, &DecodeOptions::default()).unwrap();
         let index = profile.value_index(&value_type).unwrap();
-        let tree = CallTree::build_with_total(
-            &filter::apply(&profile, &filters),
-            index,
-            total::pprof_total(&profile, index),
-        );
+        let tree = filter::call_tree(&profile, index, &filters);
         let got: BTreeMap<String, (i64, i64)> = tree
             .function_table()
             .iter()

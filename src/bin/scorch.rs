@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use scorch::filter::{self, BadFilter, Filters};
+use scorch::filter::{self, FilterSpec};
 use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::synthetic::{self, SyntheticOptions};
@@ -96,14 +96,14 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn compile(&self) -> Result<Filters, BadFilter> {
-        Ok(Filters {
-            focus: Filters::regex("focus", &self.focus)?,
-            ignore: Filters::regex("ignore", &self.ignore)?,
-            hide: Filters::regex("hide", &self.hide)?,
-            show: Filters::regex("show", &self.show)?,
-            show_from: Filters::regex("show_from", &self.show_from)?,
-        })
+    fn spec(&self) -> FilterSpec {
+        FilterSpec {
+            focus: self.focus.clone(),
+            ignore: self.ignore.clone(),
+            hide: self.hide.clone(),
+            show: self.show.clone(),
+            show_from: self.show_from.clone(),
+        }
     }
 }
 
@@ -236,16 +236,10 @@ fn tree_for(
     filters: &FilterArgs,
 ) -> Result<CallTree, Failure> {
     let index = profile.value_index(&value_type.value_type)?;
-    let filters = filters.compile()?;
-    if filters.is_empty() {
-        return Ok(CallTree::build(profile, index));
-    }
-    // pprof's percentages stay relative to the whole profile.
-    let total = scorch::total::pprof_total(profile, index);
-    Ok(CallTree::build_with_total(
-        &filter::apply(profile, &filters),
+    Ok(filter::call_tree(
+        profile,
         index,
-        total,
+        &filters.spec().compile()?,
     ))
 }
 
