@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn a_filter_is_set_and_removed_and_widths_start_over() {
         let v = ViewState::new(0).apply(ViewAction::SetWindow((0.2, 0.4)));
-        let f = v.apply(ViewAction::SetFilter(FilterKind::Hide, "^runtime\\.".into()));
+        let f = v.apply(ViewAction::SetFilter(
+            FilterKind::Hide,
+            "^runtime\\.".into(),
+        ));
         assert_eq!(f.filters.hide, "^runtime\\.");
         assert_eq!(f.window, (0.0, 1.0));
         let none = f.apply(ViewAction::SetFilter(FilterKind::Hide, String::new()));

@@ -15,6 +15,7 @@ use super::link::{self, ShareLink};
 use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
+use crate::filter::{FilterKind, FilterSpec};
 use crate::format;
 use crate::hit_test::{depth_at, node_at, Orientation};
 use crate::load;
@@ -27,6 +28,9 @@ use crate::viewport::Viewport;
 /// A real profile recorded by the project: Scorch's own engine, profiled with pprof-rs
 /// (`make example`). Built into the app so it shows without any request.
 const EXAMPLE: &[u8] = include_bytes!("../../static/example.pb.gz");
+
+/// The "Hide runtime" preset: Go's runtime and its internal packages, as pprof's -hide.
+const HIDE_RUNTIME: &str = r"^runtime\.|^runtime/internal/|^internal/runtime/";
 
 /// The app's state: the open profile, how it is viewed, and what the person is told.
 #[derive(Clone, PartialEq)]
@@ -42,8 +46,8 @@ pub struct AppState {
     link: Option<ShareLink>,
     /// A file being opened in the engine's worker.
     loading: Option<Loading>,
-    /// A value type chosen whose tree the engine is still building.
-    waiting_for: Option<usize>,
+    /// A value type and filters chosen whose tree the engine is still building.
+    waiting_for: Option<(usize, FilterSpec)>,
 }
 
 /// A load in progress.
@@ -62,12 +66,16 @@ pub enum AppAction {
     LoadFailed(u32, Option<String>),
     Loading(Loading),
     Progress(u32, Progress),
-    /// Show value type `index`, once its tree is there.
-    ShowValueType(usize),
+    /// Show value type `index` under `filters`, once its tree is there.
+    ShowGraph {
+        index: usize,
+        filters: FilterSpec,
+    },
     /// A tree the engine of profile `id` built.
     TreeArrived {
         id: u32,
         index: usize,
+        filters: FilterSpec,
         tree: CallTree,
     },
     DismissError,
@@ -143,14 +151,19 @@ impl Reducible for AppState {
                 Some(loading) if loading.id == id => loading.progress = progress,
                 _ => return self,
             },
-            AppAction::ShowValueType(index) => next.show_value_type(index),
-            AppAction::TreeArrived { id, index, tree } => {
+            AppAction::ShowGraph { index, filters } => next.show_graph(index, filters),
+            AppAction::TreeArrived {
+                id,
+                index,
+                filters,
+                tree,
+            } => {
                 let Some(loaded) = next.loaded.as_ref().filter(|l| l.0.id == id) else {
                     return self;
                 };
-                loaded.0.insert_tree(index, tree);
-                if next.waiting_for == Some(index) {
-                    next.show_value_type(index);
+                loaded.0.insert_tree(index, filters.clone(), tree);
+                if next.waiting_for.as_ref() == Some(&(index, filters.clone())) {
+                    next.show_graph(index, filters);
                 }
             }
             AppAction::DismissError => next.error = None,
@@ -163,22 +176,30 @@ impl Reducible for AppState {
 }
 
 impl AppState {
-    /// Switches to value type `index` if its tree is there, keeping the zoomed frame in view
-    /// (it has another width in the new value type); else waits for it.
-    fn show_value_type(&mut self, index: usize) {
+    /// Switches to value type `index` under `filters` if that tree is there, keeping the
+    /// zoomed frame in view (it has another width now); else waits for it.
+    fn show_graph(&mut self, index: usize, filters: FilterSpec) {
         let Some(loaded) = &self.loaded else {
             return;
         };
-        let Some(graph) = loaded.0.graph(index) else {
-            self.waiting_for = Some(index);
-            self.notice = Some("Building the call tree for this value type…".into());
+        let Some(graph) = loaded.0.graph(index, &filters) else {
+            self.waiting_for = Some((index, filters));
+            self.notice = Some("Building the call tree…".into());
             return;
         };
         if self.waiting_for.take().is_some() {
             self.notice = None;
         }
         let zoom_path = self.view.zoom_path.clone();
-        self.view = self.view.apply(ViewAction::SetValueType(index));
+        if index != self.view.value_index {
+            self.view = self.view.apply(ViewAction::SetValueType(index));
+        }
+        for kind in FilterKind::ALL {
+            if filters.get(kind) != self.view.filters.get(kind) {
+                let pattern = filters.get(kind).to_string();
+                self.view = self.view.apply(ViewAction::SetFilter(kind, pattern));
+            }
+        }
         if let Some(node) = graph
             .tree
             .find_path(&zoom_path)
@@ -225,6 +246,11 @@ impl Loader {
             .as_ref()
             .and_then(|s| s.value_type.clone())
             .unwrap_or_default();
+        let filters = share
+            .as_ref()
+            .map(|s| s.filters.clone())
+            .filter(|f| f.compile().is_ok())
+            .unwrap_or_default();
         let this = self.clone();
         let event_name = name.clone();
         let spare = self.spare.borrow_mut().take();
@@ -233,7 +259,7 @@ impl Loader {
                 engine.on_event(move |event| {
                     this.on_event(id, &event_name, &kind, share.as_ref(), event)
                 });
-                engine.open(&blob, limit, &value_type, KEEP_FILE_BYTES);
+                engine.open(&blob, limit, &value_type, &filters, KEEP_FILE_BYTES);
                 *self.engine.borrow_mut() = Some((id, engine));
                 self.dispatch.dispatch(AppAction::Loading(Loading {
                     id,
@@ -305,10 +331,16 @@ impl Loader {
                     .dispatch(AppAction::Open(Rc::new(loaded), share.cloned()));
                 self.prepare();
             }
-            EngineEvent::Tree { index, tree } => {
-                self.dispatch
-                    .dispatch(AppAction::TreeArrived { id, index, tree })
-            }
+            EngineEvent::Tree {
+                index,
+                filters,
+                tree,
+            } => self.dispatch.dispatch(AppAction::TreeArrived {
+                id,
+                index,
+                filters,
+                tree,
+            }),
             EngineEvent::Failed(message) => {
                 // This runs inside the engine's own message handler: end it afterwards.
                 if let Some(engine) = self.take(id) {
@@ -634,7 +666,9 @@ pub fn App() -> Html {
 
     let loaded = state.loaded.clone();
     let view = state.view.clone();
-    let graph = loaded.as_ref().and_then(|l| l.0.graph(view.value_index));
+    let graph = loaded
+        .as_ref()
+        .and_then(|l| l.0.graph(view.value_index, &view.filters));
     let search_result: Rc<Option<SearchResult>> = {
         let deps = (loaded.clone(), view.value_index, view.search.clone());
         let graph = graph.clone();
@@ -863,11 +897,15 @@ pub fn App() -> Html {
     let on_value_type = {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
+        let filters = view.filters.clone();
         Callback::from(move |index: usize| {
-            if loaded.graph(index).is_none() {
-                loaded.request_graph(index);
+            if loaded.graph(index, &filters).is_none() {
+                loaded.request_graph(index, &filters);
             }
-            dispatch.dispatch(AppAction::ShowValueType(index));
+            dispatch.dispatch(AppAction::ShowGraph {
+                index,
+                filters: filters.clone(),
+            });
         })
     };
     let on_select = {
@@ -901,6 +939,76 @@ pub fn App() -> Html {
         }
         _ => None,
     };
+    // Filters: one is set (or removed, with an empty expression) for the current value type;
+    // an expression that does not compile is refused with pprof's message.
+    let set_filter = {
+        let dispatch = dispatch.clone();
+        let loaded = loaded.clone();
+        let current = view.filters.clone();
+        let index = view.value_index;
+        Callback::from(move |(kind, pattern): (FilterKind, String)| {
+            let mut filters = current.clone();
+            filters.set(kind, pattern);
+            if let Err(e) = filters.compile() {
+                dispatch.dispatch(AppAction::Fail(e.to_string()));
+                return;
+            }
+            if loaded.graph(index, &filters).is_none() {
+                loaded.request_graph(index, &filters);
+            }
+            dispatch.dispatch(AppAction::ShowGraph { index, filters });
+        })
+    };
+    let filter_kind = use_state(|| FilterKind::Focus);
+    let on_filter_kind = {
+        let filter_kind = filter_kind.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(&kind) = FilterKind::ALL.iter().find(|k| k.name() == select.value()) {
+                filter_kind.set(kind);
+            }
+        })
+    };
+    let on_filter_key = {
+        let set_filter = set_filter.clone();
+        let kind = *filter_kind;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                if !input.value().is_empty() {
+                    set_filter.emit((kind, input.value()));
+                    input.set_value("");
+                }
+            }
+        })
+    };
+    let hides_runtime = view.filters.hide == HIDE_RUNTIME;
+    let on_hide_runtime = {
+        let set_filter = set_filter.clone();
+        let pattern = if hides_runtime {
+            String::new()
+        } else {
+            HIDE_RUNTIME.to_string()
+        };
+        Callback::from(move |_| set_filter.emit((FilterKind::Hide, pattern.clone())))
+    };
+    let chips: Html = FilterKind::ALL
+        .iter()
+        .filter(|&&kind| !view.filters.get(kind).is_empty())
+        .map(|&kind| {
+            let set_filter = set_filter.clone();
+            let remove = Callback::from(move |_| set_filter.emit((kind, String::new())));
+            html! {
+                <span class="chip" data-filter={kind.name()}>
+                    <span class="chip-kind">{kind.name()}</span>
+                    <code>{view.filters.get(kind).to_string()}</code>
+                    <button class="link" aria-label={format!("Remove the {} filter", kind.name())}
+                        onclick={remove}>{"×"}</button>
+                </span>
+            }
+        })
+        .collect();
+
     let on_orientation = {
         let dispatch = dispatch.clone();
         let next = match view.orientation {
@@ -1091,6 +1199,18 @@ pub fn App() -> Html {
                     aria-label="Search frames" value={view.search.clone()} oninput={on_search} onkeydown={on_search_key} />
                 {search_status}
             </header>
+            <div class="filters">
+                <select class="filter-kind" aria-label="Filter kind" onchange={on_filter_kind}>
+                    { for FilterKind::ALL.iter().map(|k| html! {
+                        <option value={k.name()} selected={*k == *filter_kind}>{k.name()}</option>
+                    }) }
+                </select>
+                <input class="filter-input" type="text" placeholder="Filter (regex on function, file or binary), Enter"
+                    aria-label="Filter expression" onkeydown={on_filter_key} />
+                <button class={classes!("button", hides_runtime.then_some("active"))} onclick={on_hide_runtime}
+                    title={format!("Hide Go's runtime frames (hide={HIDE_RUNTIME})")}>{"Hide runtime"}</button>
+                {chips}
+            </div>
             if let Some(error) = &state.error {
                 <div class="error" role="alert">
                     <span class="error-text">{error}</span>
@@ -1112,9 +1232,15 @@ pub fn App() -> Html {
                 </div>
             }
             <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}
+                data-shown={graph.tree.total_value(CallTree::ROOT).to_string()}
                 data-orientation={format!("{:?}", view.orientation).to_lowercase()}>
                 <span class="profile-name">{loaded.name.clone()}</span>
                 <span>{format!(" · {} · total {}", value_type, format::value(total, &unit))}</span>
+                if !view.filters.is_empty() {
+                    <span class="shown">{format!(" · filtered: {} ({})",
+                        format::value(graph.tree.total_value(CallTree::ROOT), &unit),
+                        format::percent(graph.tree.total_value(CallTree::ROOT), total, 1))}</span>
+                }
                 <span class="hint">{" · drop a .pprof anywhere to open it"}</span>
             </div>
             {breadcrumbs.unwrap_or_default()}

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::call_tree::CallTree;
+use crate::filter::{FilterKind, FilterSpec};
 use crate::transfer::{self, Summary};
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
@@ -37,8 +38,9 @@ pub struct Progress {
 /// A profile opened in the engine.
 pub struct Opened {
     pub summary: Summary,
-    /// The tree for value type `index`.
+    /// The tree for value type `index` under `filters`.
     pub index: usize,
+    pub filters: FilterSpec,
     pub tree: CallTree,
     /// [`crate::share::content_hash`] of the file.
     pub hash: String,
@@ -49,7 +51,11 @@ pub struct Opened {
 pub enum EngineEvent {
     Progress(Progress),
     Opened(Box<Opened>),
-    Tree { index: usize, tree: CallTree },
+    Tree {
+        index: usize,
+        filters: FilterSpec,
+        tree: CallTree,
+    },
     Failed(String),
 }
 
@@ -67,6 +73,27 @@ pub struct Engine {
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Filters as a message field: `{focus, ignore, hide, show, show_from}`.
+pub fn filters_value(filters: &FilterSpec) -> JsValue {
+    let object = Object::new();
+    for kind in FilterKind::ALL {
+        let _ = Reflect::set(&object, &kind.name().into(), &filters.get(kind).into());
+    }
+    object.into()
+}
+
+/// The filters of a message's `filters` field (missing ones are not set).
+pub fn filters_of(message: &JsValue) -> FilterSpec {
+    let object = get(message, "filters");
+    let mut filters = FilterSpec::default();
+    for kind in FilterKind::ALL {
+        if let Some(pattern) = get(&object, kind.name()).as_string() {
+            filters.set(kind, pattern);
+        }
+    }
+    filters
 }
 
 fn bytes(object: &JsValue, key: &str) -> Option<Vec<u8>> {
@@ -99,6 +126,7 @@ fn event_of(data: &JsValue) -> EngineEvent {
             let tree = tree_of(data)?;
             Ok(EngineEvent::Opened(Box::new(Opened {
                 index: index.min(summary.value_types.len() - 1),
+                filters: filters_of(data),
                 summary,
                 tree,
                 hash: get(data, "hash").as_string().unwrap_or_default(),
@@ -107,6 +135,7 @@ fn event_of(data: &JsValue) -> EngineEvent {
         })(),
         "tree" => tree_of(data).map(|tree| EngineEvent::Tree {
             index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+            filters: filters_of(data),
             tree,
         }),
         "error" => Ok(EngineEvent::Failed(
@@ -183,15 +212,23 @@ impl Engine {
     }
 
     /// Opens `blob`, refusing more than `limit` inflated bytes, with the tree for
-    /// `value_type` (a name or position; empty for the default); the file comes back whole
-    /// when it is at most `keep` bytes.
-    pub fn open(&self, blob: &Blob, limit: u64, value_type: &str, keep: usize) {
+    /// `value_type` (a name or position; empty for the default) under `filters`; the file
+    /// comes back whole when it is at most `keep` bytes.
+    pub fn open(
+        &self,
+        blob: &Blob,
+        limit: u64,
+        value_type: &str,
+        filters: &FilterSpec,
+        keep: usize,
+    ) {
         let message = Object::new();
         for (key, value) in [
             ("op", JsValue::from("open")),
             ("blob", blob.into()),
             ("limit", (limit as f64).into()),
             ("valueType", value_type.into()),
+            ("filters", filters_value(filters)),
             ("keep", (keep as f64).into()),
         ] {
             let _ = Reflect::set(&message, &key.into(), &value);
@@ -199,11 +236,12 @@ impl Engine {
         let _ = self.worker.post_message(&message);
     }
 
-    /// Asks for the tree of value type `index`.
-    pub fn request_tree(&self, index: usize) {
+    /// Asks for the tree of value type `index` under `filters`.
+    pub fn request_tree(&self, index: usize, filters: &FilterSpec) {
         let message = Object::new();
         let _ = Reflect::set(&message, &"op".into(), &"tree".into());
         let _ = Reflect::set(&message, &"index".into(), &(index as f64).into());
+        let _ = Reflect::set(&message, &"filters".into(), &filters_value(filters));
         let _ = self.worker.post_message(&message);
     }
 }

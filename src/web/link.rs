@@ -49,6 +49,7 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
         orientation: view.orientation,
         zoom_path: view.zoom_path.clone(),
         search: view.search.clone(),
+        filters: view.filters.clone(),
         profile_hash: match &loaded.source {
             Source::File { hash, .. } => Some(hash.clone()),
             _ => None,
@@ -89,7 +90,12 @@ pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
     let mut view = ViewState::new(index)
         .apply(ViewAction::SetOrientation(state.orientation))
         .apply(ViewAction::SetSearch(state.search.clone()));
-    if let Some(graph) = loaded.graph(index).filter(|_| !state.zoom_path.is_empty()) {
+    // Filters that do not compile are left out.
+    if state.filters.compile().is_ok() {
+        view.filters = state.filters.clone();
+    }
+    let graph = loaded.graph(index, &view.filters);
+    if let Some(graph) = graph.filter(|_| !state.zoom_path.is_empty()) {
         if let Some(node) = graph.tree.find_path(&state.zoom_path) {
             view = view.apply(zoom_to(&graph, node));
         }

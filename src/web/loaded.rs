@@ -2,10 +2,12 @@
 //! each computed once and kept.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::call_tree::CallTree;
 use crate::color::{frame_color, Theme};
+use crate::filter::{self, FilterSpec};
 use crate::flame_layout::FlameLayout;
 use crate::profile::Profile;
 use crate::transfer::Summary;
@@ -91,7 +93,8 @@ pub struct Loaded {
     pub summary: Summary,
     pub source: Source,
     backend: Backend,
-    graphs: RefCell<Vec<Option<Rc<Graph>>>>,
+    /// Graphs by value type and filters, each built once.
+    graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
 }
 
 impl Loaded {
@@ -101,7 +104,7 @@ impl Loaded {
             id: 0,
             name,
             summary: Summary::of(&profile),
-            graphs: RefCell::new(vec![None; profile.value_types.len()]),
+            graphs: RefCell::default(),
             source,
             backend: Backend::Local(Box::new(profile)),
         }
@@ -118,47 +121,53 @@ impl Loaded {
         let loaded = Loaded {
             id,
             name,
-            graphs: RefCell::new(vec![None; opened.summary.value_types.len()]),
+            graphs: RefCell::default(),
             summary: opened.summary,
             source,
             backend: Backend::Worker(engine),
         };
-        loaded.insert_tree(opened.index, opened.tree);
+        loaded.insert_tree(opened.index, opened.filters, opened.tree);
         loaded
     }
 
-    /// The graph for value type `index`: built on first use for a local profile; for one in
-    /// a worker, `None` until its tree has arrived (see [`Loaded::request_graph`]).
-    pub fn graph(&self, index: usize) -> Option<Rc<Graph>> {
-        if let Some(graph) = self.graphs.borrow().get(index)?.as_ref() {
+    /// The graph for value type `index` under `filters`: built on first use for a local
+    /// profile; for one in a worker, `None` until its tree has arrived (see
+    /// [`Loaded::request_graph`]). Filters that do not compile have no graph.
+    pub fn graph(&self, index: usize, filters: &FilterSpec) -> Option<Rc<Graph>> {
+        if index >= self.summary.value_types.len() {
+            return None;
+        }
+        let key = (index, filters.clone());
+        if let Some(graph) = self.graphs.borrow().get(&key) {
             return Some(graph.clone());
         }
         match &self.backend {
             Backend::Local(profile) => {
-                Some(self.insert_tree(index, CallTree::build(profile, index)))
+                let tree = filter::call_tree(profile, index, &filters.compile().ok()?);
+                Some(self.insert_tree(index, key.1, tree))
             }
             Backend::Worker(_) => None,
         }
     }
 
-    /// Asks the worker for the tree of value type `index`.
-    pub fn request_graph(&self, index: usize) {
+    /// Asks the worker for the tree of value type `index` under `filters`.
+    pub fn request_graph(&self, index: usize, filters: &FilterSpec) {
         if let Backend::Worker(engine) = &self.backend {
-            engine.request_tree(index);
+            engine.request_tree(index, filters);
         }
     }
 
-    /// Keeps the tree of value type `index` (laid out) and returns its graph.
-    pub fn insert_tree(&self, index: usize, tree: CallTree) -> Rc<Graph> {
+    /// Keeps the tree of value type `index` under `filters` (laid out) and returns its graph.
+    pub fn insert_tree(&self, index: usize, filters: FilterSpec, tree: CallTree) -> Rc<Graph> {
         let layout = FlameLayout::new(&tree);
         let graph = Rc::new(Graph {
             tree,
             layout,
             palette: RefCell::new(None),
         });
-        if let Some(slot) = self.graphs.borrow_mut().get_mut(index) {
-            *slot = Some(graph.clone());
-        }
+        self.graphs
+            .borrow_mut()
+            .insert((index, filters), graph.clone());
         graph
     }
 }

@@ -10,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use crate::call_tree::CallTree;
+use super::engine::{filters_of, filters_value};
+use crate::filter;
 use crate::load;
 use crate::pprof::DecodeOptions;
 use crate::profile::Profile;
@@ -140,6 +141,8 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let limit = get(data, "limit").as_f64().unwrap_or(0.0);
     let keep = get(data, "keep").as_f64().unwrap_or(0.0);
     let value_type = get(data, "valueType").as_string().unwrap_or_default();
+    let filter_spec = filters_of(data);
+    let filters = filter_spec.compile().map_err(|e| e.to_string())?;
     let size = blob.size();
     let mut reader = BlobReader {
         reader: FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker")?,
@@ -162,7 +165,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
-    let tree = transfer::encode_tree(&CallTree::build(&profile, index));
+    let tree = transfer::encode_tree(&filter::call_tree(&profile, index, &filters));
     let summary = Summary::of(&profile).encode();
     PROFILE.with(|p| *p.borrow_mut() = Some(profile));
     let (summary, summary_buffer) = bytes_value(&summary);
@@ -171,6 +174,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
         ("summary", summary),
         ("tree", tree),
         ("index", (index as f64).into()),
+        ("filters", filters_value(&filter_spec)),
         ("hash", reader.hasher.finish().into()),
     ];
     let mut transfer = vec![summary_buffer, tree_buffer];
@@ -185,9 +189,11 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     })
 }
 
-/// `{op: "tree", index}`: answers `{op: "tree", index, tree}`.
+/// `{op: "tree", index, filters}`: answers `{op: "tree", index, filters, tree}`.
 fn tree(data: &JsValue) -> Result<Reply, String> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
+    let filter_spec = filters_of(data);
+    let filters = filter_spec.compile().map_err(|e| e.to_string())?;
     let bytes = PROFILE.with(|p| {
         let p = p.borrow();
         let profile = p.as_ref().ok_or("no profile is open in the engine")?;
@@ -195,14 +201,22 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
             return Err(format!("no value type {index}"));
         }
         progress("aggregating", 0.0, 0.0);
-        Ok(transfer::encode_tree(&CallTree::build(
+        Ok(transfer::encode_tree(&filter::call_tree(
             profile,
             index as usize,
+            &filters,
         )))
     })?;
     let (tree, buffer) = bytes_value(&bytes);
     Ok(Reply {
-        message: message_of("tree", &[("index", index.into()), ("tree", tree)]),
+        message: message_of(
+            "tree",
+            &[
+                ("index", index.into()),
+                ("filters", filters_value(&filter_spec)),
+                ("tree", tree),
+            ],
+        ),
         transfer: vec![buffer],
     })
 }

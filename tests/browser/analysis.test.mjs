@@ -1,0 +1,82 @@
+// pprof's analysis in the browser: name filters (focus, ignore, hide, show, show_from) set from
+// the filter bar or the "Hide runtime" preset, shown as removable chips, applied to the graph
+// with pprof's total kept, carried in the link; each checked against the `scorch` command.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { corpus, dropAndDraw, launch, openApp, scorch, screenshot, serve } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const file = () => path.join(corpus, 'pyroscope/profile.pprof');
+
+/** The engine's value shown under filters: the sum of every function's flat value. */
+function engineShown(...flags) {
+  return scorch('top', file(), '--format', 'tsv', ...flags)
+    .split('\n').filter(Boolean)
+    .reduce((sum, line) => sum + BigInt(line.split('\t')[0]), 0n);
+}
+
+const status = (page) => page.locator('.status');
+const shownIs = (page, value) => page.waitForFunction(
+  (v) => document.querySelector('.status')?.dataset.shown === v, String(value));
+
+test('filters from the bar and the preset apply to the graph, show as chips and go in the link', async () => {
+  const page = await openApp(browser, server.url);
+  await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
+  const total = await status(page).getAttribute('data-total');
+  assert.equal(await status(page).getAttribute('data-shown'), String(engineShown()));
+
+  await page.selectOption('.filter-kind', 'focus');
+  await page.locator('.filter-input').fill('runtime');
+  await page.locator('.filter-input').press('Enter');
+  await shownIs(page, engineShown('--focus', 'runtime'));
+  assert.equal(await status(page).getAttribute('data-total'), total, "pprof's total stays");
+  assert.equal(await page.locator('.chip[data-filter=focus] code').textContent(), 'runtime');
+
+  await page.locator('button', { hasText: 'Hide runtime' }).click();
+  const hide = '^runtime\\.|^runtime/internal/|^internal/runtime/';
+  await shownIs(page, engineShown('--focus', 'runtime', '--hide', hide));
+  assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), /focus=runtime.*hide=\^runtime/);
+  await screenshot(page, 'filters');
+
+  await page.locator('.chip[data-filter=focus] button').click();
+  await shownIs(page, engineShown('--hide', hide));
+  await page.selectOption('.filter-kind', 'show_from');
+  await page.locator('.filter-input').fill('scanobject');
+  await page.locator('.filter-input').press('Enter');
+  await shownIs(page, engineShown('--hide', hide, '--show-from', 'scanobject'));
+
+  // A bad expression is refused with a message, and the filters stay as they were.
+  await page.locator('.filter-input').fill('(');
+  await page.locator('.filter-input').press('Enter');
+  await page.locator('.error').waitFor();
+  assert.match(await page.locator('.error').textContent(), /show_from expression is not valid/);
+  assert.equal(await page.locator('.chip').count(), 2);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a link with filters opens with them applied', async () => {
+  const page = await openApp(browser, `${server.url}#v=1&hide=${encodeURIComponent('^std::')}`);
+  assert.equal(await page.locator('.chip[data-filter=hide] code').textContent(), '^std::');
+  const example = path.join(path.dirname(new URL(import.meta.url).pathname), '../../static/example.pb.gz');
+  const expected = scorch('top', example, '--format', 'tsv', '--hide', '^std::')
+    .split('\n').filter(Boolean).reduce((sum, l) => sum + BigInt(l.split('\t')[0]), 0n);
+  assert.equal(await status(page).getAttribute('data-shown'), String(expected));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
