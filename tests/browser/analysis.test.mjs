@@ -4,22 +4,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { corpus, dropAndDraw, launch, openApp, scorch, screenshot, serve } from './harness.mjs';
+import {
+  corpus, dropAndDraw, openApp, scorch, screenshot, withAppAndBrowser,
+} from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = withAppAndBrowser();
 
 const file = () => path.join(corpus, 'pyroscope/profile.pprof');
 
@@ -35,7 +26,7 @@ const shownIs = (page, value) => page.waitForFunction(
   (v) => document.querySelector('.status')?.dataset.shown === v, String(value));
 
 test('filters from the bar and the preset apply to the graph, show as chips and go in the link', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
   const total = await status(page).getAttribute('data-total');
   assert.equal(await status(page).getAttribute('data-shown'), String(engineShown()));
@@ -71,7 +62,7 @@ test('filters from the bar and the preset apply to the graph, show as chips and 
 });
 
 test('a link with filters opens with them applied', async () => {
-  const page = await openApp(browser, `${server.url}#v=1&hide=${encodeURIComponent('^std::')}`);
+  const page = await openApp(app.browser, `${app.server.url}#v=1&hide=${encodeURIComponent('^std::')}`);
   assert.equal(await page.locator('.chip[data-filter=hide] code').textContent(), '^std::');
   const example = path.join(path.dirname(new URL(import.meta.url).pathname), '../../static/example.pb.gz');
   const expected = scorch('top', example, '--format', 'tsv', '--hide', '^std::')

@@ -4,27 +4,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 
-import { engineTotals, launch, openApp, root, scorch, screenshot, serve } from './harness.mjs';
+import {
+  engineTotals, openApp, root, scorch, screenshot, withAppAndBrowser,
+} from './harness.mjs';
 
-let server;
-let browser;
+const app = withAppAndBrowser();
 let large;
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
+before(() => {
   // 20 MiB gzipped, about 750k samples: several seconds of work, so there is time to act.
   const dir = path.join(root, 'target/browser-data');
   fs.mkdirSync(dir, { recursive: true });
   large = path.join(dir, 'synthetic-20mib.pb.gz');
   if (!fs.existsSync(large)) scorch('generate', '--size-mib', '20', '--seed', '20', large);
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
 });
 
 /** Records every state of the progress bar while a load runs. */
@@ -48,7 +42,7 @@ function recordProgress(page) {
 }
 
 test('a large profile loads with progress, the page keeps working, and cancel keeps the open profile', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   const example = await page.locator('.profile-name').textContent();
   await recordProgress(page);
   await page.setInputFiles('input[type=file]', large);
@@ -73,7 +67,7 @@ test('a large profile loads with progress, the page keeps working, and cancel ke
 });
 
 test('a large profile that finishes loading draws the engine total, after reading and aggregating', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   await recordProgress(page);
   await page.setInputFiles('input[type=file]', large);
   await page.waitForFunction(

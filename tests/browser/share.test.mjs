@@ -4,25 +4,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, dropFile, engineTotals, launch, openApp, screenshot, serve, serveProfiles,
-  waitForDraws,
+  corpus, dropAndDraw, dropFile, engineTotals, openApp, screenshot, serveProfiles,
+  waitForDraws, withAppAndBrowser,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = withAppAndBrowser();
 
 /** What the page shows, as the tests compare it. */
 async function shown(page) {
@@ -58,7 +47,7 @@ async function copyLink(page) {
 }
 
 test('an embedded link reproduces the view in a fresh browser profile', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   await dropAndDraw(page, fs.readFileSync(path.join(corpus, 'pprof/sample.cpu')), 'sample.cpu');
   await explore(page, 0);
   const want = await shown(page);
@@ -69,7 +58,7 @@ test('an embedded link reproduces the view in a fresh browser profile', async ()
   // The address itself follows the view too.
   assert.match(new URL(page.url()).hash, /o=icicle/);
   await screenshot(page, '10-copy-link');
-  const fresh = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const fresh = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
   const other = await fresh.newPage();
   const requests = [];
   other.on('request', (r) => requests.push(r.url()));
@@ -78,7 +67,7 @@ test('an embedded link reproduces the view in a fresh browser profile', async ()
   assert.deepEqual(await shown(other), want);
   assert.equal(await other.evaluate(() => performance.getEntriesByName('scorch:first-draw').length), 1,
     'the linked profile is the first thing drawn, not the example');
-  assert.ok(requests.every((u) => u.startsWith(server.url)), `only the app itself: ${requests}`);
+  assert.ok(requests.every((u) => u.startsWith(app.server.url)), `only the app itself: ${requests}`);
   await screenshot(other, '11-opened-link');
   await fresh.close();
 });
@@ -86,7 +75,7 @@ test('an embedded link reproduces the view in a fresh browser profile', async ()
 test('a view-only link waits for the same file and checks it', async () => {
   const file = path.join(corpus, 'pyroscope/distributors.pb.gz'); // too large to embed
   const bytes = fs.readFileSync(file);
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   await dropAndDraw(page, bytes, 'distributors.pb.gz');
   await explore(page, 0);
   const want = await shown(page);
@@ -94,7 +83,7 @@ test('a view-only link waits for the same file and checks it', async () => {
   assert.equal(link.embedded, 'false');
   assert.match(link.text, /View-only link/);
   assert.match(link.url, /h=[0-9a-f]{16}/);
-  const fresh = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const fresh = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
   const other = await fresh.newPage();
   await other.goto(link.url);
   await waitForDraws(other, 1);
@@ -119,17 +108,17 @@ test('#url= fetches the profile with exactly one request, and explains failures'
     '/p/not-a-profile': { body: Buffer.from('<html>hello</html>'), cors: true },
   });
   try {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${server.url}#url=${encodeURIComponent(`${host.url}/p/sample.cpu`)}&o=icicle`);
+    await page.goto(`${app.server.url}#url=${encodeURIComponent(`${host.url}/p/sample.cpu`)}&o=icicle`);
     await waitForDraws(page, 1);
     const { totals, defaultIndex } = engineTotals(file);
     assert.equal(BigInt(await page.locator('.status').getAttribute('data-total')), totals[defaultIndex]);
     assert.equal((await shown(page)).orientation, 'icicle');
     assert.deepEqual(host.requests, ['/p/sample.cpu']);
-    assert.equal(requests.filter((u) => !u.startsWith(server.url)).length, 1);
+    assert.equal(requests.filter((u) => !u.startsWith(app.server.url)).length, 1);
     const cases = [
       ['/p/missing.cpu', /404/],
       ['/p/private.cpu', /CORS/],
@@ -137,7 +126,7 @@ test('#url= fetches the profile with exactly one request, and explains failures'
     ];
     for (const [route, message] of cases) {
       await page.goto('about:blank');
-      await page.goto(`${server.url}?url=${encodeURIComponent(host.url + route)}`);
+      await page.goto(`${app.server.url}?url=${encodeURIComponent(host.url + route)}`);
       await page.locator('.error').waitFor();
       assert.match(await page.locator('.error').textContent(), message);
     }
@@ -149,9 +138,9 @@ test('#url= fetches the profile with exactly one request, and explains failures'
 });
 
 test('after the app has loaded, opening, exploring and sharing reach no server', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const context = await app.browser.newContext({ viewport: { width: 1200, height: 800 } });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await waitForDraws(page, 1);
   // Each opened file gets its own engine worker, which loads the app's own script and wasm:
   // those requests are answered by the service worker from its cache, never by the server.
@@ -180,7 +169,7 @@ test('after the app has loaded, opening, exploring and sharing reach no server',
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 test('hostile frame names are shown as text and run nothing', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(app.browser, app.server.url);
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   const folded = `main;${HOSTILE};<script>window.__pwned=2</script> 5\nmain;other 3\n`;
@@ -203,24 +192,24 @@ test('hostile frame names are shown as text and run nothing', async () => {
 });
 
 test('a crafted fragment runs nothing and a huge one fails with a message', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const fragment = `#v=1&q=${encodeURIComponent(HOSTILE)}&z=${encodeURIComponent('<script>window.__pwned=3</script>')}&t=${encodeURIComponent(HOSTILE)}`;
-  await page.goto(server.url + fragment);
+  await page.goto(app.server.url + fragment);
   await waitForDraws(page, 1);
   assert.equal(await page.locator('.search').inputValue(), HOSTILE);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.locator('img').count(), 0);
   // A link far beyond the bound, and a damaged embedded profile: messages, the page still works.
   await page.goto('about:blank');
-  await page.goto(`${server.url}#v=1&p=${'A'.repeat(1536 << 10)}`);
+  await page.goto(`${app.server.url}#v=1&p=${'A'.repeat(1536 << 10)}`);
   await page.locator('.error').waitFor();
   assert.match(await page.locator('.error').textContent(), /characters long/);
   await waitForDraws(page, 1);
   await page.goto('about:blank');
-  await page.goto(`${server.url}#v=1&p=${'A'.repeat(1000)}`);
+  await page.goto(`${app.server.url}#v=1&p=${'A'.repeat(1000)}`);
   await page.locator('.error').waitFor();
   assert.match(await page.locator('.error').textContent(), /profile in this link could not be opened/);
   assert.deepEqual(errors, []);
@@ -235,11 +224,11 @@ test('a decompression bomb behind #url= fails with a message and the page keeps 
   const bomb = zlib.gzipSync(Buffer.concat([head, Buffer.alloc(512 << 20)]), { level: 9 });
   const host = await serveProfiles({ '/bomb.pb.gz': { body: bomb, cors: true } });
   try {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
     let crashed = false;
     page.on('crash', () => { crashed = true; });
-    await page.goto(`${server.url}#url=${encodeURIComponent(`${host.url}/bomb.pb.gz`)}`);
+    await page.goto(`${app.server.url}#url=${encodeURIComponent(`${host.url}/bomb.pb.gz`)}`);
     await page.locator('.error').waitFor({ timeout: 30000 });
     assert.match(await page.locator('.error').textContent(), /inflates to more than 256 MiB/);
     assert.equal(crashed, false);
