@@ -486,6 +486,32 @@ fn progress_view(loading: &Loading, on_cancel: Callback<MouseEvent>) -> Html {
     }
 }
 
+/// Where a menu asked for at client (`x`, `y`) goes: beside the pointer, opening upwards
+/// and leftwards in the lower and right halves of the window so it stays on screen.
+fn menu_position(x: i32, y: i32) -> String {
+    let size = |f: fn(&web_sys::Window) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+        web_sys::window()
+            .and_then(|w| f(&w).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as i32
+    };
+    let (width, height) = (
+        size(web_sys::Window::inner_width),
+        size(web_sys::Window::inner_height),
+    );
+    let horizontal = if x > width / 2 {
+        format!("right: {}px", width - x)
+    } else {
+        format!("left: {x}px")
+    };
+    let vertical = if y > height / 2 {
+        format!("bottom: {}px", height - y)
+    } else {
+        format!("top: {y}px")
+    };
+    format!("{horizontal}; {vertical}")
+}
+
 fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
@@ -538,6 +564,8 @@ pub fn App() -> Html {
     let search_ref = use_node_ref();
     let width = use_state(|| 800.0f64);
     let hover = use_state(|| None::<Hover>);
+    // The frame menu: the node and where it was asked for.
+    let menu = use_state(|| None::<(NodeId, i32, i32)>);
     let drag = use_mut_ref(|| None::<Drag>);
     let theme_tick = use_state(|| 0u32);
     let marked = use_mut_ref(|| None::<Shared>);
@@ -808,8 +836,13 @@ pub fn App() -> Html {
     };
     let onmousedown = {
         let drag = drag.clone();
+        let menu = menu.clone();
         let latest = latest.clone();
         Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            menu.set(None);
             *drag.borrow_mut() = Some(Drag {
                 start_x: e.offset_x() as f64,
                 viewport: latest.borrow().0,
@@ -821,13 +854,27 @@ pub fn App() -> Html {
         let drag = drag.clone();
         let dispatch = dispatch.clone();
         let graph = graph.clone();
+        let node_at_event = node_at_event.clone();
         Callback::from(move |e: MouseEvent| {
+            if e.button() != 0 {
+                return;
+            }
             let was_drag = drag.borrow_mut().take().is_some_and(|d| d.moved);
             if was_drag {
                 return;
             }
             if let (Some(node), Some(g)) = (node_at_event(&e), graph.as_ref()) {
                 dispatch.dispatch(AppAction::View(link::zoom_to(g, node)));
+            }
+        })
+    };
+    // Right-click on a frame: a menu to filter by it.
+    let oncontextmenu = {
+        let menu = menu.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(node) = node_at_event(&e) {
+                e.prevent_default();
+                menu.set(Some((node, e.client_x(), e.client_y())));
             }
         })
     };
@@ -1008,6 +1055,35 @@ pub fn App() -> Html {
             }
         })
         .collect();
+
+    let frame_menu = (*menu).filter(|(node, ..)| node.0 < graph.tree.len() as u32).map(|(node, x, y)| {
+        let name = graph.tree.name(node).to_string();
+        let pattern = format!("^{}$", regex::escape(&name));
+        let item = |kind: FilterKind, label: &'static str| {
+            let set_filter = set_filter.clone();
+            let menu = menu.clone();
+            let pattern = pattern.clone();
+            let onclick = Callback::from(move |_| {
+                menu.set(None);
+                set_filter.emit((kind, pattern.clone()));
+            });
+            html! { <button class="link" role="menuitem" data-filter={kind.name()} {onclick}>{label}</button> }
+        };
+        let close = {
+            let menu = menu.clone();
+            Callback::from(move |_| menu.set(None))
+        };
+        html! {
+            <div class="frame-menu" role="menu" style={menu_position(x, y)}>
+                <div class="frame-menu-name">{name}</div>
+                {item(FilterKind::Focus, "Focus on it (keep stacks through it)")}
+                {item(FilterKind::Ignore, "Ignore it (drop stacks through it)")}
+                {item(FilterKind::Hide, "Hide it (keep its callees)")}
+                {item(FilterKind::ShowFrom, "Show from it (drop its callers)")}
+                <button class="link" onclick={close}>{"Close"}</button>
+            </div>
+        }
+    });
 
     let on_orientation = {
         let dispatch = dispatch.clone();
@@ -1245,9 +1321,10 @@ pub fn App() -> Html {
             </div>
             {breadcrumbs.unwrap_or_default()}
             <div class={classes!("graph", orientation_class)} ref={area_ref}>
-                <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave}></canvas>
+                <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave} {oncontextmenu}></canvas>
             </div>
             {tooltip.unwrap_or_default()}
+            {frame_menu.unwrap_or_default()}
         </main>
     }
 }

@@ -3,11 +3,12 @@
 // with pprof's total kept, carried in the link; each checked against the `scorch` command.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, openApp, scorch, screenshot, withAppAndBrowser,
+  canvasPixels, corpus, dropAndDraw, openApp, scorch, screenshot, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -68,6 +69,33 @@ test('a link with filters opens with them applied', async () => {
   const expected = scorch('top', example, '--format', 'tsv', '--hide', '^std::')
     .split('\n').filter(Boolean).reduce((sum, l) => sum + BigInt(l.split('\t')[0]), 0n);
   assert.equal(await status(page).getAttribute('data-shown'), String(expected));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a frame's menu filters by that frame", async () => {
+  const folded = path.join(os.tmpdir(), 'scorch-menu.folded');
+  fs.writeFileSync(folded, 'main;work;leaf 5\nmain;work.v2 3\nmain;other;leaf 2\n');
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(folded), 'menu.folded');
+  const box = await page.locator('canvas').boundingBox();
+  // The flame graph's third row from the bottom, at the left edge: `other` (names sort).
+  await page.mouse.click(box.x + 3, box.y + box.height - 2 * 18 - 9, { button: 'right' });
+  await page.locator('.frame-menu').waitFor();
+  assert.equal(await page.locator('.frame-menu-name').textContent(), 'other');
+  assert.ok((await canvasPixels(page)).painted > 0, 'the graph stays drawn under the menu');
+  await screenshot(page, 'frame-menu');
+  await page.locator('.frame-menu [data-filter=ignore]').click();
+  await page.locator('.frame-menu').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.chip[data-filter=ignore] code').textContent(), '^other$');
+  await shownIs(page, 8);
+  // A regex-special name is escaped: `work.v2` matches itself only, not `work`.
+  await page.mouse.click(box.x + box.width - 3, box.y + box.height - 2 * 18 - 9, { button: 'right' });
+  assert.equal(await page.locator('.frame-menu-name').textContent(), 'work.v2');
+  await page.locator('.frame-menu [data-filter=focus]').click();
+  await shownIs(page, 3);
+  const engine = scorch('top', folded, '--format', 'tsv', '--ignore', '^other$', '--focus', '^work\\.v2$');
+  assert.equal(engine.split('\n').filter(Boolean).reduce((s, l) => s + Number(l.split('\t')[0]), 0), 3);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
