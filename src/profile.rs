@@ -185,18 +185,6 @@ impl Stacks {
         self.location[stack.0 as usize]
     }
 
-    /// The locations of `stack`, leaf first (as profile.proto writes them).
-    pub fn locations(&self, stack: StackId) -> impl Iterator<Item = LocationId> + '_ {
-        let mut at = stack;
-        std::iter::from_fn(move || {
-            (at != Stacks::EMPTY).then(|| {
-                let location = self.location(at);
-                at = self.parent(at);
-                location
-            })
-        })
-    }
-
     /// Renames every location through `map` (indexed by the old location id).
     pub(crate) fn map_locations(&mut self, map: &[u32]) {
         for location in &mut self.location[1..] {
@@ -519,11 +507,6 @@ impl Profile {
             label_sets: self.label_sets.clone(),
             ..Profile::default()
         }
-    }
-
-    /// The labels of sample `sample`.
-    pub fn sample_labels(&self, sample: usize) -> &[Label] {
-        self.label_sets.get(self.samples.label_set[sample])
     }
 
     /// Value `value_index` of sample `sample`.

@@ -46,8 +46,6 @@ struct SummaryMessage {
     value_types: Vec<ValueTypeMessage>,
     #[prost(uint32, tag = "2")]
     default_value_index: u32,
-    #[prost(uint64, tag = "3")]
-    samples: u64,
 }
 
 /// Why bytes are not a moved call tree or summary.
@@ -125,7 +123,6 @@ pub struct Summary {
     pub value_types: Vec<ValueType>,
     /// Always an index into `value_types`, which is never empty.
     pub default_value_index: usize,
-    pub samples: u64,
 }
 
 impl Summary {
@@ -133,7 +130,6 @@ impl Summary {
         Summary {
             value_types: profile.value_types.clone(),
             default_value_index: profile.default_value_index,
-            samples: profile.samples.len() as u64,
         }
     }
 
@@ -153,7 +149,6 @@ impl Summary {
                 })
                 .collect(),
             default_value_index: self.default_value_index as u32,
-            samples: self.samples,
         }
         .encode_to_vec()
     }
@@ -174,7 +169,6 @@ impl Summary {
                 })
                 .collect(),
             default_value_index: m.default_value_index as usize,
-            samples: m.samples,
         })
     }
 }

@@ -441,11 +441,6 @@ impl ProtoDecoder {
         ProtoDecoder::default()
     }
 
-    /// Bytes pushed so far.
-    pub fn bytes_seen(&self) -> u64 {
-        self.offset + self.pending.len() as u64
-    }
-
     /// Decodes the next piece of the file.
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
         if !self.format_known {

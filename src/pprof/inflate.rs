@@ -5,7 +5,6 @@
 use std::io::{BufRead, Read};
 
 use flate2::bufread;
-use flate2::read::MultiGzDecoder;
 
 use crate::error::LoadError;
 
@@ -21,7 +20,8 @@ const MAX_HINT_RATIO: u64 = 32;
 /// How much of the buffer is handed to one read.
 const READ_SLICE: usize = 256 << 10;
 
-/// Inflates every gzip member of `gz` into one buffer of at most `limit` bytes.
+/// Inflates every gzip member of `gz` (which must be gzip: see [`is_gzip`]) into one buffer of
+/// at most `limit` bytes.
 ///
 /// The buffer grows by half its size at a time and never past `limit + 1` bytes, so a hostile
 /// file costs at most the bound in memory (plain `read_to_end` doubles, and a doubling past a
@@ -41,10 +41,7 @@ pub fn inflate(gz: &[u8], limit: u64) -> Result<Vec<u8>, LoadError> {
         .min((gz.len() as u64).saturating_mul(MAX_HINT_RATIO));
     let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
     let mut out: Vec<u8> = Vec::with_capacity(to_usize(initial));
-    let mut decoder = MultiGzDecoder::new(gz);
-    let damaged = |e: std::io::Error| LoadError::Inflate {
-        detail: e.to_string(),
-    };
+    let mut inflater = Inflater::new(gz, limit)?;
     loop {
         if out.len() == out.capacity() {
             let len = out.len() as u64;
@@ -58,14 +55,11 @@ pub fn inflate(gz: &[u8], limit: u64) -> Result<Vec<u8>, LoadError> {
         // Zero only a slice at a time: a read returns at most this much anyway.
         let room = (out.capacity() - len).min(READ_SLICE);
         out.resize(len + room, 0);
-        let n = decoder.read(&mut out[len..]).map_err(damaged)?;
+        let n = inflater.read(&mut out[len..])?;
         out.truncate(len + n);
-        if n == 0 {
+        if n < room {
             break;
         }
-    }
-    if out.len() as u64 > limit {
-        return Err(LoadError::InflatedTooLarge { limit });
     }
     Ok(out)
 }
@@ -103,11 +97,6 @@ impl<R: BufRead> Inflater<R> {
         })
     }
 
-    /// True when the input is gzip.
-    pub fn is_gzip(&self) -> bool {
-        matches!(self.source, Source::Gzip(_))
-    }
-
     /// Fills `buf` as far as the input goes; returns how many bytes it holds (fewer than
     /// `buf.len()` only at the end).
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, LoadError> {
@@ -130,7 +119,7 @@ impl<R: BufRead> Inflater<R> {
             filled += n;
         }
         self.total += filled as u64;
-        if self.is_gzip() && self.total > self.limit {
+        if matches!(self.source, Source::Gzip(_)) && self.total > self.limit {
             return Err(LoadError::InflatedTooLarge { limit: self.limit });
         }
         Ok(filled)

@@ -946,9 +946,7 @@ pub fn App() -> Html {
         let loaded = loaded.clone();
         let filters = view.filters.clone();
         Callback::from(move |index: usize| {
-            if loaded.graph(index, &filters).is_none() {
-                loaded.request_graph(index, &filters);
-            }
+            loaded.request_graph(index, &filters);
             dispatch.dispatch(AppAction::ShowGraph {
                 index,
                 filters: filters.clone(),
@@ -1000,9 +998,7 @@ pub fn App() -> Html {
                 dispatch.dispatch(AppAction::Fail(e.to_string()));
                 return;
             }
-            if loaded.graph(index, &filters).is_none() {
-                loaded.request_graph(index, &filters);
-            }
+            loaded.request_graph(index, &filters);
             dispatch.dispatch(AppAction::ShowGraph { index, filters });
         })
     };

@@ -150,10 +150,13 @@ impl Loaded {
         }
     }
 
-    /// Asks the worker for the tree of value type `index` under `filters`.
+    /// Asks the worker for the tree of value type `index` under `filters`, unless its graph
+    /// is already here.
     pub fn request_graph(&self, index: usize, filters: &FilterSpec) {
         if let Backend::Worker(engine) = &self.backend {
-            engine.request_tree(index, filters);
+            if !self.graphs.borrow().contains_key(&(index, filters.clone())) {
+                engine.request_tree(index, filters);
+            }
         }
     }
 

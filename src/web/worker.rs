@@ -200,7 +200,6 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
         if index < 0.0 || index as usize >= profile.value_types.len() {
             return Err(format!("no value type {index}"));
         }
-        progress("aggregating", 0.0, 0.0);
         Ok(transfer::encode_tree(&filter::call_tree(
             profile,
             index as usize,
