@@ -2,7 +2,7 @@
 //! type, and pprof's per-function flat/cum table derived from it. Built from a [`Profile`];
 //! knows nothing of protobuf or drawing.
 
-use crate::frames::{FrameId, Frames};
+use crate::frames::{FrameId, Frames, Granularity};
 use crate::profile::{Profile, StackId};
 use crate::total;
 
@@ -101,17 +101,24 @@ impl CallTree {
     /// further down, sorted by frame name, split into the node's children. Pending nodes are
     /// kept on a stack, so nodes come out numbered in depth-first pre-order, with no hashing.
     pub fn build(profile: &Profile, value_index: usize) -> CallTree {
-        CallTree::build_with_total(
+        CallTree::build_with(
             profile,
             value_index,
             total::pprof_total(profile, value_index),
+            Granularity::Functions,
         )
     }
 
-    /// As [`CallTree::build`], with the total percentages are relative to given: for a
-    /// filtered profile, pprof's total is the unfiltered profile's.
-    pub fn build_with_total(profile: &Profile, value_index: usize, profile_total: i64) -> CallTree {
-        let frames = Frames::build(profile);
+    /// As [`CallTree::build`], with the total percentages are relative to given (for a
+    /// filtered profile, pprof's total is the unfiltered profile's), frames told apart at
+    /// `granularity`.
+    pub fn build_with(
+        profile: &Profile,
+        value_index: usize,
+        profile_total: i64,
+        granularity: Granularity,
+    ) -> CallTree {
+        let frames = Frames::build_at(profile, granularity);
         let by_name = frames.by_name();
         let mut rank = vec![0u32; frames.len()];
         for (r, f) in by_name.iter().enumerate() {

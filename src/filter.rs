@@ -6,6 +6,7 @@
 use regex::Regex;
 
 use crate::call_tree::CallTree;
+use crate::frames::Granularity;
 use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
 
 /// The filters; `None` is no filter.
@@ -21,6 +22,8 @@ pub struct Filters {
     pub show: Option<Regex>,
     /// Remove the callers of the outermost matching frame; drop samples without one.
     pub show_from: Option<Regex>,
+    /// How finely frames are told apart (not a filter of samples).
+    pub granularity: Granularity,
 }
 
 /// A filter's regular expression that does not compile.
@@ -54,7 +57,7 @@ impl Filters {
         })
     }
 
-    /// True when no filter is set.
+    /// True when no filter of samples or frames is set (whatever the granularity).
     pub fn is_empty(&self) -> bool {
         self.focus.is_none()
             && self.ignore.is_none()
@@ -95,7 +98,8 @@ impl FilterKind {
     }
 }
 
-/// The filters as the person wrote them (empty: not set): what a view and a link hold.
+/// What shapes a call tree besides its value type, as the person wrote it (empty: not set):
+/// the filters and the granularity. What a view and a link hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct FilterSpec {
     pub focus: String,
@@ -103,6 +107,7 @@ pub struct FilterSpec {
     pub hide: String,
     pub show: String,
     pub show_from: String,
+    pub granularity: Granularity,
 }
 
 impl FilterSpec {
@@ -126,9 +131,40 @@ impl FilterSpec {
         } = pattern;
     }
 
-    /// True when no filter is set.
+    /// True when no name filter is set (whatever the granularity).
     pub fn is_empty(&self) -> bool {
         FilterKind::ALL.iter().all(|&k| self.get(k).is_empty())
+    }
+
+    /// The settings that are not the default, as pprof's option names and their values: what
+    /// a link and a message to the engine carry.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let mut entries: Vec<(&'static str, String)> = FilterKind::ALL
+            .iter()
+            .filter(|&&k| !self.get(k).is_empty())
+            .map(|&k| (k.name(), self.get(k).to_string()))
+            .collect();
+        if self.granularity != Granularity::default() {
+            entries.push(("granularity", self.granularity.name().to_string()));
+        }
+        entries
+    }
+
+    /// Sets the option pprof calls `key` (one of [`FilterSpec::entries`]' names); false when
+    /// there is no such option or the value is not one of its values.
+    pub fn set_entry(&mut self, key: &str, value: &str) -> bool {
+        if key == "granularity" {
+            return Granularity::from_name(value)
+                .map(|g| self.granularity = g)
+                .is_some();
+        }
+        match FilterKind::ALL.iter().find(|k| k.name() == key) {
+            Some(&kind) => {
+                self.set(kind, value.to_string());
+                true
+            }
+            None => false,
+        }
     }
 
     /// The compiled filters.
@@ -139,18 +175,23 @@ impl FilterSpec {
             hide: Filters::regex("hide", &self.hide)?,
             show: Filters::regex("show", &self.show)?,
             show_from: Filters::regex("show_from", &self.show_from)?,
+            granularity: self.granularity,
         })
     }
 }
 
-/// The call tree of `profile` for value type `value_index` under `filters`, with pprof's
-/// total of the whole profile (pprof computes it before filtering).
+/// The call tree of `profile` for value type `value_index` under `filters`, at their
+/// granularity, with pprof's total of the whole profile (pprof computes it before filtering).
 pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
-    if filters.is_empty() {
-        return CallTree::build(profile, value_index);
-    }
     let total = crate::total::pprof_total(profile, value_index);
-    CallTree::build_with_total(&apply(profile, filters), value_index, total)
+    let filtered;
+    let profile = if filters.is_empty() {
+        profile
+    } else {
+        filtered = apply(profile, filters);
+        &filtered
+    };
+    CallTree::build_with(profile, value_index, total, filters.granularity)
 }
 
 /// What a regular expression matches in a profile, computed once per function and mapping.

@@ -2,6 +2,8 @@
 //! (functions merged by name), and each location's frames with inlined lines expanded.
 //! Depends only on the profile model.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::profile::{LocationId, Profile};
@@ -10,15 +12,17 @@ use crate::profile::{LocationId, Profile};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FrameId(pub u32);
 
-/// A function identity: what pprof prints as a node name at function granularity.
+/// A frame: what pprof prints as a node name at the granularity the frames were built at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame {
-    /// `Function.name`, or `[binary]` / `<unknown>` for a frame without one (as pprof).
+    /// pprof's name for the node: `Function.name` (at function granularity), or
+    /// `[binary]` / `<unknown>` for a frame without one.
     pub name: String,
-    /// The source file of the first function seen with this name (may be empty).
+    /// The source file of the first function seen with this frame (may be empty).
     pub file: String,
-    /// That function's start line (0 when unknown).
-    pub start_line: i64,
+    /// The line shown with `file`: the frame's own line at lines or addresses granularity,
+    /// else that function's start line (0 when unknown).
+    pub line: i64,
 }
 
 /// The frame table of a profile and the frames of each of its locations.
@@ -42,60 +46,207 @@ fn basename(path: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
+/// How finely frames are told apart: pprof's `-granularity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Granularity {
+    /// One frame per function name (pprof's default).
+    #[default]
+    Functions,
+    /// Per function name and source file.
+    FileFunctions,
+    /// Per source file.
+    Files,
+    /// Per function, file and line.
+    Lines,
+    /// Per address, function, file and line.
+    Addresses,
+}
+
+impl Granularity {
+    pub const ALL: [Granularity; 5] = [
+        Granularity::Functions,
+        Granularity::FileFunctions,
+        Granularity::Files,
+        Granularity::Lines,
+        Granularity::Addresses,
+    ];
+
+    /// pprof's name for it, also the value in a link.
+    pub fn name(self) -> &'static str {
+        match self {
+            Granularity::Functions => "functions",
+            Granularity::FileFunctions => "filefunctions",
+            Granularity::Files => "files",
+            Granularity::Lines => "lines",
+            Granularity::Addresses => "addresses",
+        }
+    }
+
+    /// The granularity called `name` by pprof.
+    pub fn from_name(name: &str) -> Option<Granularity> {
+        Granularity::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
+/// What tells one frame from another: pprof's `NodeInfo` after `Profile::Aggregate` cleared
+/// what the granularity does not keep.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FrameKey<'a> {
+    address: u64,
+    line: i64,
+    name: &'a str,
+    file: Cow<'a, str>,
+    objfile: &'a str,
+    start_line: i64,
+}
+
+impl FrameKey<'_> {
+    /// pprof's `PrintableName`: the parts the key has, joined by spaces.
+    fn printable(&self) -> String {
+        let mut parts = Vec::new();
+        if self.address != 0 {
+            parts.push(format!("{:016x}", self.address));
+        }
+        if !self.name.is_empty() {
+            parts.push(self.name.to_string());
+        }
+        if self.line != 0 {
+            parts.push(format!("{}:{}", self.file, self.line));
+        } else if !self.file.is_empty() {
+            parts.push(self.file.to_string());
+        } else if self.name.is_empty() {
+            parts.push(if self.objfile.is_empty() {
+                "<unknown>".to_string()
+            } else {
+                format!("[{}]", basename(self.objfile))
+            });
+        }
+        parts.join(" ")
+    }
+}
+
+/// Go's `filepath.Clean` for slash-separated paths: the shortest equivalent path.
+fn clean(path: &str) -> Cow<'_, str> {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|&p| p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    let cleaned = match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    };
+    if cleaned == path {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(cleaned)
+    }
+}
+
 impl Frames {
     /// The pseudo-frame at the root of every call tree.
     pub const ROOT: FrameId = FrameId(0);
 
-    /// Builds the frame table of `profile`.
+    /// Builds the frame table of `profile` at pprof's default granularity (functions).
     pub fn build(profile: &Profile) -> Frames {
+        Frames::build_at(profile, Granularity::Functions)
+    }
+
+    /// Builds the frame table of `profile`, frames told apart as pprof's `-granularity`
+    /// tells its nodes apart (so two frames may print the same name, as in pprof).
+    pub fn build_at(profile: &Profile, granularity: Granularity) -> Frames {
+        use Granularity::*;
+        let keep_name = matches!(granularity, Functions | FileFunctions | Lines | Addresses);
+        let keep_file = matches!(granularity, FileFunctions | Files | Lines | Addresses);
+        let keep_line = matches!(granularity, Lines | Addresses);
+        let keep_address = granularity == Addresses;
         let mut frames = vec![Frame {
             name: "root".to_string(),
             file: String::new(),
-            start_line: 0,
+            line: 0,
         }];
-        // Keyed by name, so functions that share a name share a frame (pprof merges them),
-        // and kept apart from the root pseudo-frame even if a function is called "root".
-        let mut by_name: FxHashMap<String, FrameId> = FxHashMap::default();
-        let mut intern = |name: &str, file: &str, start_line: i64| -> FrameId {
-            if let Some(&id) = by_name.get(name) {
-                return id;
-            }
-            let id = FrameId(frames.len() as u32);
-            frames.push(Frame {
-                name: name.to_string(),
-                file: file.to_string(),
-                start_line,
-            });
-            by_name.insert(name.to_string(), id);
-            id
-        };
+        // Kept apart from the root pseudo-frame even if a function is called "root".
+        let mut by_key: FxHashMap<FrameKey<'_>, FrameId> = FxHashMap::default();
         let mut location_starts = Vec::with_capacity(profile.locations.len() + 1);
         let mut location_frames = Vec::with_capacity(profile.lines.len());
         let mut location_inlined = Vec::with_capacity(profile.lines.len());
         location_starts.push(0);
         for location in &profile.locations {
-            let anonymous = || match location.mapping {
-                Some(m) => match profile.str(profile.mappings[m.0 as usize].file) {
-                    "" => "<unknown>".to_string(),
-                    file => format!("[{}]", basename(file)),
-                },
-                None => "<unknown>".to_string(),
-            };
+            let objfile = location
+                .mapping
+                .map_or("", |m| profile.str(profile.mappings[m.0 as usize].file));
+            let address = if keep_address { location.address } else { 0 };
             let lines = profile.location_lines(location);
-            if lines.is_empty() {
-                location_frames.push(intern(&anonymous(), "", 0));
-                location_inlined.push(false);
-            }
-            for (i, line) in lines.iter().enumerate() {
-                let function = line.function.map(|f| &profile.functions[f.0 as usize]);
-                let frame = match function {
-                    Some(f) if !profile.str(f.name).is_empty() => {
-                        intern(profile.str(f.name), profile.str(f.file), f.start_line)
+            // A location without lines is one frame of its address and binary.
+            let count = lines.len().max(1);
+            for i in 0..count {
+                let key = match lines.get(i).map(|l| (l, l.function)) {
+                    Some((line, Some(f))) => {
+                        let function = &profile.functions[f.0 as usize];
+                        let name = if keep_name {
+                            profile.str(function.name)
+                        } else {
+                            ""
+                        };
+                        let file = match profile.str(function.file) {
+                            file if keep_file && !file.is_empty() => clean(file),
+                            _ => Cow::Borrowed(""),
+                        };
+                        FrameKey {
+                            address,
+                            line: if keep_line { line.line } else { 0 },
+                            name,
+                            file,
+                            objfile: if name.is_empty() { objfile } else { "" },
+                            start_line: if name.is_empty() {
+                                function.start_line
+                            } else {
+                                0
+                            },
+                        }
                     }
-                    _ => intern(&anonymous(), "", 0),
+                    _ => FrameKey {
+                        address,
+                        line: 0,
+                        name: "",
+                        file: Cow::Borrowed(""),
+                        objfile,
+                        start_line: 0,
+                    },
                 };
+                let next = FrameId(frames.len() as u32);
+                let frame = *by_key.entry(key).or_insert_with_key(|key| {
+                    let (file, start_line) = match lines.get(i).and_then(|l| l.function) {
+                        Some(f) => {
+                            let function = &profile.functions[f.0 as usize];
+                            (profile.str(function.file).to_string(), function.start_line)
+                        }
+                        None => (String::new(), 0),
+                    };
+                    frames.push(Frame {
+                        name: key.printable(),
+                        file,
+                        line: match lines.get(i) {
+                            Some(line) if keep_line => line.line,
+                            _ => start_line,
+                        },
+                    });
+                    next
+                });
                 location_frames.push(frame);
-                location_inlined.push(i + 1 < lines.len());
+                location_inlined.push(i + 1 < count);
             }
             location_starts.push(location_frames.len() as u32);
         }
@@ -164,7 +315,17 @@ impl Frames {
 
 #[cfg(test)]
 mod tests {
-    use super::basename;
+    use super::{basename, clean};
+
+    #[test]
+    fn clean_follows_go() {
+        assert_eq!(clean("/a/b/../c/./d.go"), "/a/c/d.go");
+        assert_eq!(clean("a//b/"), "a/b");
+        assert_eq!(clean("../x/../../y"), "../../y");
+        assert_eq!(clean("/../x"), "/x");
+        assert_eq!(clean("./"), ".");
+        assert_eq!(clean("main.go"), "main.go");
+    }
 
     #[test]
     fn basename_follows_go() {

@@ -22,6 +22,7 @@
 //! - [`load`]: open any supported file, recognised by content.
 //! - [`format`]: values and percentages for people.
 //! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
+//! - [`top`]: pprof's top table, sortable and searchable.
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
 //! - [`share`]: the view (and a small profile) as a URL fragment.
@@ -46,6 +47,7 @@ pub mod profile;
 pub mod search;
 pub mod share;
 pub mod synthetic;
+pub mod top;
 pub mod total;
 pub mod transfer;
 mod trie;

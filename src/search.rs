@@ -17,7 +17,7 @@ pub enum QueryKind {
 }
 
 /// The result of a search over one call tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchResult {
     pub kind: QueryKind,
     /// Per frame id: does its name match?

@@ -17,7 +17,7 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::filter::{FilterKind, FilterSpec};
+use crate::filter::FilterSpec;
 use crate::hit_test::Orientation;
 
 /// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
@@ -53,7 +53,7 @@ pub struct ShareState {
     /// Frame names from the root's child down to the zoomed frame.
     pub zoom_path: Vec<String>,
     pub search: String,
-    /// pprof's name filters.
+    /// pprof's name filters and granularity.
     pub filters: FilterSpec,
     /// Hash of the profile file the view was made on (see [`content_hash`]).
     pub profile_hash: Option<String>,
@@ -141,11 +141,8 @@ impl ShareState {
         if !self.search.is_empty() {
             parts.push(format!("q={}", encode_value(&self.search)));
         }
-        for kind in FilterKind::ALL {
-            let pattern = self.filters.get(kind);
-            if !pattern.is_empty() {
-                parts.push(format!("{}={}", kind.name(), encode_value(pattern)));
-            }
+        for (key, value) in self.filters.entries() {
+            parts.push(format!("{key}={}", encode_value(&value)));
         }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
@@ -192,10 +189,10 @@ impl ShareState {
                 "q" => state.search = decode_value(key, value)?,
                 "h" => state.profile_hash = Some(decode_value(key, value)?),
                 "p" => state.embedded = Some(value.to_string()),
+                // Options pprof has (filters, granularity); a value not understood is ignored,
+                // as an unknown key is.
                 _ => {
-                    if let Some(&kind) = FilterKind::ALL.iter().find(|k| k.name() == key) {
-                        state.filters.set(kind, decode_value(key, value)?);
-                    }
+                    state.filters.set_entry(key, &decode_value(key, value)?);
                 }
             }
         }
@@ -275,6 +272,7 @@ pub fn unembed(text: &str) -> Result<Vec<u8>, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frames::Granularity;
 
     #[test]
     fn a_view_round_trips_through_the_fragment() {
@@ -290,6 +288,7 @@ mod tests {
             filters: FilterSpec {
                 focus: "^main\\.(a|b)$".into(),
                 show_from: "net/http & co".into(),
+                granularity: Granularity::Lines,
                 ..FilterSpec::default()
             },
             profile_hash: Some(content_hash(b"x")),

@@ -15,7 +15,7 @@ struct TreeMessage {
     #[prost(string, repeated, tag = "2")]
     files: Vec<String>,
     #[prost(int64, repeated, tag = "3")]
-    start_lines: Vec<i64>,
+    lines: Vec<i64>,
     #[prost(uint32, tag = "4")]
     value_index: u32,
     #[prost(int64, tag = "5")]
@@ -77,7 +77,7 @@ pub fn encode_tree(tree: &CallTree) -> Vec<u8> {
     TreeMessage {
         names: frames.iter().map(|f| f.name.clone()).collect(),
         files: frames.iter().map(|f| f.file.clone()).collect(),
-        start_lines: frames.iter().map(|f| f.start_line).collect(),
+        lines: frames.iter().map(|f| f.line).collect(),
         value_index: tree.value_index() as u32,
         profile_total: tree.profile_total(),
         frame: tree.node_frames().iter().map(|f| f.0).collect(),
@@ -91,19 +91,15 @@ pub fn encode_tree(tree: &CallTree) -> Vec<u8> {
 /// A call tree from [`encode_tree`]'s bytes.
 pub fn decode_tree(bytes: &[u8]) -> Result<CallTree, TransferError> {
     let m = TreeMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
-    if m.files.len() != m.names.len() || m.start_lines.len() != m.names.len() {
+    if m.files.len() != m.names.len() || m.lines.len() != m.names.len() {
         return Err(TransferError::Tree(InvalidTree::Lengths));
     }
     let frames = m
         .names
         .into_iter()
         .zip(m.files)
-        .zip(m.start_lines)
-        .map(|((name, file), start_line)| Frame {
-            name,
-            file,
-            start_line,
-        })
+        .zip(m.lines)
+        .map(|((name, file), line)| Frame { name, file, line })
         .collect();
     CallTree::from_parts(
         Frames::from_frames(frames),

@@ -2,7 +2,7 @@
 //! current match. `ViewState::apply(action)` is the only way it changes (the web shell's
 //! reducer is an adapter around it). Depends on nothing that draws or decodes.
 
-use crate::filter::{FilterKind, FilterSpec};
+use crate::filter::FilterSpec;
 use crate::hit_test::Orientation;
 
 /// The view of one profile.
@@ -21,16 +21,20 @@ pub struct ViewState {
     pub search: String,
     /// Which match Enter last stepped to. Default: none yet.
     pub match_cursor: Option<usize>,
-    /// pprof's name filters. Default: none.
+    /// pprof's name filters and granularity. Default: none, functions.
     pub filters: FilterSpec,
+    /// Whether the top table is shown beside the graph. Default: no.
+    pub table: bool,
+    /// The selected function's name (highlighted in the graph and the table). Default: none.
+    pub selected: Option<String>,
 }
 
 /// A change a person asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewAction {
     SetValueType(usize),
-    /// Set one filter's expression (empty: remove it).
-    SetFilter(FilterKind, String),
+    /// Set the filters and granularity.
+    SetFilters(FilterSpec),
     SetOrientation(Orientation),
     /// Zoom so the frame at `path` fills the width; `window` is its extent as fractions.
     ZoomTo {
@@ -41,6 +45,10 @@ pub enum ViewAction {
     SetWindow((f64, f64)),
     ResetZoom,
     SetSearch(String),
+    /// Show or hide the top table.
+    ShowTable(bool),
+    /// Select a function by name, or none.
+    Select(Option<String>),
     /// Step to the next of `count` matches.
     NextMatch {
         count: usize,
@@ -71,8 +79,8 @@ impl ViewState {
                 next.window = (0.0, 1.0);
                 next.match_cursor = None;
             }
-            ViewAction::SetFilter(kind, pattern) => {
-                next.filters.set(kind, pattern);
+            ViewAction::SetFilters(filters) => {
+                next.filters = filters;
                 // The graph changes: as for a value type, widths are recomputed.
                 next.window = (0.0, 1.0);
                 next.match_cursor = None;
@@ -91,6 +99,8 @@ impl ViewState {
                 next.search = text;
                 next.match_cursor = None;
             }
+            ViewAction::ShowTable(shown) => next.table = shown,
+            ViewAction::Select(name) => next.selected = name,
             ViewAction::NextMatch { count } if count > 0 => {
                 next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
             }
@@ -109,6 +119,7 @@ impl ViewState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::FilterKind;
 
     #[test]
     fn zoom_and_reset() {
@@ -126,13 +137,12 @@ mod tests {
     #[test]
     fn a_filter_is_set_and_removed_and_widths_start_over() {
         let v = ViewState::new(0).apply(ViewAction::SetWindow((0.2, 0.4)));
-        let f = v.apply(ViewAction::SetFilter(
-            FilterKind::Hide,
-            "^runtime\\.".into(),
-        ));
+        let mut filters = FilterSpec::default();
+        filters.set(FilterKind::Hide, "^runtime\\.".into());
+        let f = v.apply(ViewAction::SetFilters(filters));
         assert_eq!(f.filters.hide, "^runtime\\.");
         assert_eq!(f.window, (0.0, 1.0));
-        let none = f.apply(ViewAction::SetFilter(FilterKind::Hide, String::new()));
+        let none = f.apply(ViewAction::SetFilters(FilterSpec::default()));
         assert!(none.filters.is_empty());
     }
 

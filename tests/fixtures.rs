@@ -225,6 +225,8 @@ fn frames_without_names_are_named_by_mapping() {
     b.sample(&[address_only, root], &[5]);
     b.sample(&[no_mapping, root], &[2]);
     b.sample(&[unnamed_function, root], &[1]);
+    // pprof keys a nameless function's node by its start line too, so the location with no
+    // lines and the nameless function (start line 10) are two `<unknown>` frames, as in pprof.
     golden("address_only", &decode(&b.bytes()));
 }
 

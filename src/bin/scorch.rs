@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use scorch::filter::{self, FilterSpec};
+use scorch::frames::Granularity;
 use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::synthetic::{self, SyntheticOptions};
+use scorch::top::TopTable;
 use scorch::{format, load, CallTree, Profile};
 
 #[derive(Parser)]
@@ -93,6 +95,16 @@ struct FilterArgs {
     /// Remove the callers of the outermost matching frame (pprof -show_from).
     #[arg(long, default_value = "")]
     show_from: String,
+    /// How finely frames are told apart (pprof -granularity).
+    #[arg(long, value_parser = parse_granularity, default_value = "functions")]
+    granularity: Granularity,
+}
+
+fn parse_granularity(name: &str) -> Result<Granularity, String> {
+    Granularity::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = Granularity::ALL.iter().map(|g| g.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 impl FilterArgs {
@@ -103,6 +115,7 @@ impl FilterArgs {
             hide: self.hide.clone(),
             show: self.show.clone(),
             show_from: self.show_from.clone(),
+            granularity: self.granularity,
         }
     }
 }
@@ -113,6 +126,9 @@ enum TopFormat {
     Text,
     /// `flat<TAB>cum<TAB>name` with exact integers, every function, sorted by name.
     Tsv,
+    /// `total<TAB>N`, then `flat<TAB>sum<TAB>cum<TAB>name` with exact integers, every
+    /// function, in pprof's order.
+    Ordered,
 }
 
 type Failure = Box<dyn std::error::Error>;
@@ -177,25 +193,28 @@ fn top(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let frames = tree.frames();
-    let mut rows = tree.function_table();
     match format_ {
         TopFormat::Tsv => {
+            let mut rows = tree.function_table();
             rows.sort_unstable_by(|a, b| frames.name(a.frame).cmp(frames.name(b.frame)));
             for row in rows {
                 writeln!(out, "{}\t{}\t{}", row.flat, row.cum, frames.name(row.frame))?;
             }
         }
+        TopFormat::Ordered => {
+            writeln!(out, "total\t{}", tree.profile_total())?;
+            for row in TopTable::new(tree).rows() {
+                let name = frames.name(row.frame);
+                writeln!(out, "{}\t{}\t{}\t{name}", row.flat, row.sum, row.cum)?;
+            }
+        }
         TopFormat::Text => {
             let unit = &profile.value_types[tree.value_index()].unit;
             let total = tree.profile_total();
-            // pprof's order: by |flat|, then |cum|, then name.
-            rows.sort_unstable_by(|a, b| {
-                (b.flat.abs(), b.cum.abs())
-                    .cmp(&(a.flat.abs(), a.cum.abs()))
-                    .then_with(|| frames.name(a.frame).cmp(frames.name(b.frame)))
-            });
+            let table = TopTable::new(tree);
+            let rows = table.rows();
             let shown = nodecount.unwrap_or(rows.len()).min(rows.len());
-            let shown_flat: i64 = rows[..shown].iter().map(|r| r.flat).sum();
+            let shown_flat = shown.checked_sub(1).map_or(0, |last| rows[last].sum);
             writeln!(
                 out,
                 "Showing nodes accounting for {}, {} of {} total",
@@ -211,15 +230,13 @@ fn top(
                 "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
                 "flat", "flat%", "sum%", "cum", "cum%"
             )?;
-            let mut sum = 0i64;
             for row in &rows[..shown] {
-                sum += row.flat;
                 writeln!(
                     out,
                     "{:>10} {:>7} {:>7} {:>10} {:>7}  {}",
                     format::value(row.flat, unit),
                     format::percent(row.flat, total, 2),
-                    format::percent(sum, total, 2),
+                    format::percent(row.sum, total, 2),
                     format::value(row.cum, unit),
                     format::percent(row.cum, total, 2),
                     frames.name(row.frame)

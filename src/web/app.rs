@@ -13,10 +13,12 @@ use super::canvas::{paint, Scene, ROW_HEIGHT};
 use super::engine::{Engine, EngineEvent, Progress, Stage};
 use super::link::{self, ShareLink};
 use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
+use super::top_table::TopTablePanel;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::filter::{FilterKind, FilterSpec};
 use crate::format;
+use crate::frames::{FrameId, Granularity};
 use crate::hit_test::{depth_at, node_at, Orientation};
 use crate::load;
 use crate::pprof::DecodeOptions;
@@ -194,11 +196,8 @@ impl AppState {
         if index != self.view.value_index {
             self.view = self.view.apply(ViewAction::SetValueType(index));
         }
-        for kind in FilterKind::ALL {
-            if filters.get(kind) != self.view.filters.get(kind) {
-                let pattern = filters.get(kind).to_string();
-                self.view = self.view.apply(ViewAction::SetFilter(kind, pattern));
-            }
+        if filters != self.view.filters {
+            self.view = self.view.apply(ViewAction::SetFilters(filters));
         }
         if let Some(node) = graph
             .tree
@@ -512,6 +511,17 @@ fn menu_position(x: i32, y: i32) -> String {
     format!("{horizontal}; {vertical}")
 }
 
+/// How a granularity is offered.
+fn granularity_label(granularity: Granularity) -> &'static str {
+    match granularity {
+        Granularity::Functions => "functions",
+        Granularity::FileFunctions => "functions + file",
+        Granularity::Files => "files",
+        Granularity::Lines => "lines",
+        Granularity::Addresses => "addresses",
+    }
+}
+
 fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
@@ -572,11 +582,11 @@ pub fn App() -> Html {
     // The latest viewport and width in value units, for listeners created once.
     let latest = use_mut_ref(|| (Viewport::new(0.0, 1.0, 1.0), 1.0f64));
 
-    // Width of the drawing area, now and on every resize.
+    // Width of the drawing area, now, on every resize and when the table opens or closes.
     {
         let width = width.clone();
         let area_ref = area_ref.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(state.view.table, move |_| {
             let measure = move || {
                 if let Some(area) = area_ref.cast::<HtmlElement>() {
                     width.set(area.client_width().max(100) as f64);
@@ -704,6 +714,17 @@ pub fn App() -> Html {
             graph.and_then(|g| search(&g.tree, text))
         })
     };
+    // The selected function's frame in the graph shown (by name: frames differ per graph).
+    let selected_frame: Option<FrameId> = *use_memo(
+        (graph.clone(), view.selected.clone()),
+        |(graph, selected)| {
+            let (graph, name) = (graph.as_ref()?, selected.as_ref()?);
+            let frames = graph.tree.frames();
+            (1..frames.len() as u32)
+                .map(FrameId)
+                .find(|&f| frames.name(f) == name)
+        },
+    );
     let theme = if prefers_dark() {
         Theme::Dark
     } else {
@@ -732,6 +753,7 @@ pub fn App() -> Html {
             *hover,
             *theme_tick,
             search_result.is_some(),
+            selected_frame,
         );
         use_effect_with(deps, move |_| {
             if let (Some(canvas), Some(g), Some(v)) =
@@ -746,13 +768,15 @@ pub fn App() -> Html {
                     orientation: view.orientation,
                     search: (*search_result).as_ref(),
                     hover: hover_node,
+                    selected: selected_frame,
                 };
                 let performance = web_sys::window().and_then(|w| w.performance());
                 let started = performance.as_ref().map_or(0.0, |p| p.now());
                 if let Ok(drawn) = paint(&canvas, &scene) {
                     // For tests and benchmarks: what was drawn and how long painting took.
                     let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
-                    let _ = canvas.set_attribute("data-drawn", &drawn.to_string());
+                    let _ = canvas.set_attribute("data-drawn", &drawn.rects.to_string());
+                    let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
                     let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
                     if *marked.borrow() != loaded {
                         *marked.borrow_mut() = loaded;
@@ -986,20 +1010,38 @@ pub fn App() -> Html {
     };
     // Filters: one is set (or removed, with an empty expression) for the current value type;
     // an expression that does not compile is refused with pprof's message.
-    let set_filter = {
+    let set_filters = {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
-        let current = view.filters.clone();
         let index = view.value_index;
-        Callback::from(move |(kind, pattern): (FilterKind, String)| {
-            let mut filters = current.clone();
-            filters.set(kind, pattern);
+        Callback::from(move |filters: FilterSpec| {
             if let Err(e) = filters.compile() {
                 dispatch.dispatch(AppAction::Fail(e.to_string()));
                 return;
             }
             loaded.request_graph(index, &filters);
             dispatch.dispatch(AppAction::ShowGraph { index, filters });
+        })
+    };
+    let set_filter = {
+        let set_filters = set_filters.clone();
+        let current = view.filters.clone();
+        Callback::from(move |(kind, pattern): (FilterKind, String)| {
+            let mut filters = current.clone();
+            filters.set(kind, pattern);
+            set_filters.emit(filters);
+        })
+    };
+    let on_granularity = {
+        let current = view.filters.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(granularity) = Granularity::from_name(&select.value()) {
+                set_filters.emit(FilterSpec {
+                    granularity,
+                    ..current.clone()
+                });
+            }
         })
     };
     let filter_kind = use_state(|| FilterKind::Focus);
@@ -1195,8 +1237,8 @@ pub fn App() -> Html {
         let node_total = tree.total_value(node);
         let parent_total = tree.total_value(tree.parent(node));
         let location = (!frame.file.is_empty()).then(|| {
-            if frame.start_line > 0 {
-                format!("{}:{}", frame.file, frame.start_line)
+            if frame.line > 0 {
+                format!("{}:{}", frame.file, frame.line)
             } else {
                 frame.file.clone()
             }
@@ -1239,6 +1281,26 @@ pub fn App() -> Html {
             </div>
         }
     });
+    let on_table = {
+        let dispatch = dispatch.clone();
+        let shown = view.table;
+        Callback::from(move |_| dispatch.dispatch(AppAction::View(ViewAction::ShowTable(!shown))))
+    };
+    let table_panel = view.table.then(|| {
+        let on_select = {
+            let dispatch = dispatch.clone();
+            let graph = graph.clone();
+            Callback::from(move |frame: Option<FrameId>| {
+                let name = frame.map(|f| graph.tree.frames().name(f).to_string());
+                dispatch.dispatch(AppAction::View(ViewAction::Select(name)));
+            })
+        };
+        html! {
+            <TopTablePanel graph={graph.clone()} search={search_result.clone()} unit={unit.clone()}
+                selected={selected_frame} hovered={hover.map(|h| graph.tree.frame(h.node))}
+                {on_select} />
+        }
+    });
     let (orientation_label, orientation_class) = match view.orientation {
         Orientation::Flame => ("Icicle", "flame"),
         Orientation::Icicle => ("Flame", "icicle"),
@@ -1264,6 +1326,9 @@ pub fn App() -> Html {
                     title="Switch between flame (root at the bottom) and icicle (root at the top)">
                     {orientation_label}</button>
                 <button class="button" onclick={on_reset.clone()} title="Zoom out (Escape)">{"Reset zoom"}</button>
+                <button class={classes!("button", "table-toggle", view.table.then_some("active"))}
+                    onclick={on_table} aria-pressed={view.table.to_string()}
+                    title="The top table: flat and cum per function (t)">{"Table"}</button>
                 <button class="button copy-link" onclick={on_copy_link}
                     title="A link to this view; the profile goes inside it when small enough, and is never uploaded">
                     {"Copy link"}</button>
@@ -1279,6 +1344,12 @@ pub fn App() -> Html {
                 </select>
                 <input class="filter-input" type="text" placeholder="Filter (regex on function, file or binary), Enter"
                     aria-label="Filter expression" onkeydown={on_filter_key} />
+                <select class="granularity" aria-label="Granularity" onchange={on_granularity}
+                    title="How finely frames are told apart, as pprof's -granularity">
+                    { for Granularity::ALL.iter().map(|g| html! {
+                        <option value={g.name()} selected={*g == view.filters.granularity}>{granularity_label(*g)}</option>
+                    }) }
+                </select>
                 <button class={classes!("button", hides_runtime.then_some("active"))} onclick={on_hide_runtime}
                     title={format!("Hide Go's runtime frames (hide={HIDE_RUNTIME})")}>{"Hide runtime"}</button>
                 {chips}
@@ -1316,8 +1387,11 @@ pub fn App() -> Html {
                 <span class="hint">{" · drop a .pprof anywhere to open it"}</span>
             </div>
             {breadcrumbs.unwrap_or_default()}
-            <div class={classes!("graph", orientation_class)} ref={area_ref}>
-                <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave} {oncontextmenu}></canvas>
+            <div class="workspace">
+                <div class={classes!("graph", orientation_class)} ref={area_ref}>
+                    <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave} {oncontextmenu}></canvas>
+                </div>
+                {table_panel.unwrap_or_default()}
             </div>
             {tooltip.unwrap_or_default()}
             {frame_menu.unwrap_or_default()}

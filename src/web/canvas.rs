@@ -8,6 +8,7 @@ use super::loaded::Palette;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::flame_layout::FlameLayout;
+use crate::frames::FrameId;
 use crate::hit_test::{row_top, Orientation};
 use crate::search::SearchResult;
 use crate::viewport::Viewport;
@@ -26,6 +27,8 @@ pub struct Scene<'a> {
     pub orientation: Orientation,
     pub search: Option<&'a SearchResult>,
     pub hover: Option<NodeId>,
+    /// The selected function: every rect of it is outlined.
+    pub selected: Option<FrameId>,
     pub palette: &'a Palette,
 }
 
@@ -36,9 +39,15 @@ impl Scene<'_> {
     }
 }
 
-/// Sizes `canvas` for the scene (crisp on high-DPI screens) and draws it. Returns how many
-/// rects were drawn.
-pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsValue> {
+/// What one drawing drew.
+pub struct Painted {
+    pub rects: usize,
+    /// Rects of the selected function (outlined).
+    pub selected: usize,
+}
+
+/// Sizes `canvas` for the scene (crisp on high-DPI screens) and draws it.
+pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let dpr = window.device_pixel_ratio().max(1.0);
     let rows = scene.rows();
@@ -61,9 +70,9 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsV
     ctx.set_font(FONT);
     ctx.set_text_baseline("middle");
     let char_width = ctx.measure_text("m")?.width().max(1.0);
-    let (dimmed, text_color, root_color) = match scene.palette.theme {
-        Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0"),
-        Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f"),
+    let (dimmed, text_color, root_color, selected_color) = match scene.palette.theme {
+        Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0", "#1c4fd8"),
+        Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f", "#7cb4ff"),
     };
     let rects = scene
         .layout
@@ -125,6 +134,23 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsV
             );
         }
     }
+    let mut selected_rects = 0;
+    if let Some(selected) = scene.selected {
+        ctx.set_stroke_style_str(selected_color);
+        ctx.set_line_width(2.0);
+        for rect in rects
+            .iter()
+            .filter(|r| scene.tree.frame(r.node) == selected)
+        {
+            selected_rects += 1;
+            ctx.stroke_rect(
+                rect.css_x + 1.0,
+                y_of(rect.depth) + 1.0,
+                (rect.css_width - 2.5).max(1.0),
+                ROW_HEIGHT - 3.0,
+            );
+        }
+    }
     ctx.set_fill_style_str(text_color);
     for rect in &rects {
         let room = ((rect.css_width - 6.0) / char_width).floor() as usize;
@@ -145,5 +171,8 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<usize, JsV
             y_of(rect.depth) + ROW_HEIGHT / 2.0,
         )?;
     }
-    Ok(rects.len())
+    Ok(Painted {
+        rects: rects.len(),
+        selected: selected_rects,
+    })
 }

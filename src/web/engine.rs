@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::call_tree::CallTree;
-use crate::filter::{FilterKind, FilterSpec};
+use crate::filter::FilterSpec;
 use crate::transfer::{self, Summary};
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
@@ -75,22 +75,26 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Filters as a message field: `{focus, ignore, hide, show, show_from}`.
+/// Filters as a message field: `{focus: "...", granularity: "lines", ...}`, the options that
+/// are not the default.
 pub fn filters_value(filters: &FilterSpec) -> JsValue {
     let object = Object::new();
-    for kind in FilterKind::ALL {
-        let _ = Reflect::set(&object, &kind.name().into(), &filters.get(kind).into());
+    for (key, value) in filters.entries() {
+        let _ = Reflect::set(&object, &key.into(), &value.into());
     }
     object.into()
 }
 
-/// The filters of a message's `filters` field (missing ones are not set).
+/// The filters of a message's `filters` field (missing ones are the default).
 pub fn filters_of(message: &JsValue) -> FilterSpec {
     let object = get(message, "filters");
     let mut filters = FilterSpec::default();
-    for kind in FilterKind::ALL {
-        if let Some(pattern) = get(&object, kind.name()).as_string() {
-            filters.set(kind, pattern);
+    if let Ok(object) = object.dyn_into::<Object>() {
+        for entry in Object::entries(&object) {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                filters.set_entry(&key, &value);
+            }
         }
     }
     filters

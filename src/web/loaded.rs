@@ -1,7 +1,7 @@
 //! An opened profile and the derivations drawn from it (call tree and layout per value type),
 //! each computed once and kept.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -10,6 +10,7 @@ use crate::color::{frame_color, Theme};
 use crate::filter::{self, FilterSpec};
 use crate::flame_layout::FlameLayout;
 use crate::profile::Profile;
+use crate::top::TopTable;
 use crate::transfer::Summary;
 
 use super::engine::{Engine, Opened};
@@ -23,14 +24,29 @@ pub struct Palette {
     pub colors: Vec<String>,
 }
 
-/// A call tree with its layout.
+/// A call tree with its layout, and what is derived from it on first use.
 pub struct Graph {
     pub tree: CallTree,
     pub layout: FlameLayout,
     palette: RefCell<Option<Rc<Palette>>>,
+    top: OnceCell<Rc<TopTable>>,
+}
+
+/// A graph is only equal to itself: each is built once and shared.
+impl PartialEq for Graph {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
 }
 
 impl Graph {
+    /// The top table, computed on first use.
+    pub fn top_table(&self) -> Rc<TopTable> {
+        self.top
+            .get_or_init(|| Rc::new(TopTable::new(&self.tree)))
+            .clone()
+    }
+
     /// The palette for `theme`, computed once per theme change.
     pub fn palette(&self, theme: Theme) -> Rc<Palette> {
         if let Some(p) = self.palette.borrow().as_ref().filter(|p| p.theme == theme) {
@@ -167,6 +183,7 @@ impl Loaded {
             tree,
             layout,
             palette: RefCell::new(None),
+            top: OnceCell::new(),
         });
         self.graphs
             .borrow_mut()

@@ -6,6 +6,7 @@ mod canvas;
 mod engine;
 mod link;
 mod loaded;
+mod top_table;
 mod worker;
 
 pub use worker::worker_start;

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Writes tests/pprof/*.tsv: what `go tool pprof` (Debian's golang-go) prints for corpus profiles
+under pprof's options (filters, tag filters, tag roots, granularity, diff base, peek), as exact
+integers, for tests/pprof.rs to compare with what `scorch` prints for the same options.
+
+    scripts/pprof-references.py [CORPUS]     (default ../shared/corpus)
+
+Each file starts with `#<TAB>`-separated `scorch` arguments (corpus paths relative to the corpus),
+then `total<TAB>N` (pprof's total), then pprof's rows in pprof's order:
+  top:  `flat<TAB>sum<TAB>cum<TAB>name`, sum being the running sum of flat (pprof's sum%);
+  peek: per function, `node<TAB>flat<TAB>cum<TAB>name`, then `caller<TAB>weight<TAB>name` and
+        `callee<TAB>weight<TAB>name` rows as pprof lists them."""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus")
+OUT = os.path.join(ROOT, "tests", "pprof")
+
+JFR_BLOCK = ("pyroscope/cortex-dev-01__kafka-0__cpu_lock0_alloc0__0.jfr.gz."
+             "block_contentions_count_block_count.17241709254077376921.pb.gz")
+GO_CPU = "pyroscope/profile.pprof"
+GO_HEAP = "dd-trace-go/big-heap.pprof"
+
+# (name, command, corpus file, sample type, {option: value}); options are pprof's names.
+CASES = [
+    ("go-cpu-focus", "top", GO_CPU, "cpu", {"focus": "runtime"}),
+    ("go-cpu-ignore", "top", GO_CPU, "cpu", {"ignore": "runtime"}),
+    ("go-cpu-hide", "top", GO_CPU, "cpu", {"hide": "runtime"}),
+    ("go-cpu-show", "top", GO_CPU, "cpu", {"show": "runtime"}),
+    ("go-cpu-show-from", "top", GO_CPU, "cpu", {"show_from": "scanobject"}),
+    ("go-cpu-focus-ignore-hide", "top", GO_CPU, "samples",
+     {"focus": "gcBgMarkWorker|http", "ignore": "markroot", "hide": r"runtime\.(mcall|park_m)"}),
+    ("go-heap-focus", "top", GO_HEAP, "alloc_space", {"focus": "json"}),
+    ("go-heap-hide-inlined", "top", GO_HEAP, "inuse_space", {"hide": "runtime"}),
+    ("go-heap-show", "top", GO_HEAP, "alloc_objects", {"show": "encoding|fastdelta"}),
+    ("go-heap-show-from", "top", GO_HEAP, "alloc_space",
+     {"show_from": "salami|coffee", "hide": "runtime"}),
+    ("java-block-ignore", "top", JFR_BLOCK, "", {"ignore": "Purgatory"}),
+    ("java-block-hide-focus", "top", JFR_BLOCK, "", {"hide": "^java", "focus": "kafka"}),
+    ("node-hide-mapping", "top", "parca/node-profile.pb.gz", "", {"hide": "libc"}),
+    ("node-show-from-mapping", "top", "parca/node-profile.pb.gz", "", {"show_from": "node$"}),
+    ("partial-focus-mapping", "top", "parca/pkg-symbolizer-testdata/profile.pb.gz", "",
+     {"focus": "main"}),
+    ("partial-show", "top", "parca/pkg-symbolizer-testdata/profile.pb.gz", "",
+     {"show": "timer|task"}),
+    # Granularity.
+    ("go-cpu-filefunctions", "top", GO_CPU, "cpu", {"granularity": "filefunctions", "focus": "tsdb"}),
+    ("go-cpu-files", "top", GO_CPU, "cpu", {"granularity": "files", "focus": "gcBgMarkWorker"}),
+    ("go-cpu-lines", "top", GO_CPU, "cpu", {"granularity": "lines", "focus": "encoding"}),
+    ("go-heap-lines-inlined", "top", GO_HEAP, "alloc_space", {"granularity": "lines"}),
+    ("go-heap-addresses", "top", GO_HEAP, "inuse_space", {"granularity": "addresses"}),
+    ("go-heap-files-focus", "top", GO_HEAP, "alloc_objects",
+     {"granularity": "files", "focus": "json"}),
+    ("node-addresses", "top", "parca/node-profile.pb.gz", "", {"granularity": "addresses"}),
+    ("node-files", "top", "parca/node-profile.pb.gz", "", {"granularity": "files"}),
+    ("partial-lines", "top", "parca/pkg-symbolizer-testdata/profile.pb.gz", "",
+     {"granularity": "lines"}),
+]
+
+TOTAL_RE = re.compile(r"^Showing nodes accounting for (\S+), \S+ of (\S+) total$")
+ROW_RE = re.compile(r"^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S.*)$")
+
+
+def pprof(args):
+    env = dict(os.environ, GOPROXY="off")
+    return subprocess.run(["go", "tool", "pprof", "-symbolize=none"] + args, env=env,
+                          check=True, capture_output=True, text=True,
+                          errors="surrogateescape").stdout
+
+
+def unit_of(path, sample_type):
+    """The name and unit of `sample_type` (default: pprof's default type), from -raw's header."""
+    for line in pprof(["-raw", path]).splitlines():
+        types = re.findall(r"(\S+)/(\S+?)(\[dflt\])?(?=\s|$)", line)
+        if types and all("/" in t for t in line.split()):
+            for name, unit, dflt in types:
+                if name == sample_type or (not sample_type and dflt):
+                    return name, unit
+            return types[-1][0], types[-1][1]
+    raise RuntimeError(f"no sample types in -raw of {path}")
+
+
+def integer(token):
+    m = re.match(r"^(-?\d+)(?:\.(\d+))?[^\d.]*$", token)
+    if not m or (m.group(2) and int(m.group(2))):
+        raise ValueError(f"not an exact integer: {token!r}")
+    return int(m.group(1))
+
+
+def pprof_flags(options):
+    flags = []
+    for key, value in options.items():
+        if key == "granularity":
+            flags.append(f"-{value}")
+        else:
+            flags.append(f"-{key}={value}")
+    return flags
+
+
+def scorch_args(command, file, sample_type, options):
+    args = [command, file, "--value-type", sample_type]
+    for key, value in options.items():
+        args += [f"--{key.replace('_', '-')}", value]
+    return args
+
+
+def top(name, path, base_args):
+    total, rows, table, running = None, [], False, 0
+    for line in pprof(["-top"] + base_args + [path]).splitlines():
+        if not table:
+            m = TOTAL_RE.match(line)
+            if m:
+                total = integer(m.group(2))
+            table = bool(re.match(r"^\s*flat\s+flat%\s+sum%\s+cum\s+cum%\s*$", line))
+            continue
+        m = ROW_RE.match(line)
+        if not m:
+            raise RuntimeError(f"{name}: unparsed row {line!r}")
+        flat = integer(m.group(1))
+        running += flat
+        frame = re.sub(r" \((partial-)?inline\)$", "", m.group(6))
+        rows.append(f"{flat}\t{running}\t{integer(m.group(4))}\t{frame}")
+    return total, rows
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, command, file, sample_type, options in CASES:
+        path = os.path.join(CORPUS, file)
+        sample_type, unit = unit_of(path, sample_type)
+        base_args = [f"-sample_index={sample_type}", f"-unit={unit}", "-nodecount=1000000",
+                     "-nodefraction=0", "-edgefraction=0"]
+        if "granularity" not in options:
+            base_args.append("-functions")
+        base_args += pprof_flags(options)
+        total, rows = top(name, path, base_args)
+        if total is None:
+            # pprof prints no table when the filters leave nothing: its total, unfiltered.
+            total, _ = top(name, path, base_args[:5] + ["-nodecount=1"])
+        with open(os.path.join(OUT, f"{name}.tsv"), "w", encoding="utf-8",
+                  errors="surrogateescape") as out:
+            out.write("#\t" + "\t".join(scorch_args(command, file, sample_type, options)) + "\n")
+            out.write(f"total\t{total}\n")
+            for row in rows:
+                out.write(row + "\n")
+        print(f"{name}: {len(rows)} rows")
+
+
+main()

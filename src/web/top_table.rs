@@ -1,0 +1,180 @@
+//! The top table panel: pprof's flat, flat%, sum%, cum, cum% and name per function, sortable
+//! by each column, narrowed by the search box, and virtualised (only the rows in view are in
+//! the page), so 100,000 functions scroll smoothly. Clicking a row selects its function, which
+//! the graph highlights; the function under the pointer in the graph is highlighted here.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use super::loaded::Graph;
+use crate::format;
+use crate::frames::FrameId;
+use crate::search::SearchResult;
+use crate::top::{TopColumn, TopSort};
+
+/// Height of a row in CSS pixels (the stylesheet's `.top-row` height).
+const ROW_HEIGHT: f64 = 22.0;
+/// Rows drawn above and below those in view, so a fast scroll shows no gap.
+const OVERSCAN: usize = 12;
+
+#[derive(Properties, PartialEq)]
+pub struct TopTableProps {
+    pub graph: Rc<Graph>,
+    pub search: Rc<Option<SearchResult>>,
+    pub unit: String,
+    /// The selected function, highlighted in the graph.
+    pub selected: Option<FrameId>,
+    /// The function under the pointer in the graph.
+    pub hovered: Option<FrameId>,
+    pub on_select: Callback<Option<FrameId>>,
+}
+
+#[component]
+pub fn TopTablePanel(props: &TopTableProps) -> Html {
+    let sort = use_state(TopSort::default);
+    let scroll_top = use_state(|| 0.0f64);
+    let body_height = use_state(|| 600.0f64);
+    let body_ref = use_node_ref();
+    let table = props.graph.top_table();
+    let order: Rc<Vec<u32>> = {
+        let deps = (props.graph.clone(), *sort, props.search.clone());
+        let table = table.clone();
+        use_memo(deps, move |(graph, sort, search)| {
+            table.arranged(&graph.tree, *sort, (**search).as_ref())
+        })
+    };
+    // The body's height, now and on every resize.
+    {
+        let body_ref = body_ref.clone();
+        let body_height = body_height.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(body) = body_ref.cast::<HtmlElement>() {
+                    body_height.set(body.client_height().max(1) as f64);
+                }
+            };
+            measure();
+            let listener = web_sys::window()
+                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
+            move || drop(listener)
+        });
+    }
+    // The row of the function under the pointer in the graph comes into view.
+    {
+        let body_ref = body_ref.clone();
+        let order = order.clone();
+        let table = table.clone();
+        use_effect_with(props.hovered, move |hovered| {
+            let row = hovered.and_then(|frame| {
+                let index = table.position(frame)? as u32;
+                order.iter().position(|&i| i == index)
+            });
+            if let (Some(row), Some(body)) = (row, body_ref.cast::<HtmlElement>()) {
+                let top = row as f64 * ROW_HEIGHT;
+                let (from, height) = (body.scroll_top() as f64, body.client_height() as f64);
+                if top < from || top + ROW_HEIGHT > from + height {
+                    body.set_scroll_top((top - height / 2.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
+
+    let onscroll = {
+        let scroll_top = scroll_top.clone();
+        let body_height = body_height.clone();
+        Callback::from(move |e: Event| {
+            if let Some(body) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                scroll_top.set(body.scroll_top() as f64);
+                body_height.set(body.client_height().max(1) as f64);
+            }
+        })
+    };
+    let header = |column: TopColumn, label: &'static str, class: &'static str| {
+        let sort = sort.clone();
+        let current = *sort;
+        // Flat and sum% are one order.
+        let flat_order = |c| matches!(c, TopColumn::Flat | TopColumn::Sum);
+        let active = current.column == column || (flat_order(column) && flat_order(current.column));
+        let aria = match (active, current.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        };
+        let arrow = match aria {
+            "descending" => " ▾",
+            "ascending" => " ▴",
+            _ => "",
+        };
+        let onclick = Callback::from(move |_| {
+            let descending = if current.column == column {
+                !current.descending
+            } else {
+                column.descending_first()
+            };
+            sort.set(TopSort { column, descending });
+        });
+        html! {
+            <button class={classes!("top-head", class)} role="columnheader" aria-sort={aria}
+                data-column={label} {onclick}>{label}{arrow}</button>
+        }
+    };
+
+    let tree = &props.graph.tree;
+    let total = tree.profile_total();
+    let unit = &props.unit;
+    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let count = (*body_height / ROW_HEIGHT) as usize + 2 * OVERSCAN + 1;
+    let last = (first + count).min(order.len());
+    let rows: Html = (first..last)
+        .map(|position| {
+            let row = table.rows()[order[position] as usize];
+            let name = tree.frames().name(row.frame).to_string();
+            let selected = props.selected == Some(row.frame);
+            let hovered = props.hovered == Some(row.frame);
+            let onclick = {
+                let on_select = props.on_select.clone();
+                let frame = row.frame;
+                Callback::from(move |_| on_select.emit((!selected).then_some(frame)))
+            };
+            let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
+            html! {
+                <div class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
+                    role="row" aria-selected={selected.to_string()} data-flat={row.flat.to_string()}
+                    data-cum={row.cum.to_string()} title={name.clone()} {style} {onclick}>
+                    <span class="num">{format::value(row.flat, unit)}</span>
+                    <span class="num">{format::percent(row.flat, total, 2)}</span>
+                    <span class="num">{format::percent(row.sum, total, 2)}</span>
+                    <span class="num">{format::value(row.cum, unit)}</span>
+                    <span class="num">{format::percent(row.cum, total, 2)}</span>
+                    <span class="name">{name}</span>
+                </div>
+            }
+        })
+        .collect();
+    let shown = match (*props.search).as_ref() {
+        Some(_) => format!("{} of {} functions match", order.len(), table.rows().len()),
+        None => format!("{} functions", table.rows().len()),
+    };
+    html! {
+        <section class="side top-table" role="table" aria-label="Top functions"
+            data-rows={order.len().to_string()}>
+            <div class="top-caption">{shown}</div>
+            <div class="top-header" role="row">
+                {header(TopColumn::Flat, "flat", "num")}
+                {header(TopColumn::Flat, "flat%", "num")}
+                {header(TopColumn::Sum, "sum%", "num")}
+                {header(TopColumn::Cum, "cum", "num")}
+                {header(TopColumn::Cum, "cum%", "num")}
+                {header(TopColumn::Name, "name", "name")}
+            </div>
+            <div class="top-body" ref={body_ref} {onscroll}>
+                <div class="top-rows" style={format!("height:{}px", order.len() as f64 * ROW_HEIGHT)}>
+                    {rows}
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,111 @@
+// The top table and granularity in the browser: the table's rows, order and sorting equal the
+// `scorch` command's (itself checked against go tool pprof), the search narrows it, only the
+// rows in view are in the page, a selected row outlines its function in the graph and the
+// function under the pointer is highlighted in the table; granularity changes the frames and
+// goes in the link.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { corpus, dropAndDraw, openApp, scorch, screenshot, withAppAndBrowser } from './harness.mjs';
+
+const app = withAppAndBrowser();
+
+const file = () => path.join(corpus, 'pyroscope/profile.pprof');
+
+/** The engine's top rows in pprof's order: [{flat, sum, cum, name}]. */
+function engineTop(...flags) {
+  return scorch('top', file(), '--format', 'ordered', ...flags)
+    .split('\n').filter(Boolean).slice(1)
+    .map((line) => {
+      const [flat, sum, cum, ...name] = line.split('\t');
+      return { flat, sum, cum, name: name.join('\t') };
+    });
+}
+
+const rowsShown = (page) => page.locator('.top-table').getAttribute('data-rows').then(Number);
+const firstRow = (page) => page.locator('.top-row').first();
+
+test('the top table: pprof rows, sorting, search, virtual scrolling, selection and hover', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
+  const top = engineTop();
+  await page.locator('.table-toggle').click();
+  await page.locator('.top-row').first().waitFor();
+  assert.equal(await rowsShown(page), top.length);
+  assert.equal(await firstRow(page).getAttribute('title'), top[0].name);
+  assert.equal(await firstRow(page).getAttribute('data-flat'), top[0].flat);
+  // Only the rows in view (and a few more) are in the page.
+  const inPage = await page.locator('.top-row').count();
+  assert.ok(inPage < 100 && top.length > 3000, `${inPage} rows in the page for ${top.length}`);
+
+  // Sorted by cum: the largest cum first; again: the smallest first.
+  const cums = top.map((r) => BigInt(r.cum));
+  const maxCum = cums.reduce((a, b) => (b > a ? b : a));
+  const minCum = cums.reduce((a, b) => (b < a ? b : a));
+  await page.locator('.top-head[data-column=cum]').click();
+  assert.equal(BigInt(await firstRow(page).getAttribute('data-cum')), maxCum);
+  await page.locator('.top-head[data-column=cum]').click();
+  assert.equal(BigInt(await firstRow(page).getAttribute('data-cum')), minCum);
+  await page.locator('.top-head[data-column=name]').click();
+  const byName = top.map((r) => r.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  assert.equal(await firstRow(page).getAttribute('title'), byName[0]);
+
+  // Scrolled to the end, the last rows are drawn.
+  await page.locator('.top-body').evaluate((body) => { body.scrollTop = body.scrollHeight; });
+  await page.locator('.top-row', { hasText: byName[byName.length - 1] }).first().waitFor();
+
+  // The search box narrows the table to the matching functions.
+  await page.locator('.top-head[data-column=flat]').click();
+  await page.locator('.search').fill('scanobject|findObject');
+  await page.waitForFunction(() => document.querySelector('.top-table').dataset.rows !== undefined
+    && Number(document.querySelector('.top-table').dataset.rows) < 10);
+  const matching = top.filter((r) => /scanobject|findObject/i.test(r.name));
+  assert.equal(await rowsShown(page), matching.length);
+  assert.equal(await firstRow(page).getAttribute('title'), matching[0].name);
+
+  // Selecting a row outlines that function's rects in the graph; selecting it again clears.
+  await firstRow(page).click();
+  await page.waitForFunction(() => Number(document.querySelector('canvas').dataset.selected) > 0);
+  assert.equal(await firstRow(page).getAttribute('aria-selected'), 'true');
+  await screenshot(page, 'top-table');
+  await firstRow(page).click();
+  await page.waitForFunction(() => document.querySelector('canvas').dataset.selected === '0');
+
+  // The function under the pointer in the graph is highlighted in the table.
+  await page.locator('.search').fill('');
+  await page.waitForFunction(() => Number(document.querySelector('.top-table').dataset.rows) > 3000);
+  // The flame graph's bottom rows (root, then its callees) are scrolled into view.
+  await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
+  const box = await page.locator('canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height - 18 - 9);
+  await page.locator('.tooltip').waitFor();
+  const hovered = await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent);
+  await page.locator('.top-row.hovered').waitFor();
+  assert.equal(await page.locator('.top-row.hovered').getAttribute('title'), hovered);
+  assert.deepEqual(page.errors, []);
+});
+
+test('granularity: lines tell frames apart as pprof -lines does, and goes in the link', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
+  const total = await page.locator('.status').getAttribute('data-total');
+  await page.locator('.table-toggle').click();
+  await page.selectOption('.granularity', 'lines');
+  const lines = engineTop('--granularity', 'lines');
+  await page.waitForFunction((n) => Number(document.querySelector('.top-table')?.dataset.rows) === n,
+    lines.length);
+  assert.equal(await firstRow(page).getAttribute('title'), lines[0].name);
+  assert.match(lines[0].name, /\.(go|s):\d+$/);
+  assert.equal(await page.locator('.status').getAttribute('data-total'), total);
+  assert.match(await page.evaluate(() => location.hash), /granularity=lines/);
+
+  // Another granularity: files.
+  const files = engineTop('--granularity', 'files');
+  await page.selectOption('.granularity', 'files');
+  await page.waitForFunction((n) => Number(document.querySelector('.top-table')?.dataset.rows) === n,
+    files.length);
+  assert.equal(await firstRow(page).getAttribute('title'), files[0].name);
+  assert.deepEqual(page.errors, []);
+});

@@ -1,0 +1,85 @@
+//! `scorch` against `go tool pprof` with the same options (filters, granularity, tag filters,
+//! tag roots, diff base, peek): `tests/pprof/*.tsv`, written by `scripts/pprof-references.py`
+//! from the corpus. Each reference starts with the `scorch` arguments that must print it.
+//! Needs the corpus (skipped without it, a failure when CI=true).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    std::env::var_os("SCORCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+}
+
+/// The first line where `got` differs from `want`, with its neighbours' count.
+fn difference(want: &[&str], got: &[&str]) -> Option<String> {
+    let at = want.iter().zip(got).position(|(w, g)| w != g);
+    match at {
+        Some(i) => Some(format!(
+            "line {}: pprof {:?}, scorch {:?}",
+            i + 1,
+            want[i],
+            got[i]
+        )),
+        None if want.len() != got.len() => Some(format!(
+            "pprof has {} lines, scorch {}; first extra: {:?}",
+            want.len(),
+            got.len(),
+            want.get(got.len()).or(got.get(want.len()))
+        )),
+        None => None,
+    }
+}
+
+#[test]
+fn scorch_prints_what_go_tool_pprof_prints() {
+    let corpus = corpus();
+    if !corpus.join("MANIFEST.tsv").is_file() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "no corpus at {}",
+            corpus.display()
+        );
+        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 20,
+        "expected the references in {}",
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let (header, want) = text.split_once('\n').unwrap();
+        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
+        args[1] = corpus.join(&args[1]).to_string_lossy().into_owned();
+        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
+            .args(&args)
+            .args(["--format", "ordered"])
+            .output()
+            .unwrap();
+        let name = case.file_name().unwrap().to_string_lossy();
+        if !output.status.success() {
+            failures.push(format!(
+                "{name}: scorch failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+            continue;
+        }
+        let got = String::from_utf8_lossy(&output.stdout);
+        let want: Vec<&str> = want.lines().collect();
+        if let Some(d) = difference(&want, &got.lines().collect::<Vec<_>>()) {
+            failures.push(format!("{name}: {d}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
