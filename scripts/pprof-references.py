@@ -58,6 +58,12 @@ CASES = [
     ("node-files", "top", "parca/node-profile.pb.gz", "", {"granularity": "files"}),
     ("partial-lines", "top", "parca/pkg-symbolizer-testdata/profile.pb.gz", "",
      {"granularity": "lines"}),
+    # Peek: callers and callees (the regular expression is the option `peek`).
+    ("peek-go-cpu-scanobject", "peek", GO_CPU, "cpu", {"peek": "scanobject$|gcDrain$"}),
+    ("peek-go-heap-json-recursive", "peek", GO_HEAP, "alloc_space", {"peek": "encoding/json"}),
+    ("peek-go-heap-lines-hide", "peek", GO_HEAP, "inuse_objects",
+     {"peek": "json", "granularity": "lines", "hide": "reflect"}),
+    ("peek-java-block", "peek", JFR_BLOCK, "", {"peek": "kafka.*Purgatory"}),
 ]
 
 TOTAL_RE = re.compile(r"^Showing nodes accounting for (\S+), \S+ of (\S+) total$")
@@ -101,10 +107,44 @@ def pprof_flags(options):
 
 
 def scorch_args(command, file, sample_type, options):
-    args = [command, file, "--value-type", sample_type]
+    args = [command, file] + ([options["peek"]] if command == "peek" else [])
+    args += ["--value-type", sample_type]
     for key, value in options.items():
-        args += [f"--{key.replace('_', '-')}", value]
+        if key != "peek":
+            args += [f"--{key.replace('_', '-')}", value]
     return args
+
+
+PEEK_EDGE_RE = re.compile(r"^\s+(\S+)\s+\S+\s+\|   (.*)$")
+PEEK_NODE_RE = re.compile(r"^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+\| (.*)$")
+
+
+def peek(name, path, base_args, regex):
+    """pprof's -peek: per matching function, its callers, itself, its callees."""
+    total, rows, block, node = None, [], [], False
+    inline = re.compile(r" \((partial-)?inline\)$")
+    for line in pprof([f"-peek={regex}"] + base_args + [path]).splitlines():
+        m = TOTAL_RE.match(line)
+        if m:
+            total = integer(m.group(2))
+            continue
+        if line.startswith("-----"):
+            rows += block
+            block, node = [], False
+            continue
+        if total is None or re.match(r"^\s*flat\s+flat%", line):
+            continue
+        m = PEEK_NODE_RE.match(line)
+        if m and not node:
+            block.insert(0, f"node\t{integer(m.group(1))}\t{integer(m.group(2))}\t{m.group(3)}")
+            node = True
+            continue
+        m = PEEK_EDGE_RE.match(line)
+        if not m:
+            raise RuntimeError(f"{name}: unparsed peek line {line!r}")
+        kind = "callee" if node else "caller"
+        block.append(f"{kind}\t{integer(m.group(1))}\t{inline.sub('', m.group(2))}")
+    return total, rows
 
 
 def top(name, path, base_args):
@@ -135,8 +175,11 @@ def main():
                      "-nodefraction=0", "-edgefraction=0"]
         if "granularity" not in options:
             base_args.append("-functions")
-        base_args += pprof_flags(options)
-        total, rows = top(name, path, base_args)
+        base_args += pprof_flags({k: v for k, v in options.items() if k != "peek"})
+        if command == "peek":
+            total, rows = peek(name, path, base_args, options["peek"])
+        else:
+            total, rows = top(name, path, base_args)
         if total is None:
             # pprof prints no table when the filters leave nothing: its total, unfiltered.
             total, _ = top(name, path, base_args[:5] + ["-nodecount=1"])

@@ -22,6 +22,7 @@
 //! - [`load`]: open any supported file, recognised by content.
 //! - [`format`]: values and percentages for people.
 //! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
+//! - [`peek`]: callers and callees of a function (pprof's -peek, the sandwich trees).
 //! - [`top`]: pprof's top table, sortable and searchable.
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
@@ -42,6 +43,7 @@ pub mod frames;
 pub mod hit_test;
 pub mod labels;
 pub mod load;
+pub mod peek;
 pub mod pprof;
 pub mod profile;
 pub mod search;

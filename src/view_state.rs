@@ -27,6 +27,9 @@ pub struct ViewState {
     pub table: bool,
     /// The selected function's name (highlighted in the graph and the table). Default: none.
     pub selected: Option<String>,
+    /// Whether the callers and callees of the selected function are shown instead of the
+    /// graph. Default: no.
+    pub sandwich: bool,
 }
 
 /// A change a person asks for.
@@ -47,8 +50,10 @@ pub enum ViewAction {
     SetSearch(String),
     /// Show or hide the top table.
     ShowTable(bool),
-    /// Select a function by name, or none.
+    /// Select a function by name, or none (which also closes its callers and callees).
     Select(Option<String>),
+    /// Show the selected function's callers and callees instead of the graph, or not.
+    ShowSandwich(bool),
     /// Step to the next of `count` matches.
     NextMatch {
         count: usize,
@@ -100,7 +105,11 @@ impl ViewState {
                 next.match_cursor = None;
             }
             ViewAction::ShowTable(shown) => next.table = shown,
-            ViewAction::Select(name) => next.selected = name,
+            ViewAction::Select(name) => {
+                next.sandwich &= name.is_some();
+                next.selected = name;
+            }
+            ViewAction::ShowSandwich(shown) => next.sandwich = shown && next.selected.is_some(),
             ViewAction::NextMatch { count } if count > 0 => {
                 next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
             }
@@ -144,6 +153,18 @@ mod tests {
         assert_eq!(f.window, (0.0, 1.0));
         let none = f.apply(ViewAction::SetFilters(FilterSpec::default()));
         assert!(none.filters.is_empty());
+    }
+
+    #[test]
+    fn the_sandwich_needs_a_selected_function() {
+        let v = ViewState::new(0).apply(ViewAction::ShowSandwich(true));
+        assert!(!v.sandwich);
+        let v = v
+            .apply(ViewAction::Select(Some("main.f".into())))
+            .apply(ViewAction::ShowSandwich(true));
+        assert!(v.sandwich);
+        let v = v.apply(ViewAction::Select(None));
+        assert!(!v.sandwich && v.selected.is_none());
     }
 
     #[test]

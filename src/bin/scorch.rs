@@ -44,6 +44,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = TopFormat::Text)]
         format: TopFormat,
     },
+    /// pprof's `-peek`: callers and callees of each function whose name matches REGEX.
+    Peek {
+        file: PathBuf,
+        /// A regular expression on the names pprof prints.
+        regex: String,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
+        #[arg(long, value_enum, default_value_t = PeekFormat::Text)]
+        format: PeekFormat,
+    },
     /// Merged folded stacks (`root;...;leaf value`) with exact integer values.
     Folded {
         file: PathBuf,
@@ -128,6 +140,15 @@ enum TopFormat {
     Tsv,
     /// `total<TAB>N`, then `flat<TAB>sum<TAB>cum<TAB>name` with exact integers, every
     /// function, in pprof's order.
+    Ordered,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PeekFormat {
+    /// pprof's layout with readable units: callers above each function, callees below.
+    Text,
+    /// `total<TAB>N`, then per function `node<TAB>flat<TAB>cum<TAB>name` and its
+    /// `caller<TAB>weight<TAB>name` and `callee<TAB>weight<TAB>name` rows, exact integers.
     Ordered,
 }
 
@@ -247,6 +268,66 @@ fn top(
     Ok(())
 }
 
+fn peek(
+    profile: &Profile,
+    tree: &CallTree,
+    regex: &regex::Regex,
+    format_: PeekFormat,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let frames = tree.frames();
+    let unit = &profile.value_types[tree.value_index()].unit;
+    let total = tree.profile_total();
+    if let PeekFormat::Ordered = format_ {
+        writeln!(out, "total\t{total}")?;
+    }
+    let table = TopTable::new(tree);
+    for row in table.rows() {
+        let name = frames.name(row.frame);
+        if !regex.is_match(name) {
+            continue;
+        }
+        let p = scorch::peek::peek(tree, row.frame);
+        match format_ {
+            PeekFormat::Ordered => {
+                writeln!(out, "node\t{}\t{}\t{name}", p.flat, p.cum)?;
+                for (kind, edges) in [("caller", &p.callers), ("callee", &p.callees)] {
+                    for e in edges {
+                        writeln!(out, "{kind}\t{}\t{}", e.weight, frames.name(e.frame))?;
+                    }
+                }
+            }
+            PeekFormat::Text => {
+                writeln!(out, "{}", "-".repeat(72))?;
+                let edge = |out: &mut dyn Write, e: &scorch::peek::Edge| {
+                    writeln!(
+                        out,
+                        "{:>32} {:>8} |   {}",
+                        format::value(e.weight, unit),
+                        format::percent(e.weight, p.cum, 2),
+                        frames.name(e.frame)
+                    )
+                };
+                for e in &p.callers {
+                    edge(out, e)?;
+                }
+                writeln!(
+                    out,
+                    "{:>10} {:>7} {:>10} {:>7}     | {name}",
+                    format::value(p.flat, unit),
+                    format::percent(p.flat, total, 2),
+                    format::value(p.cum, unit),
+                    format::percent(p.cum, total, 2)
+                )?;
+                for e in &p.callees {
+                    edge(out, e)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn tree_for(
     profile: &Profile,
     value_type: &ValueTypeArg,
@@ -275,6 +356,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let profile = open(&file)?;
             let tree = tree_for(&profile, &value_type, &filters)?;
             top(&profile, &tree, format, nodecount, &mut out)?;
+        }
+        Command::Peek {
+            file,
+            regex,
+            value_type,
+            filters,
+            format,
+        } => {
+            let regex = regex::Regex::new(&regex)
+                .map_err(|e| format!("the peek expression is not valid: {e}"))?;
+            let profile = open(&file)?;
+            let tree = tree_for(&profile, &value_type, &filters)?;
+            peek(&profile, &tree, &regex, format, &mut out)?;
         }
         Command::Folded {
             file,

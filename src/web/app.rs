@@ -13,6 +13,7 @@ use super::canvas::{paint, Scene, ROW_HEIGHT};
 use super::engine::{Engine, EngineEvent, Progress, Stage};
 use super::link::{self, ShareLink};
 use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
+use super::sandwich::SandwichPanel;
 use super::top_table::TopTablePanel;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
@@ -586,7 +587,7 @@ pub fn App() -> Html {
     {
         let width = width.clone();
         let area_ref = area_ref.clone();
-        use_effect_with(state.view.table, move |_| {
+        use_effect_with((state.view.table, state.view.sandwich), move |_| {
             let measure = move || {
                 if let Some(area) = area_ref.cast::<HtmlElement>() {
                     width.set(area.client_width().max(100) as f64);
@@ -1111,6 +1112,16 @@ pub fn App() -> Html {
             let menu = menu.clone();
             Callback::from(move |_| menu.set(None))
         };
+        let on_sandwich = {
+            let menu = menu.clone();
+            let dispatch = dispatch.clone();
+            let name = name.clone();
+            Callback::from(move |_| {
+                menu.set(None);
+                dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name.clone()))));
+                dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(true)));
+            })
+        };
         html! {
             <div class="frame-menu" role="menu" style={menu_position(x, y)}>
                 <div class="frame-menu-name">{name}</div>
@@ -1118,6 +1129,8 @@ pub fn App() -> Html {
                 {item(FilterKind::Ignore, "Ignore it (drop stacks through it)")}
                 {item(FilterKind::Hide, "Hide it (keep its callees)")}
                 {item(FilterKind::ShowFrom, "Show from it (drop its callers)")}
+                <button class="link" role="menuitem" data-action="sandwich" onclick={on_sandwich}>
+                    {"Callers and callees"}</button>
                 <button class="link" onclick={close}>{"Close"}</button>
             </div>
         }
@@ -1301,6 +1314,33 @@ pub fn App() -> Html {
                 {on_select} />
         }
     });
+    let select_frame = {
+        let dispatch = dispatch.clone();
+        let graph = graph.clone();
+        Callback::from(move |frame: FrameId| {
+            let name = graph.tree.frames().name(frame).to_string();
+            dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name))));
+        })
+    };
+    let sandwich = selected_frame.filter(|_| view.sandwich).map(|frame| {
+        let on_close = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| {
+                dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(false)))
+            })
+        };
+        html! {
+            <SandwichPanel graph={graph.clone()} {frame} unit={unit.clone()} {theme}
+                on_select={select_frame.clone()} {on_close} />
+        }
+    });
+    let on_sandwich = {
+        let dispatch = dispatch.clone();
+        let shown = view.sandwich;
+        Callback::from(move |_| {
+            dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(!shown)))
+        })
+    };
     let (orientation_label, orientation_class) = match view.orientation {
         Orientation::Flame => ("Icicle", "flame"),
         Orientation::Icicle => ("Flame", "icicle"),
@@ -1329,6 +1369,10 @@ pub fn App() -> Html {
                 <button class={classes!("button", "table-toggle", view.table.then_some("active"))}
                     onclick={on_table} aria-pressed={view.table.to_string()}
                     title="The top table: flat and cum per function (t)">{"Table"}</button>
+                <button class={classes!("button", "sandwich-toggle", view.sandwich.then_some("active"))}
+                    onclick={on_sandwich} disabled={selected_frame.is_none()} aria-pressed={view.sandwich.to_string()}
+                    title="Callers and callees of the selected function (select one in the table or right-click a frame)">
+                    {"Callers/callees"}</button>
                 <button class="button copy-link" onclick={on_copy_link}
                     title="A link to this view; the profile goes inside it when small enough, and is never uploaded">
                     {"Copy link"}</button>
@@ -1388,7 +1432,8 @@ pub fn App() -> Html {
             </div>
             {breadcrumbs.unwrap_or_default()}
             <div class="workspace">
-                <div class={classes!("graph", orientation_class)} ref={area_ref}>
+                {sandwich.unwrap_or_default()}
+                <div class={classes!("graph", orientation_class, view.sandwich.then_some("hidden"))} ref={area_ref}>
                     <canvas ref={canvas_ref} {onmousemove} {onmousedown} {onmouseup} {onmouseleave} {oncontextmenu}></canvas>
                 </div>
                 {table_panel.unwrap_or_default()}

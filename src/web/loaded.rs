@@ -40,6 +40,17 @@ impl PartialEq for Graph {
 }
 
 impl Graph {
+    /// A tree laid out.
+    pub fn new(tree: CallTree) -> Graph {
+        let layout = FlameLayout::new(&tree);
+        Graph {
+            tree,
+            layout,
+            palette: RefCell::new(None),
+            top: OnceCell::new(),
+        }
+    }
+
     /// The top table, computed on first use.
     pub fn top_table(&self) -> Rc<TopTable> {
         self.top
@@ -178,13 +189,7 @@ impl Loaded {
 
     /// Keeps the tree of value type `index` under `filters` (laid out) and returns its graph.
     pub fn insert_tree(&self, index: usize, filters: FilterSpec, tree: CallTree) -> Rc<Graph> {
-        let layout = FlameLayout::new(&tree);
-        let graph = Rc::new(Graph {
-            tree,
-            layout,
-            palette: RefCell::new(None),
-            top: OnceCell::new(),
-        });
+        let graph = Rc::new(Graph::new(tree));
         self.graphs
             .borrow_mut()
             .insert((index, filters), graph.clone());

@@ -6,6 +6,7 @@ mod canvas;
 mod engine;
 mod link;
 mod loaded;
+mod sandwich;
 mod top_table;
 mod worker;
 

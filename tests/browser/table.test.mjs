@@ -109,3 +109,59 @@ test('granularity: lines tell frames apart as pprof -lines does, and goes in the
   assert.equal(await firstRow(page).getAttribute('title'), files[0].name);
   assert.deepEqual(page.errors, []);
 });
+
+/** `scorch peek` of one function: {flat, cum, callers: [[weight, name]], callees}. */
+function enginePeek(name) {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const peek = { callers: [], callees: [] };
+  for (const line of scorch('peek', file(), `^${escaped}$`, '--format', 'ordered').split('\n')) {
+    const [kind, a, b, ...rest] = line.split('\t');
+    if (kind === 'node') Object.assign(peek, { flat: a, cum: b });
+    if (kind === 'caller' || kind === 'callee') peek[`${kind}s`].push([a, [b, ...rest].join('\t')]);
+  }
+  return peek;
+}
+
+const peekRows = (page, kind) => page.locator(`.peek tr.${kind}`).evaluateAll(
+  (rows) => rows.map((r) => [r.dataset.weight, r.title]));
+
+test('callers and callees: pprof -peek numbers and the sandwich graphs of the selected function', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
+  await page.locator('.table-toggle').click();
+  await page.locator('.search').fill('^runtime\\.scanobject$');
+  await page.waitForFunction(() => document.querySelector('.top-table')?.dataset.rows === '1');
+  await firstRow(page).click();
+  await page.locator('.sandwich-toggle').click();
+  const sandwich = page.locator('.sandwich');
+  await sandwich.waitFor();
+  const want = enginePeek('runtime.scanobject');
+  assert.equal(await sandwich.getAttribute('data-function'), 'runtime.scanobject');
+  assert.equal(await sandwich.getAttribute('data-cum'), want.cum);
+  assert.equal(await sandwich.getAttribute('data-flat'), want.flat);
+  assert.deepEqual(await peekRows(page, 'caller'), want.callers);
+  assert.deepEqual(await peekRows(page, 'callee'), want.callees);
+  for (const graph of ['callers', 'callees']) {
+    assert.ok(Number(await page.locator(`canvas.${graph}`).getAttribute('data-drawn')) > 1, graph);
+  }
+  await screenshot(page, 'sandwich');
+
+  // A callee clicked becomes the function shown.
+  const [, callee] = want.callees[0];
+  await page.locator('.peek tr.callee').first().click();
+  await page.waitForFunction((n) => document.querySelector('.sandwich')?.dataset.function === n, callee);
+  assert.deepEqual(await peekRows(page, 'caller'), enginePeek(callee).callers);
+
+  // Closed, the graph is back; the frame menu opens the sandwich of the frame clicked.
+  await page.locator('.sandwich-head button').click();
+  await sandwich.waitFor({ state: 'detached' });
+  await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
+  const box = await page.locator('canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height - 18 - 9);
+  const hovered = await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height - 18 - 9, { button: 'right' });
+  await page.locator('.frame-menu [data-action=sandwich]').click();
+  await page.waitForFunction((n) => document.querySelector('.sandwich')?.dataset.function === n, hovered);
+  assert.equal(await sandwich.getAttribute('data-cum'), enginePeek(hovered).cum);
+  assert.deepEqual(page.errors, []);
+});
