@@ -23,6 +23,7 @@ JFR_BLOCK = ("pyroscope/cortex-dev-01__kafka-0__cpu_lock0_alloc0__0.jfr.gz."
              "block_contentions_count_block_count.17241709254077376921.pb.gz")
 GO_CPU = "pyroscope/profile.pprof"
 GO_HEAP = "dd-trace-go/big-heap.pprof"
+GO_LABELS = "pyroscope/go.cpu.labels.pprof"
 
 # (name, command, corpus file, sample type, {option: value}); options are pprof's names.
 CASES = [
@@ -58,6 +59,18 @@ CASES = [
     ("node-files", "top", "parca/node-profile.pb.gz", "", {"granularity": "files"}),
     ("partial-lines", "top", "parca/pkg-symbolizer-testdata/profile.pb.gz", "",
      {"granularity": "lines"}),
+    # Labels: tag filters and tag roots.
+    ("tags-go-tagfocus-key", "top", GO_LABELS, "", {"tagfocus": "function=slow"}),
+    ("tags-go-tagignore-any-key", "top", GO_LABELS, "", {"tagignore": "fast"}),
+    ("tags-go-tagfocus-all-of", "top", GO_LABELS, "", {"tagfocus": "foo:bar,function:s"}),
+    ("tags-go-tagroot", "top", GO_LABELS, "", {"tagroot": "function,foo"}),
+    ("tags-go-tagroot-focus", "top", GO_LABELS, "",
+     {"tagroot": "function", "focus": "^fast$", "tagignore": "profile_id=^0"}),
+    ("tags-heap-range", "top", GO_HEAP, "alloc_space", {"tagfocus": "bytes=1kb:64kb"}),
+    ("tags-heap-range-open", "top", GO_HEAP, "alloc_objects", {"tagignore": "1mb:"}),
+    ("tags-heap-tagroot-numeric", "top", GO_HEAP, "inuse_space",
+     {"tagroot": "bytes", "hide": "runtime|encoding"}),
+    ("tags-node-tagroot", "top", "parca/node-profile.pb.gz", "", {"tagroot": "thread_name,nokey"}),
     # Peek: callers and callees (the regular expression is the option `peek`).
     ("peek-go-cpu-scanobject", "peek", GO_CPU, "cpu", {"peek": "scanobject$|gcDrain$"}),
     ("peek-go-heap-json-recursive", "peek", GO_HEAP, "alloc_space", {"peek": "encoding/json"}),

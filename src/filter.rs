@@ -1,13 +1,17 @@
 //! pprof's filters on frame names, applied to a profile as `go tool pprof` applies them
 //! (`FilterSamplesByName`, then `ShowFrom`): focus, ignore, hide, show and show_from, each a
 //! regular expression matched anywhere in a function's name or file name, or a location's
-//! mapping file. Depends only on the profile model.
+//! mapping file; with the label options (see [`crate::tags`]) and the granularity, what
+//! shapes a call tree. Depends only on the profile model.
+
+use std::borrow::Cow;
 
 use regex::Regex;
 
 use crate::call_tree::CallTree;
 use crate::frames::Granularity;
 use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
+use crate::tags::{filter_samples, tag_root, TagFilter};
 
 /// The filters; `None` is no filter.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +26,12 @@ pub struct Filters {
     pub show: Option<Regex>,
     /// Remove the callers of the outermost matching frame; drop samples without one.
     pub show_from: Option<Regex>,
+    /// Keep only samples whose labels match (pprof's tagfocus).
+    pub tagfocus: Option<TagFilter>,
+    /// Drop samples whose labels match (pprof's tagignore).
+    pub tagignore: Option<TagFilter>,
+    /// Label keys whose values become pseudo-frames at the root (pprof's tagroot).
+    pub tagroot: Vec<String>,
     /// How finely frames are told apart (not a filter of samples).
     pub granularity: Granularity,
 }
@@ -57,8 +67,8 @@ impl Filters {
         })
     }
 
-    /// True when no filter of samples or frames is set (whatever the granularity).
-    pub fn is_empty(&self) -> bool {
+    /// True when no name filter is set.
+    fn has_no_name_filter(&self) -> bool {
         self.focus.is_none()
             && self.ignore.is_none()
             && self.hide.is_none()
@@ -107,6 +117,11 @@ pub struct FilterSpec {
     pub hide: String,
     pub show: String,
     pub show_from: String,
+    /// pprof's tagfocus: `[key=]regexp[,regexp...]` or `[key=]range`.
+    pub tagfocus: String,
+    pub tagignore: String,
+    /// Comma-separated label keys.
+    pub tagroot: String,
     pub granularity: Granularity,
 }
 
@@ -131,9 +146,12 @@ impl FilterSpec {
         } = pattern;
     }
 
-    /// True when no name filter is set (whatever the granularity).
+    /// True when no filter of samples or frames is set: the tree holds every sample
+    /// (whatever the tag roots and granularity).
     pub fn is_empty(&self) -> bool {
         FilterKind::ALL.iter().all(|&k| self.get(k).is_empty())
+            && self.tagfocus.is_empty()
+            && self.tagignore.is_empty()
     }
 
     /// The settings that are not the default, as pprof's option names and their values: what
@@ -144,6 +162,15 @@ impl FilterSpec {
             .filter(|&&k| !self.get(k).is_empty())
             .map(|&k| (k.name(), self.get(k).to_string()))
             .collect();
+        for (key, value) in [
+            ("tagfocus", &self.tagfocus),
+            ("tagignore", &self.tagignore),
+            ("tagroot", &self.tagroot),
+        ] {
+            if !value.is_empty() {
+                entries.push((key, value.clone()));
+            }
+        }
         if self.granularity != Granularity::default() {
             entries.push(("granularity", self.granularity.name().to_string()));
         }
@@ -153,10 +180,19 @@ impl FilterSpec {
     /// Sets the option pprof calls `key` (one of [`FilterSpec::entries`]' names); false when
     /// there is no such option or the value is not one of its values.
     pub fn set_entry(&mut self, key: &str, value: &str) -> bool {
-        if key == "granularity" {
-            return Granularity::from_name(value)
-                .map(|g| self.granularity = g)
-                .is_some();
+        match key {
+            "granularity" => {
+                return Granularity::from_name(value)
+                    .map(|g| self.granularity = g)
+                    .is_some()
+            }
+            "tagfocus" => self.tagfocus = value.to_string(),
+            "tagignore" => self.tagignore = value.to_string(),
+            "tagroot" => self.tagroot = value.to_string(),
+            _ => {}
+        }
+        if matches!(key, "tagfocus" | "tagignore" | "tagroot") {
+            return true;
         }
         match FilterKind::ALL.iter().find(|k| k.name() == key) {
             Some(&kind) => {
@@ -175,23 +211,53 @@ impl FilterSpec {
             hide: Filters::regex("hide", &self.hide)?,
             show: Filters::regex("show", &self.show)?,
             show_from: Filters::regex("show_from", &self.show_from)?,
+            tagfocus: tag_filter("tagfocus", &self.tagfocus)?,
+            tagignore: tag_filter("tagignore", &self.tagignore)?,
+            tagroot: self
+                .tagroot
+                .split(',')
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect(),
             granularity: self.granularity,
         })
     }
+}
+
+/// One tag filter's expression compiled (empty means none).
+fn tag_filter(filter: &'static str, text: &str) -> Result<Option<TagFilter>, BadFilter> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    TagFilter::parse(text)
+        .map(Some)
+        .map_err(|detail| BadFilter { filter, detail })
+}
+
+/// `profile` as pprof reports it under `filters`: tag roots added, then the name filters and
+/// the tag filters applied (borrowed when there is nothing to do).
+pub fn filtered<'a>(profile: &'a Profile, filters: &Filters) -> Cow<'a, Profile> {
+    let mut current = Cow::Borrowed(profile);
+    if !filters.tagroot.is_empty() {
+        let keys: Vec<&str> = filters.tagroot.iter().map(String::as_str).collect();
+        current = Cow::Owned(tag_root(&current, &keys));
+    }
+    if !filters.has_no_name_filter() {
+        current = Cow::Owned(apply(&current, filters));
+    }
+    if filters.tagfocus.is_some() || filters.tagignore.is_some() {
+        let (focus, ignore) = (filters.tagfocus.as_ref(), filters.tagignore.as_ref());
+        current = Cow::Owned(filter_samples(&current, focus, ignore));
+    }
+    current
 }
 
 /// The call tree of `profile` for value type `value_index` under `filters`, at their
 /// granularity, with pprof's total of the whole profile (pprof computes it before filtering).
 pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
     let total = crate::total::pprof_total(profile, value_index);
-    let filtered;
-    let profile = if filters.is_empty() {
-        profile
-    } else {
-        filtered = apply(profile, filters);
-        &filtered
-    };
-    CallTree::build_with(profile, value_index, total, filters.granularity)
+    let profile = filtered(profile, filters);
+    CallTree::build_with(&profile, value_index, total, filters.granularity)
 }
 
 /// What a regular expression matches in a profile, computed once per function and mapping.

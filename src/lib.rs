@@ -18,6 +18,7 @@
 //! - [`call_tree`]: the arena call tree and the per-function table.
 //! - [`total`]: pprof's report total (the 100% of percentages).
 //! - [`labels`]: label totals.
+//! - [`tags`]: pprof's label options (tagfocus, tagignore, tagroot).
 //! - [`folded`]: folded stacks out and in.
 //! - [`load`]: open any supported file, recognised by content.
 //! - [`format`]: values and percentages for people.
@@ -49,6 +50,7 @@ pub mod profile;
 pub mod search;
 pub mod share;
 pub mod synthetic;
+pub mod tags;
 pub mod top;
 pub mod total;
 pub mod transfer;

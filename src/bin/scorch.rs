@@ -107,6 +107,16 @@ struct FilterArgs {
     /// Remove the callers of the outermost matching frame (pprof -show_from).
     #[arg(long, default_value = "")]
     show_from: String,
+    /// Keep only samples whose labels match: `[key=]regexp[,regexp...]` or `[key=]range` such
+    /// as `bytes=32kb:64kb` (pprof -tagfocus).
+    #[arg(long, default_value = "")]
+    tagfocus: String,
+    /// Drop samples whose labels match, as --tagfocus (pprof -tagignore).
+    #[arg(long, default_value = "")]
+    tagignore: String,
+    /// A pseudo-frame per value of these comma-separated label keys at the root (pprof -tagroot).
+    #[arg(long, default_value = "")]
+    tagroot: String,
     /// How finely frames are told apart (pprof -granularity).
     #[arg(long, value_parser = parse_granularity, default_value = "functions")]
     granularity: Granularity,
@@ -127,6 +137,9 @@ impl FilterArgs {
             hide: self.hide.clone(),
             show: self.show.clone(),
             show_from: self.show_from.clone(),
+            tagfocus: self.tagfocus.clone(),
+            tagignore: self.tagignore.clone(),
+            tagroot: self.tagroot.clone(),
             granularity: self.granularity,
         }
     }
