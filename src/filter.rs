@@ -10,6 +10,7 @@ use regex::Regex;
 
 use crate::call_tree::CallTree;
 use crate::frames::Granularity;
+use crate::labels::{label_totals, LabelTotal};
 use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
 use crate::tags::{filter_samples, tag_root, TagFilter};
 
@@ -250,6 +251,23 @@ pub fn filtered<'a>(profile: &'a Profile, filters: &Filters) -> Cow<'a, Profile>
         current = Cow::Owned(filter_samples(&current, focus, ignore));
     }
     current
+}
+
+/// A call tree and the label totals of the samples it holds: what a view shows of a profile.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub tree: CallTree,
+    pub labels: Vec<LabelTotal>,
+}
+
+/// The report of `profile` for value type `value_index` under `filters`, as [`call_tree`].
+pub fn report(profile: &Profile, value_index: usize, filters: &Filters) -> Report {
+    let total = crate::total::pprof_total(profile, value_index);
+    let profile = filtered(profile, filters);
+    Report {
+        tree: CallTree::build_with(&profile, value_index, total, filters.granularity),
+        labels: label_totals(&profile, value_index),
+    }
 }
 
 /// The call tree of `profile` for value type `value_index` under `filters`, at their

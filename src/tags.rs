@@ -6,6 +6,7 @@
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
+use crate::labels::{LabelKind, LabelTotal};
 use crate::profile::{
     Function, LabelSetId, LabelValue, Line, Location, LocationId, Profile, Samples, StackId,
     Stacks, StacksBuilder,
@@ -288,17 +289,44 @@ impl NumUnits {
         }
         for (key, unit) in units.iter_mut() {
             if unit.is_empty() {
-                *unit = match key.as_str() {
-                    "alignment" | "request" => "bytes".to_string(),
-                    key => key.to_string(),
-                };
+                *unit = NumUnits::inferred(key);
             }
         }
         NumUnits { units }
     }
 
+    /// The unit pprof gives a numeric key whose labels give none.
+    fn inferred(key: &str) -> String {
+        match key {
+            "alignment" | "request" => "bytes".to_string(),
+            key => key.to_string(),
+        }
+    }
+
     fn of<'a>(&'a self, key: &'a str) -> &'a str {
         self.units.get(key).map_or(key, String::as_str)
+    }
+}
+
+/// The `tagfocus` / `tagignore` expression that matches exactly the label value `label`
+/// (as [`crate::labels::label_totals`] lists it, a numeric key with a unit written
+/// `key[unit]`): `key=^value$` for text, `key=N` plus the key's unit when pprof knows it.
+pub fn label_filter(label: &LabelTotal) -> String {
+    match label.kind {
+        LabelKind::Str => format!("{}=^{}$", label.key, regex::escape(&label.value)),
+        LabelKind::Num => {
+            let (key, unit) = match label.key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+                Some((key, unit)) => (key, unit.to_string()),
+                None => (label.key.as_str(), NumUnits::inferred(&label.key)),
+            };
+            let known = UNIT_TYPES.iter().any(|t| t.sniff(&unit).is_some())
+                && unit.chars().all(char::is_alphabetic);
+            format!(
+                "{key}={}{}",
+                label.value,
+                if known { unit.as_str() } else { "" }
+            )
+        }
     }
 }
 
@@ -462,6 +490,29 @@ mod tests {
             scale(5, "requests", "requests"),
             (5.0, "requests".to_string())
         );
+    }
+
+    #[test]
+    fn a_label_filter_matches_its_label() {
+        let str_label = LabelTotal {
+            kind: LabelKind::Str,
+            key: "handler".into(),
+            value: "/api/v1 (x)".into(),
+            total: 1,
+        };
+        assert_eq!(label_filter(&str_label), r"handler=^/api/v1 \(x\)$");
+        let num = |key: &str| LabelTotal {
+            kind: LabelKind::Num,
+            key: key.into(),
+            value: "416".into(),
+            total: 1,
+        };
+        assert_eq!(label_filter(&num("bytes")), "bytes=416bytes");
+        assert_eq!(label_filter(&num("wait[ms]")), "wait=416ms");
+        assert_eq!(label_filter(&num("thread_id")), "thread_id=416");
+        let r = Range::parse("416bytes").unwrap();
+        assert!(r.contains(416, "bytes") && !r.contains(417, "bytes"));
+        assert!(Range::parse("416").unwrap().contains(416, "thread_id"));
     }
 
     #[test]

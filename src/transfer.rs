@@ -5,7 +5,9 @@
 use prost::Message;
 
 use crate::call_tree::{CallTree, InvalidTree};
+use crate::filter::Report;
 use crate::frames::{Frame, FrameId, Frames};
+use crate::labels::{LabelKind, LabelTotal};
 use crate::profile::{find_value_type, Profile, UnknownValueType, ValueType};
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -30,6 +32,20 @@ struct TreeMessage {
     self_value: Vec<i64>,
     #[prost(bool, repeated, tag = "9")]
     inlined: Vec<bool>,
+    #[prost(message, repeated, tag = "10")]
+    labels: Vec<LabelMessage>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct LabelMessage {
+    #[prost(bool, tag = "1")]
+    numeric: bool,
+    #[prost(string, tag = "2")]
+    key: String,
+    #[prost(string, tag = "3")]
+    value: String,
+    #[prost(int64, tag = "4")]
+    total: i64,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -71,8 +87,9 @@ impl std::fmt::Display for TransferError {
 
 impl std::error::Error for TransferError {}
 
-/// The call tree as bytes.
-pub fn encode_tree(tree: &CallTree) -> Vec<u8> {
+/// A report (call tree and label totals) as bytes.
+pub fn encode_report(report: &Report) -> Vec<u8> {
+    let tree = &report.tree;
     let frames = tree.frames().all();
     TreeMessage {
         names: frames.iter().map(|f| f.name.clone()).collect(),
@@ -84,12 +101,22 @@ pub fn encode_tree(tree: &CallTree) -> Vec<u8> {
         depth: tree.node_depths().to_vec(),
         self_value: tree.node_self_values().to_vec(),
         inlined: tree.node_inlined().to_vec(),
+        labels: report
+            .labels
+            .iter()
+            .map(|l| LabelMessage {
+                numeric: l.kind == LabelKind::Num,
+                key: l.key.clone(),
+                value: l.value.clone(),
+                total: l.total,
+            })
+            .collect(),
     }
     .encode_to_vec()
 }
 
-/// A call tree from [`encode_tree`]'s bytes.
-pub fn decode_tree(bytes: &[u8]) -> Result<CallTree, TransferError> {
+/// A report from [`encode_report`]'s bytes.
+pub fn decode_report(bytes: &[u8]) -> Result<Report, TransferError> {
     let m = TreeMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
     if m.files.len() != m.names.len() || m.lines.len() != m.names.len() {
         return Err(TransferError::Tree(InvalidTree::Lengths));
@@ -101,7 +128,21 @@ pub fn decode_tree(bytes: &[u8]) -> Result<CallTree, TransferError> {
         .zip(m.lines)
         .map(|((name, file), line)| Frame { name, file, line })
         .collect();
-    CallTree::from_parts(
+    let labels = m
+        .labels
+        .into_iter()
+        .map(|l| LabelTotal {
+            kind: if l.numeric {
+                LabelKind::Num
+            } else {
+                LabelKind::Str
+            },
+            key: l.key,
+            value: l.value,
+            total: l.total,
+        })
+        .collect();
+    let tree = CallTree::from_parts(
         Frames::from_frames(frames),
         m.value_index as usize,
         m.profile_total,
@@ -110,7 +151,8 @@ pub fn decode_tree(bytes: &[u8]) -> Result<CallTree, TransferError> {
         m.self_value,
         m.inlined,
     )
-    .map_err(TransferError::Tree)
+    .map_err(TransferError::Tree)?;
+    Ok(Report { tree, labels })
 }
 
 /// What the page needs to know of a profile that stays in the worker.
@@ -178,10 +220,25 @@ mod tests {
         folded::parse("main;a;b 3\nmain;a 2\nmain;c;b 5\nother -4\n").unwrap()
     }
 
+    fn report() -> Report {
+        Report {
+            tree: CallTree::build(&profile(), 0),
+            labels: vec![LabelTotal {
+                kind: LabelKind::Num,
+                key: "bytes".into(),
+                value: "512".into(),
+                total: 7,
+            }],
+        }
+    }
+
     #[test]
-    fn a_tree_survives_the_move() {
-        let tree = CallTree::build(&profile(), 0);
-        let moved = decode_tree(&encode_tree(&tree)).unwrap();
+    fn a_report_survives_the_move() {
+        let report = report();
+        let tree = &report.tree;
+        let moved = decode_report(&encode_report(&report)).unwrap();
+        assert_eq!(moved.labels, report.labels);
+        let moved = moved.tree;
         assert_eq!(folded::write(&moved), folded::write(&tree));
         assert_eq!(moved.function_table(), tree.function_table());
         assert_eq!(moved.profile_total(), tree.profile_total());
@@ -196,28 +253,27 @@ mod tests {
 
     #[test]
     fn damaged_trees_are_refused() {
-        let tree = CallTree::build(&profile(), 0);
-        let bytes = encode_tree(&tree);
+        let bytes = encode_report(&report());
         assert!(matches!(
-            decode_tree(&bytes[..bytes.len() / 2]),
+            decode_report(&bytes[..bytes.len() / 2]),
             Err(TransferError::Protobuf(_))
         ));
         let mut m = TreeMessage::decode(&bytes[..]).unwrap();
         m.depth[2] = 7;
         assert_eq!(
-            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&m.encode_to_vec()).unwrap_err(),
             TransferError::Tree(InvalidTree::Depth { node: 2 })
         );
         let mut m = TreeMessage::decode(&bytes[..]).unwrap();
         m.frame[1] = 99;
         assert_eq!(
-            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&m.encode_to_vec()).unwrap_err(),
             TransferError::Tree(InvalidTree::Frame { node: 1 })
         );
         let mut m = TreeMessage::decode(&bytes[..]).unwrap();
         m.inlined.pop();
         assert_eq!(
-            decode_tree(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&m.encode_to_vec()).unwrap_err(),
             TransferError::Tree(InvalidTree::Lengths)
         );
     }

@@ -25,6 +25,8 @@ pub struct ViewState {
     pub filters: FilterSpec,
     /// Whether the top table is shown beside the graph. Default: no.
     pub table: bool,
+    /// Whether the labels panel is shown. Default: no.
+    pub labels: bool,
     /// The selected function's name (highlighted in the graph and the table). Default: none.
     pub selected: Option<String>,
     /// Whether the callers and callees of the selected function are shown instead of the
@@ -50,6 +52,8 @@ pub enum ViewAction {
     SetSearch(String),
     /// Show or hide the top table.
     ShowTable(bool),
+    /// Show or hide the labels panel.
+    ShowLabels(bool),
     /// Select a function by name, or none (which also closes its callers and callees).
     Select(Option<String>),
     /// Show the selected function's callers and callees instead of the graph, or not.
@@ -105,6 +109,7 @@ impl ViewState {
                 next.match_cursor = None;
             }
             ViewAction::ShowTable(shown) => next.table = shown,
+            ViewAction::ShowLabels(shown) => next.labels = shown,
             ViewAction::Select(name) => {
                 next.sandwich &= name.is_some();
                 next.selected = name;

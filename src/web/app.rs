@@ -11,13 +11,14 @@ use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
 use super::engine::{Engine, EngineEvent, Progress, Stage};
+use super::labels_panel::LabelsPanel;
 use super::link::{self, ShareLink};
 use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
 use super::sandwich::SandwichPanel;
 use super::top_table::TopTablePanel;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
-use crate::filter::{FilterKind, FilterSpec};
+use crate::filter::{FilterKind, FilterSpec, Report};
 use crate::format;
 use crate::frames::{FrameId, Granularity};
 use crate::hit_test::{depth_at, node_at, Orientation};
@@ -31,6 +32,18 @@ use crate::viewport::Viewport;
 /// A real profile recorded by the project: Scorch's own engine, profiled with pprof-rs
 /// (`make example`). Built into the app so it shows without any request.
 const EXAMPLE: &[u8] = include_bytes!("../../static/example.pb.gz");
+
+/// The options the filter bar sets, by pprof's names: name filters, then label options.
+const FILTER_KEYS: [&str; 8] = [
+    "focus",
+    "ignore",
+    "hide",
+    "show",
+    "show_from",
+    "tagfocus",
+    "tagignore",
+    "tagroot",
+];
 
 /// The "Hide runtime" preset: Go's runtime and its internal packages, as pprof's -hide.
 const HIDE_RUNTIME: &str = r"^runtime\.|^runtime/internal/|^internal/runtime/";
@@ -74,12 +87,12 @@ pub enum AppAction {
         index: usize,
         filters: FilterSpec,
     },
-    /// A tree the engine of profile `id` built.
+    /// A report the engine of profile `id` made.
     TreeArrived {
         id: u32,
         index: usize,
         filters: FilterSpec,
-        tree: CallTree,
+        report: Report,
     },
     DismissError,
     Notice(Option<String>),
@@ -122,6 +135,9 @@ impl Reducible for AppState {
                         );
                     }
                 }
+                // The panels the person opened stay open for the next profile.
+                next.view.table = self.view.table;
+                next.view.labels = self.view.labels;
                 next.loaded = Some(Shared(loaded));
             }
             // A bad file never replaces the profile already open; with nothing open (a `#url=`
@@ -159,12 +175,12 @@ impl Reducible for AppState {
                 id,
                 index,
                 filters,
-                tree,
+                report,
             } => {
                 let Some(loaded) = next.loaded.as_ref().filter(|l| l.0.id == id) else {
                     return self;
                 };
-                loaded.0.insert_tree(index, filters.clone(), tree);
+                loaded.0.insert_report(index, filters.clone(), report);
                 if next.waiting_for.as_ref() == Some(&(index, filters.clone())) {
                     next.show_graph(index, filters);
                 }
@@ -334,12 +350,12 @@ impl Loader {
             EngineEvent::Tree {
                 index,
                 filters,
-                tree,
+                report,
             } => self.dispatch.dispatch(AppAction::TreeArrived {
                 id,
                 index,
                 filters,
-                tree,
+                report: *report,
             }),
             EngineEvent::Failed(message) => {
                 // This runs inside the engine's own message handler: end it afterwards.
@@ -1027,9 +1043,9 @@ pub fn App() -> Html {
     let set_filter = {
         let set_filters = set_filters.clone();
         let current = view.filters.clone();
-        Callback::from(move |(kind, pattern): (FilterKind, String)| {
+        Callback::from(move |(key, value): (&'static str, String)| {
             let mut filters = current.clone();
-            filters.set(kind, pattern);
+            filters.set_entry(key, &value);
             set_filters.emit(filters);
         })
     };
@@ -1045,13 +1061,13 @@ pub fn App() -> Html {
             }
         })
     };
-    let filter_kind = use_state(|| FilterKind::Focus);
+    let filter_kind = use_state(|| FILTER_KEYS[0]);
     let on_filter_kind = {
         let filter_kind = filter_kind.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(&kind) = FilterKind::ALL.iter().find(|k| k.name() == select.value()) {
-                filter_kind.set(kind);
+            if let Some(&key) = FILTER_KEYS.iter().find(|&&k| k == select.value()) {
+                filter_kind.set(key);
             }
         })
     };
@@ -1076,35 +1092,49 @@ pub fn App() -> Html {
         } else {
             HIDE_RUNTIME.to_string()
         };
-        Callback::from(move |_| set_filter.emit((FilterKind::Hide, pattern.clone())))
+        Callback::from(move |_| set_filter.emit(("hide", pattern.clone())))
     };
-    let chips: Html = FilterKind::ALL
-        .iter()
-        .filter(|&&kind| !view.filters.get(kind).is_empty())
-        .map(|&kind| {
+    let chips: Html = view
+        .filters
+        .entries()
+        .into_iter()
+        .filter(|(key, _)| FILTER_KEYS.contains(key))
+        .map(|(key, value)| {
             let set_filter = set_filter.clone();
-            let remove = Callback::from(move |_| set_filter.emit((kind, String::new())));
+            let remove = Callback::from(move |_| set_filter.emit((key, String::new())));
             html! {
-                <span class="chip" data-filter={kind.name()}>
-                    <span class="chip-kind">{kind.name()}</span>
-                    <code>{view.filters.get(kind).to_string()}</code>
-                    <button class="link" aria-label={format!("Remove the {} filter", kind.name())}
+                <span class="chip" data-filter={key}>
+                    <span class="chip-kind">{key}</span>
+                    <code>{value}</code>
+                    <button class="link" aria-label={format!("Remove the {key} filter")}
                         onclick={remove}>{"×"}</button>
                 </span>
             }
         })
         .collect();
 
+    let on_labels = {
+        let dispatch = dispatch.clone();
+        let shown = view.labels;
+        Callback::from(move |_| dispatch.dispatch(AppAction::View(ViewAction::ShowLabels(!shown))))
+    };
+    let labels_panel = view.labels.then(|| {
+        html! {
+            <LabelsPanel graph={graph.clone()} unit={unit.clone()} tagroot={view.filters.tagroot.clone()}
+                on_option={set_filter.clone()} />
+        }
+    });
     let frame_menu = (*menu).filter(|(node, ..)| node.0 < graph.tree.len() as u32).map(|(node, x, y)| {
         let name = graph.tree.name(node).to_string();
         let pattern = format!("^{}$", regex::escape(&name));
         let item = |kind: FilterKind, label: &'static str| {
+            let key = kind.name();
             let set_filter = set_filter.clone();
             let menu = menu.clone();
             let pattern = pattern.clone();
             let onclick = Callback::from(move |_| {
                 menu.set(None);
-                set_filter.emit((kind, pattern.clone()));
+                set_filter.emit((key, pattern.clone()));
             });
             html! { <button class="link" role="menuitem" data-filter={kind.name()} {onclick}>{label}</button> }
         };
@@ -1382,8 +1412,8 @@ pub fn App() -> Html {
             </header>
             <div class="filters">
                 <select class="filter-kind" aria-label="Filter kind" onchange={on_filter_kind}>
-                    { for FilterKind::ALL.iter().map(|k| html! {
-                        <option value={k.name()} selected={*k == *filter_kind}>{k.name()}</option>
+                    { for FILTER_KEYS.iter().map(|&k| html! {
+                        <option value={k} selected={k == *filter_kind}>{k}</option>
                     }) }
                 </select>
                 <input class="filter-input" type="text" placeholder="Filter (regex on function, file or binary), Enter"
@@ -1394,10 +1424,15 @@ pub fn App() -> Html {
                         <option value={g.name()} selected={*g == view.filters.granularity}>{granularity_label(*g)}</option>
                     }) }
                 </select>
+                <button class={classes!("button", "labels-toggle", view.labels.then_some("active"))}
+                    onclick={on_labels} aria-pressed={view.labels.to_string()}
+                    title="Label keys and values: focus on one, ignore one, group by a key">
+                    {format!("Labels ({})", graph.labels.len())}</button>
                 <button class={classes!("button", hides_runtime.then_some("active"))} onclick={on_hide_runtime}
                     title={format!("Hide Go's runtime frames (hide={HIDE_RUNTIME})")}>{"Hide runtime"}</button>
                 {chips}
             </div>
+            {labels_panel.unwrap_or_default()}
             if let Some(error) = &state.error {
                 <div class="error" role="alert">
                     <span class="error-text">{error}</span>

@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::call_tree::CallTree;
 use crate::filter::FilterSpec;
+use crate::filter::Report;
 use crate::transfer::{self, Summary};
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
@@ -38,10 +38,10 @@ pub struct Progress {
 /// A profile opened in the engine.
 pub struct Opened {
     pub summary: Summary,
-    /// The tree for value type `index` under `filters`.
+    /// The report for value type `index` under `filters`.
     pub index: usize,
     pub filters: FilterSpec,
-    pub tree: CallTree,
+    pub report: Report,
     /// [`crate::share::content_hash`] of the file.
     pub hash: String,
     /// The file itself, when it is small enough to put in a link.
@@ -54,7 +54,7 @@ pub enum EngineEvent {
     Tree {
         index: usize,
         filters: FilterSpec,
-        tree: CallTree,
+        report: Box<Report>,
     },
     Failed(String),
 }
@@ -112,7 +112,7 @@ fn event_of(data: &JsValue) -> EngineEvent {
     let op = get(data, "op").as_string().unwrap_or_default();
     let tree_of = |data: &JsValue| {
         let bytes = bytes(data, "tree").ok_or("the engine sent no call tree")?;
-        transfer::decode_tree(&bytes).map_err(|e| e.to_string())
+        transfer::decode_report(&bytes).map_err(|e| e.to_string())
     };
     let result = match op.as_str() {
         "progress" => Ok(EngineEvent::Progress(Progress {
@@ -127,20 +127,20 @@ fn event_of(data: &JsValue) -> EngineEvent {
             let summary = bytes(data, "summary").ok_or("the engine sent no summary")?;
             let summary = Summary::decode(&summary).map_err(|e| e.to_string())?;
             let index = get(data, "index").as_f64().unwrap_or(0.0) as usize;
-            let tree = tree_of(data)?;
+            let report = tree_of(data)?;
             Ok(EngineEvent::Opened(Box::new(Opened {
                 index: index.min(summary.value_types.len() - 1),
                 filters: filters_of(data),
                 summary,
-                tree,
+                report,
                 hash: get(data, "hash").as_string().unwrap_or_default(),
                 kept: bytes(data, "kept").map(Rc::from),
             })))
         })(),
-        "tree" => tree_of(data).map(|tree| EngineEvent::Tree {
+        "tree" => tree_of(data).map(|report| EngineEvent::Tree {
             index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
             filters: filters_of(data),
-            tree,
+            report: Box::new(report),
         }),
         "error" => Ok(EngineEvent::Failed(
             get(data, "message")

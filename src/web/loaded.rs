@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use crate::call_tree::CallTree;
 use crate::color::{frame_color, Theme};
-use crate::filter::{self, FilterSpec};
+use crate::filter::{self, FilterSpec, Report};
 use crate::flame_layout::FlameLayout;
+use crate::labels::LabelTotal;
 use crate::profile::Profile;
 use crate::top::TopTable;
 use crate::transfer::Summary;
@@ -28,6 +29,8 @@ pub struct Palette {
 pub struct Graph {
     pub tree: CallTree,
     pub layout: FlameLayout,
+    /// Label totals of the samples in the tree.
+    pub labels: Vec<LabelTotal>,
     palette: RefCell<Option<Rc<Palette>>>,
     top: OnceCell<Rc<TopTable>>,
 }
@@ -40,12 +43,13 @@ impl PartialEq for Graph {
 }
 
 impl Graph {
-    /// A tree laid out.
-    pub fn new(tree: CallTree) -> Graph {
+    /// A tree laid out, with the label totals of its samples.
+    pub fn new(tree: CallTree, labels: Vec<LabelTotal>) -> Graph {
         let layout = FlameLayout::new(&tree);
         Graph {
             tree,
             layout,
+            labels,
             palette: RefCell::new(None),
             top: OnceCell::new(),
         }
@@ -153,7 +157,7 @@ impl Loaded {
             source,
             backend: Backend::Worker(engine),
         };
-        loaded.insert_tree(opened.index, opened.filters, opened.tree);
+        loaded.insert_report(opened.index, opened.filters, opened.report);
         loaded
     }
 
@@ -170,8 +174,8 @@ impl Loaded {
         }
         match &self.backend {
             Backend::Local(profile) => {
-                let tree = filter::call_tree(profile, index, &filters.compile().ok()?);
-                Some(self.insert_tree(index, key.1, tree))
+                let report = filter::report(profile, index, &filters.compile().ok()?);
+                Some(self.insert_report(index, key.1, report))
             }
             Backend::Worker(_) => None,
         }
@@ -187,9 +191,10 @@ impl Loaded {
         }
     }
 
-    /// Keeps the tree of value type `index` under `filters` (laid out) and returns its graph.
-    pub fn insert_tree(&self, index: usize, filters: FilterSpec, tree: CallTree) -> Rc<Graph> {
-        let graph = Rc::new(Graph::new(tree));
+    /// Keeps the report of value type `index` under `filters` (laid out) and returns its
+    /// graph.
+    pub fn insert_report(&self, index: usize, filters: FilterSpec, report: Report) -> Rc<Graph> {
+        let graph = Rc::new(Graph::new(report.tree, report.labels));
         self.graphs
             .borrow_mut()
             .insert((index, filters), graph.clone());

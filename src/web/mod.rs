@@ -4,6 +4,7 @@
 mod app;
 mod canvas;
 mod engine;
+mod labels_panel;
 mod link;
 mod loaded;
 mod sandwich;

@@ -57,8 +57,8 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
     let derived: Rc<Derived> = use_memo((props.graph.clone(), props.frame), |(graph, frame)| {
         Derived {
             peek: peek(&graph.tree, *frame),
-            callers: Graph::new(callers_tree(&graph.tree, *frame)),
-            callees: Graph::new(callees_tree(&graph.tree, *frame)),
+            callers: Graph::new(callers_tree(&graph.tree, *frame), Vec::new()),
+            callees: Graph::new(callees_tree(&graph.tree, *frame), Vec::new()),
         }
     });
     let area_ref = use_node_ref();

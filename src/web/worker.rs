@@ -165,7 +165,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
-    let tree = transfer::encode_tree(&filter::call_tree(&profile, index, &filters));
+    let tree = transfer::encode_report(&filter::report(&profile, index, &filters));
     let summary = Summary::of(&profile).encode();
     PROFILE.with(|p| *p.borrow_mut() = Some(profile));
     let (summary, summary_buffer) = bytes_value(&summary);
@@ -200,7 +200,7 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
         if index < 0.0 || index as usize >= profile.value_types.len() {
             return Err(format!("no value type {index}"));
         }
-        Ok(transfer::encode_tree(&filter::call_tree(
+        Ok(transfer::encode_report(&filter::report(
             profile,
             index as usize,
             &filters,

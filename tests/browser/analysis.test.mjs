@@ -99,3 +99,48 @@ test("a frame's menu filters by that frame", async () => {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('labels: keys and values with totals, focus or ignore a value, group by a key', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  const labelled = path.join(corpus, 'pyroscope/go.cpu.labels.pprof');
+  await dropAndDraw(page, fs.readFileSync(labelled), 'go.cpu.labels.pprof');
+  const labels = scorch('labels', labelled).split('\n').filter(Boolean).map((l) => l.split('\t'));
+  await page.locator('.labels-toggle').click();
+  for (const [, key, value, total] of labels.filter(([, k]) => k === 'function')) {
+    const row = page.locator(`.label-values tr[data-key="${key}"][data-value="${value}"]`);
+    assert.equal(await row.getAttribute('data-total'), total);
+  }
+  const sum = (...flags) => scorch('top', labelled, '--format', 'tsv', ...flags)
+    .split('\n').filter(Boolean).reduce((s, l) => s + BigInt(l.split('\t')[0]), 0n);
+
+  // Focus on function=slow: only its samples are shown, as `scorch top --tagfocus`.
+  await page.locator('.label-values tr[data-key=function][data-value=slow] [data-option=tagfocus]').click();
+  const slow = labels.find(([, k, v]) => k === 'function' && v === 'slow')[3];
+  await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v, slow);
+  assert.equal(String(sum('--tagfocus', 'function=^slow$')), slow);
+  assert.equal(await page.locator('.chip[data-filter=tagfocus] code').textContent(), 'function=^slow$');
+
+  // Group by function: a frame per value at the root.
+  await page.locator('.label-key[data-key=function] .group-by').click();
+  await page.waitForFunction(() => /tagroot=function/.test(location.hash));
+  await page.locator('.table-toggle').click();
+  await page.locator('.search').fill('^slow$');
+  await page.waitForFunction(() => document.querySelector('.top-table')?.dataset.rows === '1');
+  assert.equal(await page.locator('.top-row').first().getAttribute('data-cum'), slow);
+  await screenshot(page, 'labels');
+
+  // Ignore instead: the rest.
+  await page.locator('.chip[data-filter=tagfocus] button').click();
+  await page.locator('.label-values tr[data-key=function][data-value=slow] [data-option=tagignore]').click();
+  await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v,
+    String(sum('--tagignore', 'function=^slow$')));
+
+  // A numeric label: focus on a heap profile's most common allocation size.
+  const heap = path.join(corpus, 'dd-trace-go/big-heap.pprof');
+  await dropAndDraw(page, fs.readFileSync(heap), 'big-heap.pprof');
+  const first = page.locator('.label-key[data-key=bytes] tr').first();
+  const total = await first.getAttribute('data-total');
+  await first.locator('[data-option=tagfocus]').click();
+  await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v, total);
+  assert.deepEqual(page.errors, []);
+});
