@@ -239,7 +239,7 @@ mod tests {
         let moved = decode_report(&encode_report(&report)).unwrap();
         assert_eq!(moved.labels, report.labels);
         let moved = moved.tree;
-        assert_eq!(folded::write(&moved), folded::write(&tree));
+        assert_eq!(folded::write(&moved), folded::write(tree));
         assert_eq!(moved.function_table(), tree.function_table());
         assert_eq!(moved.profile_total(), tree.profile_total());
         assert_eq!(moved.len(), tree.len());
