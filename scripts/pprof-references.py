@@ -71,6 +71,15 @@ CASES = [
     ("tags-heap-tagroot-numeric", "top", GO_HEAP, "inuse_space",
      {"tagroot": "bytes", "hide": "runtime|encoding"}),
     ("tags-node-tagroot", "top", "parca/node-profile.pb.gz", "", {"tagroot": "thread_name,nokey"}),
+    # Diff against a base profile (the option's value is a corpus path; normalize is a flag).
+    ("diff-heap", "top", "dd-trace-go/heap.pprof", "alloc_space",
+     {"diff_base": "dd-trace-go/heap.after.pprof"}),
+    ("diff-heap-normalize", "top", "dd-trace-go/heap.pprof", "inuse_objects",
+     {"diff_base": "dd-trace-go/heap.after.pprof", "normalize": True}),
+    ("diff-cpu-normalize-focus", "top", "pyroscope/go.cpu.labels.pprof", "cpu",
+     {"diff_base": "pprof/sample.cpu", "normalize": True, "focus": "main|runtime"}),
+    ("diff-heap-big-lines", "top", GO_HEAP, "alloc_objects",
+     {"diff_base": "dd-trace-go/heap.pprof", "granularity": "lines", "hide": "runtime"}),
     # Peek: callers and callees (the regular expression is the option `peek`).
     ("peek-go-cpu-scanobject", "peek", GO_CPU, "cpu", {"peek": "scanobject$|gcDrain$"}),
     ("peek-go-heap-json-recursive", "peek", GO_HEAP, "alloc_space", {"peek": "encoding/json"}),
@@ -114,6 +123,10 @@ def pprof_flags(options):
     for key, value in options.items():
         if key == "granularity":
             flags.append(f"-{value}")
+        elif value is True:
+            flags.append(f"-{key}")
+        elif key == "diff_base":
+            flags.append(f"-{key}={os.path.join(CORPUS, value)}")
         else:
             flags.append(f"-{key}={value}")
     return flags
@@ -124,7 +137,7 @@ def scorch_args(command, file, sample_type, options):
     args += ["--value-type", sample_type]
     for key, value in options.items():
         if key != "peek":
-            args += [f"--{key.replace('_', '-')}", value]
+            args += [f"--{key.replace('_', '-')}"] + ([] if value is True else [value])
     return args
 
 

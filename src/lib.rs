@@ -25,6 +25,7 @@
 //! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
 //! - [`peek`]: callers and callees of a function (pprof's -peek, the sandwich trees).
 //! - [`top`]: pprof's top table, sortable and searchable.
+//! - [`diff`]: a profile against a base profile (pprof's -diff_base, -normalize).
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
 //! - [`share`]: the view (and a small profile) as a URL fragment.
@@ -35,6 +36,7 @@
 
 pub mod call_tree;
 pub mod color;
+pub mod diff;
 pub mod error;
 pub mod filter;
 pub mod flame_layout;

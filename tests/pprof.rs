@@ -61,7 +61,12 @@ fn scorch_prints_what_go_tool_pprof_prints() {
         let text = std::fs::read_to_string(case).unwrap();
         let (header, want) = text.split_once('\n').unwrap();
         let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
-        args[1] = corpus.join(&args[1]).to_string_lossy().into_owned();
+        // The profile and a base profile are corpus paths.
+        for i in 1..args.len() {
+            if i == 1 || args[i - 1] == "--diff-base" {
+                args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
+            }
+        }
         let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
             .args(&args)
             .args(["--format", "ordered"])

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use scorch::diff::{self, DiffTable};
 use scorch::filter::{self, FilterSpec};
 use scorch::frames::Granularity;
 use scorch::labels::label_totals;
@@ -41,6 +42,12 @@ enum Command {
         /// Show at most this many rows (text format only).
         #[arg(long)]
         nodecount: Option<usize>,
+        /// Compare with this base profile: values are FILE's minus the base's (pprof -diff_base).
+        #[arg(long)]
+        diff_base: Option<PathBuf>,
+        /// With --diff-base, scale FILE's values to the base's total first (pprof -normalize).
+        #[arg(long, requires = "diff_base")]
+        normalize: bool,
         #[arg(long, value_enum, default_value_t = TopFormat::Text)]
         format: TopFormat,
     },
@@ -281,6 +288,46 @@ fn top(
     Ok(())
 }
 
+/// `top` for a diff: flat and cum are the new values minus the base's.
+fn diff_top(
+    unit: &str,
+    table: &DiffTable,
+    format_: TopFormat,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format_ {
+        TopFormat::Ordered | TopFormat::Tsv => {
+            writeln!(out, "total\t{}", table.total)?;
+            for r in table.rows() {
+                writeln!(out, "{}\t{}\t{}\t{}", r.flat(), r.sum, r.cum(), r.name)?;
+            }
+        }
+        TopFormat::Text => {
+            writeln!(
+                out,
+                "{:>10} {:>7} {:>10} {:>7}  name  (new minus base; % of the base's {} total)",
+                "flat",
+                "flat%",
+                "cum",
+                "cum%",
+                format::value(table.total, unit)
+            )?;
+            for r in table.rows() {
+                writeln!(
+                    out,
+                    "{:>10} {:>7} {:>10} {:>7}  {}",
+                    format::value(r.flat(), unit),
+                    format::percent(r.flat(), table.total, 2),
+                    format::value(r.cum(), unit),
+                    format::percent(r.cum(), table.total, 2),
+                    r.name
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn peek(
     profile: &Profile,
     tree: &CallTree,
@@ -364,11 +411,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
             value_type,
             filters,
             nodecount,
+            diff_base,
+            normalize,
             format,
         } => {
             let profile = open(&file)?;
-            let tree = tree_for(&profile, &value_type, &filters)?;
-            top(&profile, &tree, format, nodecount, &mut out)?;
+            match diff_base {
+                None => {
+                    let tree = tree_for(&profile, &value_type, &filters)?;
+                    top(&profile, &tree, format, nodecount, &mut out)?;
+                }
+                Some(base) => {
+                    let base = open(&base)?;
+                    diff::check_compatible(&profile, &base)?;
+                    let profile = if normalize {
+                        diff::normalize(&profile, &base)
+                    } else {
+                        profile
+                    };
+                    let tree = tree_for(&profile, &value_type, &filters)?;
+                    let base_tree = tree_for(&base, &value_type, &filters)?;
+                    let unit = &profile.value_types[tree.value_index()].unit;
+                    diff_top(unit, &DiffTable::new(&tree, &base_tree), format, &mut out)?;
+                }
+            }
         }
         Command::Peek {
             file,
