@@ -71,9 +71,51 @@ pub fn frame_color(name: &str, theme: Theme) -> String {
     format!("hsl({hue} {saturation}% {lightness}%)")
 }
 
+/// How many steps of change [`diff_step`] tells apart on each side of "unchanged".
+pub const DIFF_STEPS: i32 = 8;
+
+/// The change of a frame from `base` to `new` as a step in `-DIFF_STEPS..=DIFF_STEPS`:
+/// negative shrank, positive grew, its size the change relative to the larger of the two.
+pub fn diff_step(new: i64, base: i64) -> i32 {
+    let larger = new.abs().max(base.abs());
+    if larger == 0 || new == base {
+        return 0;
+    }
+    let change = (new - base) as f64 / larger as f64;
+    let step = (change * DIFF_STEPS as f64).round() as i32;
+    // Any change at all shows.
+    match step {
+        0 => change.signum() as i32,
+        step => step.clamp(-DIFF_STEPS, DIFF_STEPS),
+    }
+}
+
+/// The fill colour of a diff step: red grew, blue shrank, grey unchanged, deeper for more.
+pub fn diff_color(step: i32, theme: Theme) -> String {
+    let intensity = step.unsigned_abs() as f64 / DIFF_STEPS as f64;
+    let hue = if step >= 0 { 4 } else { 216 };
+    let saturation = (intensity * 85.0).round();
+    let lightness = match theme {
+        Theme::Light => 88.0 - intensity * 36.0,
+        Theme::Dark => 30.0 + intensity * 14.0,
+    };
+    format!("hsl({hue} {saturation}% {lightness:.0}%)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diff_steps_by_relative_change() {
+        assert_eq!(diff_step(10, 10), 0);
+        assert_eq!(diff_step(20, 10), 4);
+        assert_eq!(diff_step(10, 0), 8);
+        assert_eq!(diff_step(0, 10), -8);
+        assert_eq!(diff_step(1000, 999), 1);
+        assert!(diff_color(3, Theme::Light).starts_with("hsl(4 "));
+        assert!(diff_color(-3, Theme::Dark).starts_with("hsl(216 "));
+    }
 
     #[test]
     fn packages_by_language() {

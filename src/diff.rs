@@ -8,6 +8,38 @@ use rustc_hash::FxHashMap;
 
 use crate::call_tree::{CallTree, NodeId};
 use crate::profile::Profile;
+use crate::top::{TopColumn, TopSort};
+
+/// Whether a view compares its profile with a base profile, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DiffMode {
+    /// No comparison.
+    #[default]
+    Off,
+    /// New minus base (pprof's `-diff_base`).
+    Base,
+    /// New, scaled to the base's total, minus base (with pprof's `-normalize`).
+    Normalized,
+}
+
+impl DiffMode {
+    /// How a message names it (`off`, `base`, `normalized`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DiffMode::Off => "off",
+            DiffMode::Base => "base",
+            DiffMode::Normalized => "normalized",
+        }
+    }
+
+    pub fn from_name(name: &str) -> DiffMode {
+        match name {
+            "base" => DiffMode::Base,
+            "normalized" => DiffMode::Normalized,
+            _ => DiffMode::Off,
+        }
+    }
+}
 
 /// Why two profiles cannot be compared (pprof's `compatible`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +214,24 @@ impl DiffTable {
     /// The rows in pprof's order.
     pub fn rows(&self) -> &[DiffRow] {
         &self.rows
+    }
+
+    /// Indices into [`DiffTable::rows`] in `sort`'s order (flat and cum sort by their
+    /// deltas), of the rows whose name `keep` accepts. Ties keep pprof's order.
+    pub fn arranged(&self, sort: TopSort, keep: impl Fn(&str) -> bool) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.rows.len() as u32)
+            .filter(|&i| keep(&self.rows[i as usize].name))
+            .collect();
+        let row = |i: &u32| &self.rows[*i as usize];
+        match sort.column {
+            TopColumn::Flat | TopColumn::Sum => {}
+            TopColumn::Cum => order.sort_by_key(|i| std::cmp::Reverse(row(i).cum())),
+            TopColumn::Name => order.sort_by(|a, b| row(b).name.cmp(&row(a).name)),
+        }
+        if !sort.descending {
+            order.reverse();
+        }
+        order
     }
 }
 

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use regex::Regex;
 
 use crate::call_tree::CallTree;
+use crate::diff::DiffMode;
 use crate::frames::Granularity;
 use crate::labels::{label_totals, LabelTotal};
 use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
@@ -124,6 +125,9 @@ pub struct FilterSpec {
     /// Comma-separated label keys.
     pub tagroot: String,
     pub granularity: Granularity,
+    /// Whether the tree is compared with a base profile. Not in a link: the base is a file
+    /// on the person's machine.
+    pub diff: DiffMode,
 }
 
 impl FilterSpec {

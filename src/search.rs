@@ -38,23 +38,17 @@ impl SearchResult {
 /// Compiled regular expressions are bounded so a hostile query cannot exhaust memory.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-/// Searches `tree`'s frame names for `query`; `None` for an empty query.
-pub fn search(tree: &CallTree, query: &str) -> Option<SearchResult> {
-    if query.is_empty() {
-        return None;
-    }
-    let frames = tree.frames();
+/// A test of a name against a query.
+pub type NameMatcher = Box<dyn Fn(&str) -> bool>;
+
+/// How `query` is understood, and a test of a name against it.
+pub fn name_matcher(query: &str) -> (QueryKind, NameMatcher) {
     let regex = RegexBuilder::new(query)
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .build();
-    let (kind, frame_matches): (QueryKind, Vec<bool>) = match regex {
-        Ok(regex) => (
-            QueryKind::Regex,
-            (0..frames.len())
-                .map(|f| f != 0 && regex.is_match(frames.name(crate::frames::FrameId(f as u32))))
-                .collect(),
-        ),
+    match regex {
+        Ok(regex) => (QueryKind::Regex, Box::new(move |name| regex.is_match(name))),
         Err(e) => {
             let needle = query.to_lowercase();
             let reason = match e {
@@ -63,18 +57,22 @@ pub fn search(tree: &CallTree, query: &str) -> Option<SearchResult> {
             };
             (
                 QueryKind::Substring { reason },
-                (0..frames.len())
-                    .map(|f| {
-                        f != 0
-                            && frames
-                                .name(crate::frames::FrameId(f as u32))
-                                .to_lowercase()
-                                .contains(&needle)
-                    })
-                    .collect(),
+                Box::new(move |name| name.to_lowercase().contains(&needle)),
             )
         }
-    };
+    }
+}
+
+/// Searches `tree`'s frame names for `query`; `None` for an empty query.
+pub fn search(tree: &CallTree, query: &str) -> Option<SearchResult> {
+    if query.is_empty() {
+        return None;
+    }
+    let frames = tree.frames();
+    let (kind, matches) = name_matcher(query);
+    let frame_matches: Vec<bool> = (0..frames.len())
+        .map(|f| f != 0 && matches(frames.name(crate::frames::FrameId(f as u32))))
+        .collect();
     let mut matched_total = 0;
     let mut top_matches = Vec::new();
     let mut open_matches = 0u32;

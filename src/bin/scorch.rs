@@ -148,6 +148,7 @@ impl FilterArgs {
             tagignore: self.tagignore.clone(),
             tagroot: self.tagroot.clone(),
             granularity: self.granularity,
+            ..FilterSpec::default()
         }
     }
 }

@@ -18,6 +18,7 @@ use super::sandwich::SandwichPanel;
 use super::top_table::TopTablePanel;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
+use crate::diff::DiffMode;
 use crate::filter::{FilterKind, FilterSpec, Report};
 use crate::format;
 use crate::frames::{FrameId, Granularity};
@@ -87,13 +88,16 @@ pub enum AppAction {
         index: usize,
         filters: FilterSpec,
     },
-    /// A report the engine of profile `id` made.
+    /// A report the engine of profile `id` made (with the base's, for a comparison).
     TreeArrived {
         id: u32,
         index: usize,
         filters: FilterSpec,
-        report: Report,
+        report: Box<Report>,
+        base: Option<Box<Report>>,
     },
+    /// The engine of profile `id` opened a base profile to compare with.
+    BaseOpened(u32),
     DismissError,
     Notice(Option<String>),
     ShowLink(Option<ShareLink>),
@@ -171,16 +175,31 @@ impl Reducible for AppState {
                 _ => return self,
             },
             AppAction::ShowGraph { index, filters } => next.show_graph(index, filters),
+            AppAction::BaseOpened(id) => {
+                let Some(loaded) = next.loaded.as_ref().filter(|l| l.0.id == id).cloned() else {
+                    return self;
+                };
+                let mut filters = next.view.filters.clone();
+                if filters.diff == DiffMode::Off {
+                    filters.diff = DiffMode::Base;
+                }
+                next.notice = None;
+                loaded.0.request_graph(next.view.value_index, &filters);
+                next.show_graph(next.view.value_index, filters);
+            }
             AppAction::TreeArrived {
                 id,
                 index,
                 filters,
                 report,
+                base,
             } => {
                 let Some(loaded) = next.loaded.as_ref().filter(|l| l.0.id == id) else {
                     return self;
                 };
-                loaded.0.insert_report(index, filters.clone(), report);
+                loaded
+                    .0
+                    .insert_report(index, filters.clone(), *report, base.map(|b| *b));
                 if next.waiting_for.as_ref() == Some(&(index, filters.clone())) {
                     next.show_graph(index, filters);
                 }
@@ -351,12 +370,15 @@ impl Loader {
                 index,
                 filters,
                 report,
+                base,
             } => self.dispatch.dispatch(AppAction::TreeArrived {
                 id,
                 index,
                 filters,
-                report: *report,
+                report,
+                base,
             }),
+            EngineEvent::BaseOpened => self.dispatch.dispatch(AppAction::BaseOpened(id)),
             EngineEvent::Failed(message) => {
                 // This runs inside the engine's own message handler: end it afterwards.
                 if let Some(engine) = self.take(id) {
@@ -777,6 +799,7 @@ pub fn App() -> Html {
                 (canvas_ref.cast::<HtmlCanvasElement>(), graph, viewport)
             {
                 let palette = g.palette(theme);
+                let diff_palette = g.diff.as_ref().map(|d| d.palette(theme));
                 let scene = Scene {
                     palette: &palette,
                     tree: &g.tree,
@@ -786,6 +809,7 @@ pub fn App() -> Html {
                     search: (*search_result).as_ref(),
                     hover: hover_node,
                     selected: selected_frame,
+                    diff: diff_palette.as_deref(),
                 };
                 let performance = web_sys::window().and_then(|w| w.performance());
                 let started = performance.as_ref().map_or(0.0, |p| p.now());
@@ -1050,6 +1074,7 @@ pub fn App() -> Html {
         })
     };
     let on_granularity = {
+        let set_filters = set_filters.clone();
         let current = view.filters.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
@@ -1113,6 +1138,50 @@ pub fn App() -> Html {
         })
         .collect();
 
+    let on_base = {
+        let dispatch = dispatch.clone();
+        let loaded = loaded.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                let limit = DecodeOptions::default().max_inflated_bytes;
+                match loaded.open_base(&file, file.name(), limit) {
+                    Ok(()) => dispatch.dispatch(AppAction::Notice(Some(format!(
+                        "Opening {} to compare with…",
+                        file.name()
+                    )))),
+                    Err(message) => dispatch.dispatch(AppAction::Fail(message)),
+                }
+            }
+            input.set_value("");
+        })
+    };
+    let diff_bar = (view.filters.diff != DiffMode::Off).then(|| {
+        let set_diff = |mode: DiffMode| {
+            let set_filters = set_filters.clone();
+            let filters = FilterSpec {
+                diff: mode,
+                ..view.filters.clone()
+            };
+            Callback::from(move |_: Event| set_filters.emit(filters.clone()))
+        };
+        let normalized = view.filters.diff == DiffMode::Normalized;
+        let on_normalize = set_diff(if normalized { DiffMode::Base } else { DiffMode::Normalized });
+        let on_stop = set_diff(DiffMode::Off);
+        let base_total = graph.diff.as_ref().map(|d| d.table.total);
+        html! {
+            <div class="diff-bar" data-mode={view.filters.diff.name()}>
+                <span>{format!("Compared with {}", loaded.base_name().unwrap_or_default())}</span>
+                if let Some(base_total) = base_total {
+                    <span class="muted">{format!(" (base total {})", format::value(base_total, &unit))}</span>
+                }
+                <span class="legend"><span class="grew">{"grew"}</span><span class="shrank">{"shrank"}</span></span>
+                <label><input type="checkbox" class="normalize" checked={normalized} onchange={on_normalize} />
+                    {" Normalize (scale this profile to the base's total)"}</label>
+                <button class="link stop-comparing" onclick={on_stop.reform(Event::from)}>{"Stop comparing"}</button>
+            </div>
+        }
+    });
     let on_labels = {
         let dispatch = dispatch.clone();
         let shown = view.labels;
@@ -1306,6 +1375,25 @@ pub fn App() -> Html {
             format!("top:{}px", h.client_y + 14)
         };
         let style = format!("{horizontal};{vertical}");
+        // Compared with a base: before -> after, and the change.
+        let change = graph.diff.as_ref().map(|d| {
+            let before = d.base_values[node.0 as usize];
+            let delta = node_total - before;
+            let relative = if before == 0 {
+                "new".to_string()
+            } else {
+                format!("{:+.1}%", delta as f64 * 100.0 / before.abs() as f64)
+            };
+            html! {
+                <>
+                    <tr class="before-after"><th>{"Base → new"}</th>
+                        <td colspan="2">{format!("{} → {}", format::value(before, &unit), format::value(node_total, &unit))}</td></tr>
+                    <tr class="delta"><th>{"Change"}</th>
+                        <td data-value={delta.to_string()}>{format!("{}{}", if delta > 0 { "+" } else { "" }, format::value(delta, &unit))}</td>
+                        <td>{relative}</td></tr>
+                </>
+            }
+        });
         html! {
             <div class="tooltip" role="tooltip" {style}>
                 <div class="tooltip-name">{frame.name.clone()}
@@ -1320,6 +1408,7 @@ pub fn App() -> Html {
                     if node != CallTree::ROOT {
                         <tr><th>{"Of parent"}</th><td></td><td>{format::percent(node_total, parent_total, 2)}</td></tr>
                     }
+                    {change.unwrap_or_default()}
                 </table>
             </div>
         }
@@ -1339,7 +1428,7 @@ pub fn App() -> Html {
             })
         };
         html! {
-            <TopTablePanel graph={graph.clone()} search={search_result.clone()} unit={unit.clone()}
+            <TopTablePanel graph={graph.clone()} search={search_result.clone()} query={view.search.clone()} unit={unit.clone()}
                 selected={selected_frame} hovered={hover.map(|h| graph.tree.frame(h.node))}
                 {on_select} />
         }
@@ -1383,6 +1472,10 @@ pub fn App() -> Html {
                 <label class="button" title="Open a .pprof, .pb.gz or folded-stacks file (or drop it anywhere, or paste it)">
                     {"Open profile…"}
                     <input ref={file_ref} type="file" class="hidden" onchange={on_file} />
+                </label>
+                <label class="button compare" title="Compare with a base profile (pprof -diff_base): widths show this profile, colours the change">
+                    {"Compare…"}
+                    <input type="file" class="hidden" onchange={on_base} />
                 </label>
                 <select class="value-type" aria-label="Value type" onchange={on_select}>
                     { for profile.value_types.iter().enumerate().map(|(i, t)| {
@@ -1433,6 +1526,7 @@ pub fn App() -> Html {
                 {chips}
             </div>
             {labels_panel.unwrap_or_default()}
+            {diff_bar.unwrap_or_default()}
             if let Some(error) = &state.error {
                 <div class="error" role="alert">
                     <span class="error-text">{error}</span>

@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::loaded::Palette;
+use super::loaded::{DiffPalette, Palette};
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::flame_layout::FlameLayout;
@@ -29,6 +29,8 @@ pub struct Scene<'a> {
     pub hover: Option<NodeId>,
     /// The selected function: every rect of it is outlined.
     pub selected: Option<FrameId>,
+    /// For a comparison with a base profile: each node coloured by its change.
+    pub diff: Option<&'a DiffPalette>,
     pub palette: &'a Palette,
 }
 
@@ -80,11 +82,15 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
     let y_of = |depth| row_top(depth, ROW_HEIGHT, rows, scene.orientation);
     // Fill colour per rect: a palette index, or one of three fixed colours past its end.
     let (root_fill, dimmed_fill) = (u32::MAX, u32::MAX - 1);
+    // A comparison's colours come just below those two.
+    let diff_fill = |color: u8| u32::MAX - 2 - color as u32;
     let fill_of = |node: NodeId| {
         if node == CallTree::ROOT {
             root_fill
         } else if scene.search.is_some_and(|s| !s.matches(scene.tree, node)) {
             dimmed_fill
+        } else if let Some(diff) = scene.diff {
+            diff_fill(diff.node_color[node.0 as usize])
         } else {
             scene.palette.frame_color[scene.tree.frame(node).0 as usize]
         }
@@ -101,10 +107,11 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
     for &(fill, i) in &order {
         if current != Some(fill) {
             current = Some(fill);
-            ctx.set_fill_style_str(match fill {
-                f if f == root_fill => root_color,
-                f if f == dimmed_fill => dimmed,
-                f => &scene.palette.colors[f as usize],
+            ctx.set_fill_style_str(match (fill, scene.diff) {
+                (f, _) if f == root_fill => root_color,
+                (f, _) if f == dimmed_fill => dimmed,
+                (f, Some(diff)) => &diff.colors[(u32::MAX - 2 - f) as usize],
+                (f, None) => &scene.palette.colors[f as usize],
             });
         }
         let rect = &rects[i];

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::diff::DiffMode;
 use crate::filter::FilterSpec;
 use crate::filter::Report;
 use crate::transfer::{self, Summary};
@@ -55,7 +56,11 @@ pub enum EngineEvent {
         index: usize,
         filters: FilterSpec,
         report: Box<Report>,
+        /// The base profile's report, when `filters` compare with one.
+        base: Option<Box<Report>>,
     },
+    /// A base profile to compare with was opened.
+    BaseOpened,
     Failed(String),
 }
 
@@ -82,6 +87,9 @@ pub fn filters_value(filters: &FilterSpec) -> JsValue {
     for (key, value) in filters.entries() {
         let _ = Reflect::set(&object, &key.into(), &value.into());
     }
+    if filters.diff != DiffMode::Off {
+        let _ = Reflect::set(&object, &"diff".into(), &filters.diff.name().into());
+    }
     object.into()
 }
 
@@ -93,7 +101,11 @@ pub fn filters_of(message: &JsValue) -> FilterSpec {
         for entry in Object::entries(&object) {
             let pair = js_sys::Array::from(&entry);
             if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                filters.set_entry(&key, &value);
+                if key == "diff" {
+                    filters.diff = DiffMode::from_name(&value);
+                } else {
+                    filters.set_entry(&key, &value);
+                }
             }
         }
     }
@@ -137,11 +149,21 @@ fn event_of(data: &JsValue) -> EngineEvent {
                 kept: bytes(data, "kept").map(Rc::from),
             })))
         })(),
-        "tree" => tree_of(data).map(|report| EngineEvent::Tree {
-            index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
-            filters: filters_of(data),
-            report: Box::new(report),
-        }),
+        "tree" => (|| {
+            let base = match bytes(data, "base") {
+                Some(bytes) => Some(Box::new(
+                    transfer::decode_report(&bytes).map_err(|e| e.to_string())?,
+                )),
+                None => None,
+            };
+            Ok(EngineEvent::Tree {
+                index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+                filters: filters_of(data),
+                report: Box::new(tree_of(data)?),
+                base,
+            })
+        })(),
+        "base" => Ok(EngineEvent::BaseOpened),
         "error" => Ok(EngineEvent::Failed(
             get(data, "message")
                 .as_string()
@@ -234,6 +256,20 @@ impl Engine {
             ("valueType", value_type.into()),
             ("filters", filters_value(filters)),
             ("keep", (keep as f64).into()),
+        ] {
+            let _ = Reflect::set(&message, &key.into(), &value);
+        }
+        let _ = self.worker.post_message(&message);
+    }
+
+    /// Opens `blob` as the base profile to compare with, refusing more than `limit` inflated
+    /// bytes; the profile stays open.
+    pub fn open_base(&self, blob: &Blob, limit: u64) {
+        let message = Object::new();
+        for (key, value) in [
+            ("op", JsValue::from("base")),
+            ("blob", blob.into()),
+            ("limit", (limit as f64).into()),
         ] {
             let _ = Reflect::set(&message, &key.into(), &value);
         }

@@ -6,13 +6,16 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::call_tree::CallTree;
-use crate::color::{frame_color, Theme};
+use crate::call_tree::NodeId;
+use crate::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
+use crate::diff::{self, DiffMode, DiffTable};
 use crate::filter::{self, FilterSpec, Report};
 use crate::flame_layout::FlameLayout;
 use crate::labels::LabelTotal;
 use crate::profile::Profile;
 use crate::top::TopTable;
 use crate::transfer::Summary;
+use web_sys::Blob;
 
 use super::engine::{Engine, Opened};
 
@@ -31,8 +34,63 @@ pub struct Graph {
     pub layout: FlameLayout,
     /// Label totals of the samples in the tree.
     pub labels: Vec<LabelTotal>,
+    /// The comparison with a base profile, when the view has one.
+    pub diff: Option<DiffView>,
     palette: RefCell<Option<Rc<Palette>>>,
     top: OnceCell<Rc<TopTable>>,
+}
+
+/// A graph's comparison with the base profile's tree (built the same way).
+pub struct DiffView {
+    /// pprof's diff table: per function, new and base flat and cum.
+    pub table: DiffTable,
+    /// Per node of the graph's tree, the base's value on the same path.
+    pub base_values: Vec<i64>,
+    /// Per node, its step of change (see [`diff_step`]).
+    steps: Vec<i8>,
+    palette: RefCell<Option<(Theme, Rc<DiffPalette>)>>,
+}
+
+/// The fill colour of each node of a compared graph, as indices into distinct CSS colours.
+pub struct DiffPalette {
+    pub node_color: Vec<u8>,
+    pub colors: Vec<String>,
+}
+
+impl DiffView {
+    pub fn new(tree: &CallTree, base: &CallTree) -> DiffView {
+        let base_values = diff::base_values(tree, base);
+        let steps = (0..tree.len())
+            .map(|n| diff_step(tree.total_value(NodeId(n as u32)), base_values[n]) as i8)
+            .collect();
+        DiffView {
+            table: DiffTable::new(tree, base),
+            base_values,
+            steps,
+            palette: RefCell::new(None),
+        }
+    }
+
+    /// The colours for `theme`, computed once per theme change.
+    pub fn palette(&self, theme: Theme) -> Rc<DiffPalette> {
+        if let Some((t, p)) = self.palette.borrow().as_ref() {
+            if *t == theme {
+                return p.clone();
+            }
+        }
+        let palette = Rc::new(DiffPalette {
+            node_color: self
+                .steps
+                .iter()
+                .map(|&s| (s as i32 + DIFF_STEPS) as u8)
+                .collect(),
+            colors: (-DIFF_STEPS..=DIFF_STEPS)
+                .map(|s| diff_color(s, theme))
+                .collect(),
+        });
+        *self.palette.borrow_mut() = Some((theme, palette.clone()));
+        palette
+    }
 }
 
 /// A graph is only equal to itself: each is built once and shared.
@@ -50,6 +108,7 @@ impl Graph {
             tree,
             layout,
             labels,
+            diff: None,
             palette: RefCell::new(None),
             top: OnceCell::new(),
         }
@@ -126,6 +185,8 @@ pub struct Loaded {
     backend: Backend,
     /// Graphs by value type and filters, each built once.
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
+    /// The name of the base profile opened to compare with.
+    base: RefCell<Option<String>>,
 }
 
 impl Loaded {
@@ -136,6 +197,7 @@ impl Loaded {
             name,
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
+            base: RefCell::default(),
             source,
             backend: Backend::Local(Box::new(profile)),
         }
@@ -153,11 +215,12 @@ impl Loaded {
             id,
             name,
             graphs: RefCell::default(),
+            base: RefCell::default(),
             summary: opened.summary,
             source,
             backend: Backend::Worker(engine),
         };
-        loaded.insert_report(opened.index, opened.filters, opened.report);
+        loaded.insert_report(opened.index, opened.filters, opened.report, None);
         loaded
     }
 
@@ -174,8 +237,11 @@ impl Loaded {
         }
         match &self.backend {
             Backend::Local(profile) => {
+                if filters.diff != DiffMode::Off {
+                    return None;
+                }
                 let report = filter::report(profile, index, &filters.compile().ok()?);
-                Some(self.insert_report(index, key.1, report))
+                Some(self.insert_report(index, key.1, report, None))
             }
             Backend::Worker(_) => None,
         }
@@ -191,10 +257,41 @@ impl Loaded {
         }
     }
 
-    /// Keeps the report of value type `index` under `filters` (laid out) and returns its
-    /// graph.
-    pub fn insert_report(&self, index: usize, filters: FilterSpec, report: Report) -> Rc<Graph> {
-        let graph = Rc::new(Graph::new(report.tree, report.labels));
+    /// Opens `blob` as the base profile to compare with (in the worker; a profile kept on the
+    /// page cannot be compared). Graphs compared with an earlier base are dropped.
+    pub fn open_base(&self, blob: &Blob, name: String, limit: u64) -> Result<(), String> {
+        let Backend::Worker(engine) = &self.backend else {
+            return Err(
+                "Open a profile file first: the example and profiles inside a link \
+                        cannot be compared with a base."
+                    .into(),
+            );
+        };
+        self.graphs
+            .borrow_mut()
+            .retain(|(_, filters), _| filters.diff == DiffMode::Off);
+        *self.base.borrow_mut() = Some(name);
+        engine.open_base(blob, limit);
+        Ok(())
+    }
+
+    /// The base profile's name, once one was asked for.
+    pub fn base_name(&self) -> Option<String> {
+        self.base.borrow().clone()
+    }
+
+    /// Keeps the report of value type `index` under `filters` (laid out), compared with the
+    /// base's report when there is one, and returns its graph.
+    pub fn insert_report(
+        &self,
+        index: usize,
+        filters: FilterSpec,
+        report: Report,
+        base: Option<Report>,
+    ) -> Rc<Graph> {
+        let mut graph = Graph::new(report.tree, report.labels);
+        graph.diff = base.map(|base| DiffView::new(&graph.tree, &base.tree));
+        let graph = Rc::new(graph);
         self.graphs
             .borrow_mut()
             .insert((index, filters), graph.clone());

@@ -12,8 +12,9 @@ use yew::prelude::*;
 use super::loaded::Graph;
 use crate::format;
 use crate::frames::FrameId;
-use crate::search::SearchResult;
+use crate::search::{name_matcher, SearchResult};
 use crate::top::{TopColumn, TopSort};
+use rustc_hash::FxHashMap;
 
 /// Height of a row in CSS pixels (the stylesheet's `.top-row` height).
 const ROW_HEIGHT: f64 = 22.0;
@@ -24,6 +25,8 @@ const OVERSCAN: usize = 12;
 pub struct TopTableProps {
     pub graph: Rc<Graph>,
     pub search: Rc<Option<SearchResult>>,
+    /// The search box's text (a comparison's table also lists functions only in the base).
+    pub query: String,
     pub unit: String,
     /// The selected function, highlighted in the graph.
     pub selected: Option<FrameId>,
@@ -39,13 +42,33 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     let body_height = use_state(|| 600.0f64);
     let body_ref = use_node_ref();
     let table = props.graph.top_table();
+    // Rows: of the top table, or of a comparison's diff table.
     let order: Rc<Vec<u32>> = {
-        let deps = (props.graph.clone(), *sort, props.search.clone());
+        let deps = (
+            props.graph.clone(),
+            *sort,
+            props.search.clone(),
+            props.query.clone(),
+        );
         let table = table.clone();
-        use_memo(deps, move |(graph, sort, search)| {
-            table.arranged(&graph.tree, *sort, (**search).as_ref())
+        use_memo(deps, move |(graph, sort, search, query)| {
+            match &graph.diff {
+                Some(diff) => {
+                    let matches = (!query.is_empty()).then(|| name_matcher(query).1);
+                    diff.table
+                        .arranged(*sort, |name| matches.as_ref().is_none_or(|m| m(name)))
+                }
+                None => table.arranged(&graph.tree, *sort, (**search).as_ref()),
+            }
         })
     };
+    // A comparison's rows are names: their frames in the graph's tree.
+    let frame_of_name: Rc<FxHashMap<String, FrameId>> = use_memo(props.graph.clone(), |graph| {
+        let frames = graph.tree.frames();
+        (1..frames.len() as u32)
+            .map(|f| (frames.name(FrameId(f)).to_string(), FrameId(f)))
+            .collect()
+    });
     // The body's height, now and on every resize.
     {
         let body_ref = body_ref.clone();
@@ -67,9 +90,16 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
         let body_ref = body_ref.clone();
         let order = order.clone();
         let table = table.clone();
+        let graph = props.graph.clone();
         use_effect_with(props.hovered, move |hovered| {
             let row = hovered.and_then(|frame| {
-                let index = table.position(frame)? as u32;
+                let index = match &graph.diff {
+                    Some(diff) => {
+                        let name = graph.tree.frames().name(frame);
+                        diff.table.rows().iter().position(|r| r.name == name)?
+                    }
+                    None => table.position(frame)?,
+                } as u32;
                 order.iter().position(|&i| i == index)
             });
             if let (Some(row), Some(body)) = (row, body_ref.cast::<HtmlElement>()) {
@@ -128,48 +158,104 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let count = (*body_height / ROW_HEIGHT) as usize + 2 * OVERSCAN + 1;
     let last = (first + count).min(order.len());
+    let row_view = |position: usize,
+                    frame: Option<FrameId>,
+                    name: String,
+                    cells: Html,
+                    data: (i64, i64)| {
+        let selected = frame.is_some() && props.selected == frame;
+        let hovered = frame.is_some() && props.hovered == frame;
+        let onclick = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |_| on_select.emit(frame.filter(|_| !selected)))
+        };
+        let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
+        html! {
+            <div class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
+                role="row" aria-selected={selected.to_string()} data-flat={data.0.to_string()}
+                data-cum={data.1.to_string()} title={name.clone()} {style} {onclick}>
+                {cells}
+                <span class="name">{name}</span>
+            </div>
+        }
+    };
+    let signed = |v: i64| format!("{}{}", if v > 0 { "+" } else { "" }, format::value(v, unit));
     let rows: Html = (first..last)
-        .map(|position| {
-            let row = table.rows()[order[position] as usize];
-            let name = tree.frames().name(row.frame).to_string();
-            let selected = props.selected == Some(row.frame);
-            let hovered = props.hovered == Some(row.frame);
-            let onclick = {
-                let on_select = props.on_select.clone();
-                let frame = row.frame;
-                Callback::from(move |_| on_select.emit((!selected).then_some(frame)))
-            };
-            let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
-            html! {
-                <div class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
-                    role="row" aria-selected={selected.to_string()} data-flat={row.flat.to_string()}
-                    data-cum={row.cum.to_string()} title={name.clone()} {style} {onclick}>
-                    <span class="num">{format::value(row.flat, unit)}</span>
-                    <span class="num">{format::percent(row.flat, total, 2)}</span>
-                    <span class="num">{format::percent(row.sum, total, 2)}</span>
-                    <span class="num">{format::value(row.cum, unit)}</span>
-                    <span class="num">{format::percent(row.cum, total, 2)}</span>
-                    <span class="name">{name}</span>
-                </div>
+        .map(|position| match &props.graph.diff {
+            Some(diff) => {
+                let row = &diff.table.rows()[order[position] as usize];
+                let cells = html! {
+                    <>
+                        <span class="num">{format::value(row.new_flat, unit)}</span>
+                        <span class="num delta">{signed(row.flat())}</span>
+                        <span class="num">{format::value(row.new_cum, unit)}</span>
+                        <span class="num delta">{signed(row.cum())}</span>
+                        <span class="num">{format::percent(row.cum(), diff.table.total, 2)}</span>
+                    </>
+                };
+                let frame = frame_of_name.get(&row.name).copied();
+                row_view(
+                    position,
+                    frame,
+                    row.name.clone(),
+                    cells,
+                    (row.flat(), row.cum()),
+                )
+            }
+            None => {
+                let row = table.rows()[order[position] as usize];
+                let cells = html! {
+                    <>
+                        <span class="num">{format::value(row.flat, unit)}</span>
+                        <span class="num">{format::percent(row.flat, total, 2)}</span>
+                        <span class="num">{format::percent(row.sum, total, 2)}</span>
+                        <span class="num">{format::value(row.cum, unit)}</span>
+                        <span class="num">{format::percent(row.cum, total, 2)}</span>
+                    </>
+                };
+                let name = tree.frames().name(row.frame).to_string();
+                row_view(position, Some(row.frame), name, cells, (row.flat, row.cum))
             }
         })
         .collect();
-    let shown = match (*props.search).as_ref() {
-        Some(_) => format!("{} of {} functions match", order.len(), table.rows().len()),
-        None => format!("{} functions", table.rows().len()),
+    let all = props
+        .graph
+        .diff
+        .as_ref()
+        .map_or(table.rows().len(), |d| d.table.rows().len());
+    let shown = match (props.query.is_empty(), &props.graph.diff) {
+        (false, _) => format!("{} of {all} functions match", order.len()),
+        (true, Some(_)) => format!("{all} functions changed (new minus base)"),
+        (true, None) => format!("{all} functions"),
     };
-    html! {
-        <section class="side top-table" role="table" aria-label="Top functions"
-            data-rows={order.len().to_string()}>
-            <div class="top-caption">{shown}</div>
-            <div class="top-header" role="row">
+    let head = match &props.graph.diff {
+        Some(_) => html! {
+            <>
+                <span class="top-head num">{"flat"}</span>
+                {header(TopColumn::Flat, "Δflat", "num")}
+                <span class="top-head num">{"cum"}</span>
+                {header(TopColumn::Cum, "Δcum", "num")}
+                {header(TopColumn::Cum, "Δcum%", "num")}
+                {header(TopColumn::Name, "name", "name")}
+            </>
+        },
+        None => html! {
+            <>
                 {header(TopColumn::Flat, "flat", "num")}
                 {header(TopColumn::Flat, "flat%", "num")}
                 {header(TopColumn::Sum, "sum%", "num")}
                 {header(TopColumn::Cum, "cum", "num")}
                 {header(TopColumn::Cum, "cum%", "num")}
                 {header(TopColumn::Name, "name", "name")}
-            </div>
+            </>
+        },
+    };
+    html! {
+        <section class={classes!("side", "top-table", props.graph.diff.is_some().then_some("diff"))}
+            role="table" aria-label="Top functions"
+            data-rows={order.len().to_string()}>
+            <div class="top-caption">{shown}</div>
+            <div class="top-header" role="row">{head}</div>
             <div class="top-body" ref={body_ref} {onscroll}>
                 <div class="top-rows" style={format!("height:{}px", order.len() as f64 * ROW_HEIGHT)}>
                     {rows}

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::engine::{filters_of, filters_value};
+use crate::diff::{self, DiffMode};
 use crate::filter;
 use crate::load;
 use crate::pprof::DecodeOptions;
@@ -23,6 +24,8 @@ const READ_BYTES: usize = 1 << 20;
 
 thread_local! {
     static PROFILE: RefCell<Option<Profile>> = const { RefCell::new(None) };
+    /// The profile to compare with, if one was opened.
+    static BASE: RefCell<Option<Profile>> = const { RefCell::new(None) };
 }
 
 /// Called by the worker script once the module is loaded: answers the page's requests.
@@ -33,6 +36,7 @@ pub fn worker_start() {
         let op = get(&data, "op").as_string().unwrap_or_default();
         let reply = match op.as_str() {
             "open" => open(&data),
+            "base" => base(&data),
             "tree" => tree(&data),
             _ => Err(format!("unknown request {op:?}")),
         };
@@ -135,6 +139,7 @@ impl Read for BlobReader {
 /// default one).
 fn open(data: &JsValue) -> Result<Reply, String> {
     PROFILE.with(|p| p.borrow_mut().take());
+    BASE.with(|p| p.borrow_mut().take());
     let blob: Blob = get(data, "blob")
         .dyn_into()
         .map_err(|_| "no file was given".to_string())?;
@@ -189,33 +194,87 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     })
 }
 
-/// `{op: "tree", index, filters}`: answers `{op: "tree", index, filters, tree}`.
+/// `{op: "base", blob, limit}`: decodes the blob as the profile to compare with, keeps it if
+/// it can be compared with the open one, and answers `{op: "base"}`.
+fn base(data: &JsValue) -> Result<Reply, String> {
+    BASE.with(|p| p.borrow_mut().take());
+    let blob: Blob = get(data, "blob")
+        .dyn_into()
+        .map_err(|_| "no file was given".to_string())?;
+    let size = blob.size();
+    let mut reader = BlobReader {
+        reader: FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker")?,
+        blob,
+        at: 0.0,
+        size,
+        hasher: ContentHasher::default(),
+        kept: None,
+    };
+    let options = DecodeOptions {
+        max_inflated_bytes: get(data, "limit").as_f64().unwrap_or(0.0) as u64,
+    };
+    let base = load::open_read(BufReader::with_capacity(READ_BYTES, &mut reader), &options)
+        .map_err(|e| format!("the base profile: {e}"))?;
+    PROFILE.with(|p| {
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        diff::check_compatible(profile, &base).map_err(|e| e.to_string())
+    })?;
+    BASE.with(|p| *p.borrow_mut() = Some(base));
+    Ok(Reply {
+        message: message_of("base", &[]),
+        transfer: Vec::new(),
+    })
+}
+
+/// `{op: "tree", index, filters}`: answers `{op: "tree", index, filters, tree, base?}`, with
+/// the base profile's report when the filters compare with it.
 fn tree(data: &JsValue) -> Result<Reply, String> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
     let filter_spec = filters_of(data);
     let filters = filter_spec.compile().map_err(|e| e.to_string())?;
-    let bytes = PROFILE.with(|p| {
+    let (bytes, base) = PROFILE.with(|p| {
         let p = p.borrow();
         let profile = p.as_ref().ok_or("no profile is open in the engine")?;
         if index < 0.0 || index as usize >= profile.value_types.len() {
             return Err(format!("no value type {index}"));
         }
-        Ok(transfer::encode_report(&filter::report(
-            profile,
-            index as usize,
-            &filters,
-        )))
+        let index = index as usize;
+        if filter_spec.diff == DiffMode::Off {
+            let report = filter::report(profile, index, &filters);
+            return Ok((transfer::encode_report(&report), None));
+        }
+        BASE.with(|b| {
+            let b = b.borrow();
+            let base = b
+                .as_ref()
+                .ok_or("no base profile is open to compare with")?;
+            let normalized;
+            let new = if filter_spec.diff == DiffMode::Normalized {
+                normalized = diff::normalize(profile, base);
+                &normalized
+            } else {
+                profile
+            };
+            let report = transfer::encode_report(&filter::report(new, index, &filters));
+            let base = transfer::encode_report(&filter::report(base, index, &filters));
+            Ok((report, Some(base)))
+        })
     })?;
     let (tree, buffer) = bytes_value(&bytes);
+    let mut fields = vec![
+        ("index", index.into()),
+        ("filters", filters_value(&filter_spec)),
+        ("tree", tree),
+    ];
+    let mut transfer = vec![buffer];
+    if let Some(base) = base {
+        let (base, buffer) = bytes_value(&base);
+        fields.push(("base", base));
+        transfer.push(buffer);
+    }
     Ok(Reply {
-        message: message_of(
-            "tree",
-            &[
-                ("index", index.into()),
-                ("filters", filters_value(&filter_spec)),
-                ("tree", tree),
-            ],
-        ),
-        transfer: vec![buffer],
+        message: message_of("tree", &fields),
+        transfer,
     })
 }

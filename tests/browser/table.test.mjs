@@ -165,3 +165,52 @@ test('callers and callees: pprof -peek numbers and the sandwich graphs of the se
   assert.equal(await sandwich.getAttribute('data-cum'), enginePeek(hovered).cum);
   assert.deepEqual(page.errors, []);
 });
+
+test('diff: a base profile colours the change, the table gains deltas equal to pprof -diff_base', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  const heap = path.join(corpus, 'dd-trace-go/heap.pprof');
+  const after = path.join(corpus, 'dd-trace-go/heap.after.pprof');
+  await dropAndDraw(page, fs.readFileSync(heap), 'heap.pprof');
+  await page.locator('.table-toggle').click();
+  await page.setInputFiles('.compare input', after);
+  await page.locator('.diff-bar').waitFor();
+  const diffRows = (...flags) => scorch('top', heap, '--diff-base', after, '--format', 'ordered', ...flags)
+    .split('\n').filter(Boolean).slice(1).map((l) => l.split('\t'));
+  const want = diffRows();
+  await page.waitForFunction((n) => Number(document.querySelector('.top-table')?.dataset.rows) === n,
+    want.length);
+  assert.match(await page.locator('.top-caption').textContent(), /changed/);
+  const [flat, , cum, name] = want[0];
+  assert.equal(await firstRow(page).getAttribute('title'), name);
+  assert.equal(await firstRow(page).getAttribute('data-flat'), flat);
+  assert.equal(await firstRow(page).getAttribute('data-cum'), cum);
+
+  // The tooltip tells base -> new and the change.
+  await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
+  const box = await page.locator('canvas').boundingBox();
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height - 18 - 9);
+  await page.locator('.tooltip .before-after').waitFor();
+  assert.match(await page.locator('.tooltip .before-after').textContent(), /→/);
+  await screenshot(page, 'diff');
+
+  // Normalized: as pprof -normalize (the table scrolled back to its first rows).
+  await page.mouse.move(0, 0);
+  await page.locator('.top-body').evaluate((b) => { b.scrollTop = 0; });
+  await page.locator('.diff-bar .normalize').click();
+  const normalized = diffRows('--normalize');
+  await page.waitForFunction(() => document.querySelector('.diff-bar')?.dataset.mode === 'normalized');
+  await page.waitForFunction(([n, f]) => Number(document.querySelector('.top-table')?.dataset.rows) === n
+    && document.querySelector('.top-row')?.dataset.flat === f, [normalized.length, normalized[0][0]]);
+
+  // Stopped: the plain table again.
+  await page.locator('.diff-bar .stop-comparing').click();
+  await page.locator('.diff-bar').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => !/changed/.test(document.querySelector('.top-caption').textContent));
+
+  // A base of another kind is refused with a message; the profile stays.
+  await page.setInputFiles('.compare input', path.join(corpus, 'pprof/sample.cpu'));
+  await page.locator('.error').waitFor();
+  assert.match(await page.locator('.error').textContent(), /cannot be compared/);
+  assert.equal(await page.locator('.profile-name').textContent(), 'heap.pprof');
+  assert.deepEqual(page.errors, []);
+});
