@@ -26,6 +26,7 @@
 //! - [`peek`]: callers and callees of a function (pprof's -peek, the sandwich trees).
 //! - [`top`]: pprof's top table, sortable and searchable.
 //! - [`diff`]: a profile against a base profile (pprof's -diff_base, -normalize).
+//! - [`svg`]: a flame graph as a self-contained, zoomable and searchable SVG.
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
 //! - [`share`]: the view (and a small profile) as a URL fragment.
@@ -51,6 +52,7 @@ pub mod pprof;
 pub mod profile;
 pub mod search;
 pub mod share;
+pub mod svg;
 pub mod synthetic;
 pub mod tags;
 pub mod top;

@@ -8,11 +8,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use scorch::color::Theme;
 use scorch::diff::{self, DiffTable};
 use scorch::filter::{self, FilterSpec};
 use scorch::frames::Granularity;
+use scorch::hit_test::Orientation;
 use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
+use scorch::svg::SvgOptions;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::top::TopTable;
 use scorch::{format, load, CallTree, Profile};
@@ -70,6 +73,17 @@ enum Command {
         value_type: ValueTypeArg,
         #[command(flatten)]
         filters: FilterArgs,
+    },
+    /// The flame graph as a self-contained SVG (zoom on click, search), on standard output.
+    Svg {
+        file: PathBuf,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Root at the top instead of the bottom.
+        #[arg(long)]
+        icicle: bool,
     },
     /// Label totals: `str|num<TAB>key<TAB>value<TAB>total`.
     Labels {
@@ -459,6 +473,36 @@ fn run(cli: Cli) -> Result<(), Failure> {
             for line in scorch::folded::write(&tree_for(&profile, &value_type, &filters)?) {
                 writeln!(out, "{line}")?;
             }
+        }
+        Command::Svg {
+            file,
+            value_type,
+            filters,
+            icicle,
+        } => {
+            let profile = open(&file)?;
+            let tree = tree_for(&profile, &value_type, &filters)?;
+            let layout = scorch::flame_layout::FlameLayout::new(&tree);
+            let title = file
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let color = |n: scorch::NodeId| scorch::color::frame_color(tree.name(n), Theme::Light);
+            let svg = scorch::svg::write(
+                &tree,
+                &layout,
+                &SvgOptions {
+                    title: &title,
+                    unit: &profile.value_types[tree.value_index()].unit,
+                    root: CallTree::ROOT,
+                    orientation: if icicle {
+                        Orientation::Icicle
+                    } else {
+                        Orientation::Flame
+                    },
+                    color: &color,
+                },
+            );
+            out.write_all(svg.as_bytes())?;
         }
         Command::Labels { file, value_type } => {
             let profile = open(&file)?;

@@ -10,6 +10,7 @@ use web_sys::{Blob, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelect
 use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
+use super::download;
 use super::engine::{Engine, EngineEvent, Progress, Stage};
 use super::labels_panel::LabelsPanel;
 use super::link::{self, ShareLink};
@@ -27,6 +28,7 @@ use crate::load;
 use crate::pprof::DecodeOptions;
 use crate::search::{search, QueryKind, SearchResult};
 use crate::share::{self, ShareState};
+use crate::svg::SvgOptions;
 use crate::view_state::{ViewAction, ViewState};
 use crate::viewport::Viewport;
 
@@ -1182,6 +1184,69 @@ pub fn App() -> Html {
             </div>
         }
     });
+    let export = |kind: &'static str| {
+        let graph = graph.clone();
+        let dispatch = dispatch.clone();
+        let canvas_ref = canvas_ref.clone();
+        let view = view.clone();
+        let unit = unit.clone();
+        let name_parts = (loaded.name.clone(), value_type.name.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(details) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("details").ok().flatten())
+            {
+                let _ = details.remove_attribute("open");
+            }
+            let name = |extension| download::file_name(&[&name_parts.0, &name_parts.1], extension);
+            let saved = match kind {
+                "svg" => {
+                    let root = graph
+                        .tree
+                        .find_path(&view.zoom_path)
+                        .filter(|_| !view.zoom_path.is_empty())
+                        .unwrap_or(CallTree::ROOT);
+                    let palette = graph.palette(Theme::Light);
+                    let diff = graph.diff.as_ref().map(|d| d.palette(Theme::Light));
+                    let color = |n: NodeId| match &diff {
+                        Some(d) => d.colors[d.node_color[n.0 as usize] as usize].clone(),
+                        None => palette.colors
+                            [palette.frame_color[graph.tree.frame(n).0 as usize] as usize]
+                            .clone(),
+                    };
+                    let svg = crate::svg::write(
+                        &graph.tree,
+                        &graph.layout,
+                        &SvgOptions {
+                            title: &format!("{} · {}", name_parts.0, name_parts.1),
+                            unit: &unit,
+                            root,
+                            orientation: view.orientation,
+                            color: &color,
+                        },
+                    );
+                    download::save_text(&name("svg"), &svg, "image/svg+xml")
+                }
+                "folded" => {
+                    let mut text = crate::folded::write(&graph.tree).join("\n");
+                    text.push('\n');
+                    download::save_text(&name("folded.txt"), &text, "text/plain")
+                }
+                _ => match canvas_ref.cast::<HtmlCanvasElement>() {
+                    Some(canvas) => canvas
+                        .to_data_url_with_type("image/png")
+                        .and_then(|url| download::save_url(&name("png"), &url)),
+                    None => Err("no drawing".into()),
+                },
+            };
+            if saved.is_err() {
+                dispatch.dispatch(AppAction::Fail(format!(
+                    "The {kind} file could not be saved."
+                )));
+            }
+        })
+    };
     let on_labels = {
         let dispatch = dispatch.clone();
         let shown = view.labels;
@@ -1496,6 +1561,16 @@ pub fn App() -> Html {
                     onclick={on_sandwich} disabled={selected_frame.is_none()} aria-pressed={view.sandwich.to_string()}
                     title="Callers and callees of the selected function (select one in the table or right-click a frame)">
                     {"Callers/callees"}</button>
+                <details class="export">
+                    <summary class="button" title="Save the view as a file">{"Export"}</summary>
+                    <div class="export-menu">
+                        <button class="link" data-export="svg" onclick={export("svg")}
+                            title="A flame graph that opens anywhere: click to zoom, Search to find">{"SVG (zoomable)"}</button>
+                        <button class="link" data-export="folded" onclick={export("folded")}
+                            title="main;a;b 12 lines, for flamegraph.pl, speedscope, inferno">{"Folded stacks"}</button>
+                        <button class="link" data-export="png" onclick={export("png")}>{"PNG image"}</button>
+                    </div>
+                </details>
                 <button class="button copy-link" onclick={on_copy_link}
                     title="A link to this view; the profile goes inside it when small enough, and is never uploaded">
                     {"Copy link"}</button>

@@ -3,6 +3,7 @@
 
 mod app;
 mod canvas;
+mod download;
 mod engine;
 mod labels_panel;
 mod link;

@@ -144,3 +144,50 @@ test('labels: keys and values with totals, focus or ignore a value, group by a k
   await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v, total);
   assert.deepEqual(page.errors, []);
 });
+
+/** Clicks an export item and returns the downloaded file's bytes. */
+async function exported(page, kind) {
+  await page.locator('.export summary').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator(`[data-export=${kind}]`).click(),
+  ]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+}
+
+test('export: a standalone SVG that zooms and searches, folded stacks, a PNG', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(file()), 'profile.pprof');
+
+  const folded = await exported(page, 'folded');
+  assert.equal(folded.name, 'profile.pprof.cpu.folded.txt');
+  assert.equal(folded.bytes.toString(), scorch('folded', file()));
+
+  const png = await exported(page, 'png');
+  assert.deepEqual([...png.bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
+
+  const svg = await exported(page, 'svg');
+  const text = svg.bytes.toString();
+  const frames = (s) => (s.match(/<g data-x/g) || []).length;
+  assert.equal(frames(text), frames(scorch('svg', file())), 'the same frames as `scorch svg`');
+  const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scorch-svg-')), svg.name);
+  fs.writeFileSync(saved, svg.bytes);
+
+  // Opened on its own, without Scorch: zoom on click, reset, search with the matched share.
+  const alone = await page.context().newPage();
+  const errors = [];
+  alone.on('pageerror', (e) => errors.push(e.message));
+  await alone.goto(`file://${saved}`);
+  const frame = alone.locator('g[data-name="runtime.gcBgMarkWorker"] rect').first();
+  await frame.click();
+  await alone.locator('#reset').waitFor();
+  const shown = await alone.locator('#frames g').evaluateAll(
+    (gs) => gs.filter((g) => g.style.display !== 'none').length);
+  assert.ok(shown < frames(text), `zoomed: ${shown} of ${frames(text)} frames shown`);
+  alone.once('dialog', (d) => d.accept('scanobject'));
+  await alone.locator('#search').click();
+  await alone.waitForFunction(() => /Matched: \d/.test(document.getElementById('matched').textContent));
+  await alone.locator('#reset').click();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(page.errors, []);
+});
