@@ -27,6 +27,7 @@
 //! - [`top`]: pprof's top table, sortable and searchable.
 //! - [`diff`]: a profile against a base profile (pprof's -diff_base, -normalize).
 //! - [`svg`]: a flame graph as a self-contained, zoomable and searchable SVG.
+//! - [`keys`]: keyboard shortcuts and the frame cursor's moves.
 //! - [`search`]: regex/substring matches and the matched share.
 //! - [`color`]: a stable colour per package.
 //! - [`share`]: the view (and a small profile) as a URL fragment.
@@ -45,6 +46,7 @@ pub mod folded;
 pub mod format;
 pub mod frames;
 pub mod hit_test;
+pub mod keys;
 pub mod labels;
 pub mod load;
 pub mod peek;

@@ -32,6 +32,9 @@ pub struct ViewState {
     /// Whether the callers and callees of the selected function are shown instead of the
     /// graph. Default: no.
     pub sandwich: bool,
+    /// The keyboard's frame cursor, as names from the root's child down (`Some([])` is the
+    /// root). Default: none.
+    pub cursor: Option<Vec<String>>,
 }
 
 /// A change a person asks for.
@@ -50,6 +53,8 @@ pub enum ViewAction {
     SetWindow((f64, f64)),
     ResetZoom,
     SetSearch(String),
+    /// Put the keyboard's cursor on a frame (by path), or nowhere.
+    SetCursor(Option<Vec<String>>),
     /// Show or hide the top table.
     ShowTable(bool),
     /// Show or hide the labels panel.
@@ -108,6 +113,7 @@ impl ViewState {
                 next.search = text;
                 next.match_cursor = None;
             }
+            ViewAction::SetCursor(cursor) => next.cursor = cursor,
             ViewAction::ShowTable(shown) => next.table = shown,
             ViewAction::ShowLabels(shown) => next.labels = shown,
             ViewAction::Select(name) => {

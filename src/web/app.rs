@@ -14,7 +14,7 @@ use super::download;
 use super::engine::{Engine, EngineEvent, Progress, Stage};
 use super::labels_panel::LabelsPanel;
 use super::link::{self, ShareLink};
-use super::loaded::{Loaded, Shared, Source, KEEP_FILE_BYTES};
+use super::loaded::{Graph, Loaded, Shared, Source, KEEP_FILE_BYTES};
 use super::sandwich::SandwichPanel;
 use super::top_table::TopTablePanel;
 use crate::call_tree::{CallTree, NodeId};
@@ -23,7 +23,8 @@ use crate::diff::DiffMode;
 use crate::filter::{FilterKind, FilterSpec, Report};
 use crate::format;
 use crate::frames::{FrameId, Granularity};
-use crate::hit_test::{depth_at, node_at, Orientation};
+use crate::hit_test::{depth_at, node_at, row_top, Orientation};
+use crate::keys::{self, Command};
 use crate::load;
 use crate::pprof::DecodeOptions;
 use crate::search::{search, QueryKind, SearchResult};
@@ -584,6 +585,84 @@ struct Hover {
     client_y: i32,
 }
 
+/// What the keyboard acts on: the latest render's profile, graph, view and matches.
+struct Keyed {
+    loaded: Rc<Loaded>,
+    graph: Rc<Graph>,
+    view: ViewState,
+    matches: Vec<NodeId>,
+}
+
+impl Keyed {
+    /// The actions `command` stands for now, `None` when it does nothing.
+    fn actions(&self, command: Command) -> Option<Vec<AppAction>> {
+        let view = &self.view;
+        let tree = &self.graph.tree;
+        let act = |a: ViewAction| AppAction::View(a);
+        let cursor = view.cursor.as_ref().and_then(|path| tree.find_path(path));
+        Some(match command {
+            Command::NextMatch | Command::PreviousMatch => {
+                let count = self.matches.len();
+                if count == 0 {
+                    return None;
+                }
+                let (action, next) = if command == Command::NextMatch {
+                    let next = view.match_cursor.map_or(0, |c| (c + 1) % count);
+                    (ViewAction::NextMatch { count }, next)
+                } else {
+                    let next = view
+                        .match_cursor
+                        .map_or(count - 1, |c| (c + count - 1) % count);
+                    (ViewAction::PreviousMatch { count }, next)
+                };
+                vec![
+                    act(action),
+                    act(link::zoom_to(&self.graph, self.matches[next])),
+                ]
+            }
+            Command::ZoomOut => {
+                let zoomed = tree
+                    .find_path(&view.zoom_path)
+                    .filter(|_| !view.zoom_path.is_empty())?;
+                vec![act(link::zoom_to(&self.graph, tree.parent(zoomed)))]
+            }
+            Command::Reset => vec![act(ViewAction::ResetZoom), act(ViewAction::SetCursor(None))],
+            Command::NextValueType | Command::PreviousValueType => {
+                let count = self.loaded.summary.value_types.len();
+                let step = if command == Command::NextValueType {
+                    1
+                } else {
+                    count - 1
+                };
+                let index = (view.value_index + step) % count;
+                self.loaded.request_graph(index, &view.filters);
+                vec![AppAction::ShowGraph {
+                    index,
+                    filters: view.filters.clone(),
+                }]
+            }
+            Command::ToggleOrientation => {
+                vec![act(ViewAction::SetOrientation(match view.orientation {
+                    Orientation::Flame => Orientation::Icicle,
+                    Orientation::Icicle => Orientation::Flame,
+                }))]
+            }
+            Command::ToggleTable => vec![act(ViewAction::ShowTable(!view.table))],
+            Command::ToggleSandwich => vec![act(ViewAction::ShowSandwich(!view.sandwich))],
+            Command::Move(direction) => {
+                let next = keys::step(tree, cursor, direction, view.orientation)?;
+                let name = (next != CallTree::ROOT).then(|| tree.name(next).to_string());
+                vec![
+                    act(ViewAction::SetCursor(Some(tree.names_path(next)))),
+                    act(ViewAction::Select(name)),
+                ]
+            }
+            Command::ZoomToCursor => vec![act(link::zoom_to(&self.graph, cursor?))],
+            Command::FocusSearch | Command::ToggleHelp => return None,
+        })
+    }
+}
+
 /// A drag in progress: where it started and the viewport then.
 struct Drag {
     start_x: f64,
@@ -651,10 +730,15 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
-    // Keyboard: `/` or Ctrl+F focuses search, Escape zooms out.
+    // Keyboard: see `keys::SHORTCUTS` (and the `?` help). The listener is made once; what it
+    // acts on is the latest render's, kept in `keyed`.
+    let help = use_state(|| false);
+    let keyed = use_mut_ref(|| None::<Keyed>);
     {
         let dispatch = dispatch.clone();
         let search_ref = search_ref.clone();
+        let keyed = keyed.clone();
+        let help = help.clone();
         use_effect_with((), move |_| {
             let options = EventListenerOptions::enable_prevent_default();
             let listener = web_sys::window().map(|w| {
@@ -662,20 +746,39 @@ pub fn App() -> Html {
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let in_input = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                        .is_some();
-                    let focus_search = (event.key() == "/" && !in_input)
-                        || (event.key() == "f" && (event.ctrl_key() || event.meta_key()));
-                    if focus_search {
+                    let in_field = event.target().is_some_and(|t| {
+                        t.has_type::<HtmlInputElement>() || t.has_type::<HtmlSelectElement>()
+                    });
+                    let ctrl = event.ctrl_key() || event.meta_key();
+                    let Some(command) = keys::command(&event.key(), event.shift_key(), ctrl) else {
+                        return;
+                    };
+                    // In a text field only Ctrl+F and Escape are the page's.
+                    if in_field && !matches!(command, Command::FocusSearch | Command::Reset) {
+                        return;
+                    }
+                    if command == Command::FocusSearch {
                         event.prevent_default();
                         if let Some(input) = search_ref.cast::<HtmlInputElement>() {
                             let _ = input.focus();
                             input.select();
                         }
-                    } else if event.key() == "Escape" {
-                        dispatch.dispatch(AppAction::View(ViewAction::ResetZoom));
+                        return;
+                    }
+                    if command == Command::ToggleHelp {
+                        help.set(!*help);
+                        return;
+                    }
+                    if command == Command::Reset {
+                        help.set(false);
+                    }
+                    if let Some(keyed) = keyed.borrow().as_ref() {
+                        if let Some(actions) = keyed.actions(command) {
+                            event.prevent_default();
+                            for action in actions {
+                                dispatch.dispatch(action);
+                            }
+                        }
                     }
                 })
             });
@@ -786,7 +889,12 @@ pub fn App() -> Html {
         let search_result = search_result.clone();
         let loaded = loaded.clone();
         let marked = marked.clone();
-        let hover_node = hover.map(|h| h.node);
+        // The pointer's frame, else the keyboard cursor's, is outlined.
+        let cursor = graph
+            .as_ref()
+            .zip(view.cursor.as_ref())
+            .and_then(|(g, path)| g.tree.find_path(path));
+        let hover_node = hover.map(|h| h.node).or(cursor);
         let deps = (
             loaded.clone(),
             view.clone(),
@@ -1003,6 +1111,15 @@ pub fn App() -> Html {
         };
     };
     let loaded = loaded.0;
+    *keyed.borrow_mut() = Some(Keyed {
+        loaded: loaded.clone(),
+        graph: graph.clone(),
+        view: view.clone(),
+        matches: (*search_result)
+            .as_ref()
+            .map(|r| r.top_matches.clone())
+            .unwrap_or_default(),
+    });
     let profile = &loaded.summary;
     let value_type = &profile.value_types[view.value_index];
     let unit = value_type.unit.clone();
@@ -1406,7 +1523,26 @@ pub fn App() -> Html {
             </nav>
         }
     });
-    let tooltip = hover.as_ref().map(|h| {
+    // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
+    let cursor_hover = view
+        .cursor
+        .as_ref()
+        .and_then(|path| graph.tree.find_path(path))
+        .zip(canvas_ref.cast::<HtmlCanvasElement>())
+        .map(|(node, canvas)| {
+            let rect = canvas.get_bounding_client_rect();
+            let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
+            let v = Viewport::new(view.window.0 * whole, view.window.1 * whole, *width);
+            let x = v.css_x(graph.layout.x(node) as f64).max(0.0);
+            let rows = graph.tree.max_depth() + 1;
+            let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);
+            Hover {
+                node,
+                client_x: (rect.left() + x + 8.0) as i32,
+                client_y: (rect.top() + y + ROW_HEIGHT) as i32,
+            }
+        });
+    let tooltip = hover.or(cursor_hover).as_ref().map(|h| {
         let tree = &graph.tree;
         let node = h.node;
         let frame = tree.frames().frame(tree.frame(node));
@@ -1574,6 +1710,8 @@ pub fn App() -> Html {
                 <button class="button copy-link" onclick={on_copy_link}
                     title="A link to this view; the profile goes inside it when small enough, and is never uploaded">
                     {"Copy link"}</button>
+                <button class="button help-toggle" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                    onclick={{ let help = help.clone(); Callback::from(move |_| help.set(!*help)) }}>{"?"}</button>
                 <input ref={search_ref} class="search" type="search" placeholder="Search (regex) — / or Ctrl+F"
                     aria-label="Search frames" value={view.search.clone()} oninput={on_search} onkeydown={on_search_key} />
                 {search_status}
@@ -1644,6 +1782,17 @@ pub fn App() -> Html {
             </div>
             {tooltip.unwrap_or_default()}
             {frame_menu.unwrap_or_default()}
+            if *help {
+                <div class="help" role="dialog" aria-label="Keyboard shortcuts">
+                    <div class="help-head"><strong>{"Keyboard"}</strong>
+                        <button class="link" onclick={{ let help = help.clone(); Callback::from(move |_| help.set(false)) }}>{"Close"}</button></div>
+                    <table>
+                        { for keys::SHORTCUTS.iter().map(|(keys, what)| html! {
+                            <tr><th><kbd>{*keys}</kbd></th><td>{*what}</td></tr>
+                        }) }
+                    </table>
+                </div>
+            }
         </main>
     }
 }

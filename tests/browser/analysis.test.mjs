@@ -191,3 +191,66 @@ test('export: a standalone SVG that zooms and searches, folded stacks, a PNG', a
   assert.deepEqual(errors, []);
   assert.deepEqual(page.errors, []);
 });
+
+test('keyboard: help on ?, orientation, table, value type, cursor moves, zoom in and out, matches', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  const sample = path.join(corpus, 'pprof/sample.cpu');
+  await dropAndDraw(page, fs.readFileSync(sample), 'sample.cpu');
+  const status = page.locator('.status');
+  await page.locator('canvas').click({ position: { x: 1, y: 1 }, force: true }).catch(() => {});
+  await page.keyboard.press('Escape');
+
+  await page.keyboard.press('?');
+  await page.locator('.help').waitFor();
+  assert.ok(await page.locator('.help tr').count() >= 12);
+  await screenshot(page, 'keyboard-help');
+  await page.keyboard.press('Escape');
+  await page.locator('.help').waitFor({ state: 'detached' });
+
+  await page.keyboard.press('o');
+  await page.waitForFunction(() => document.querySelector('.status').dataset.orientation === 'icicle');
+  await page.keyboard.press('o');
+  await page.keyboard.press('t');
+  await page.locator('.top-table').waitFor();
+  const before = await status.getAttribute('data-value-type');
+  await page.keyboard.press('v');
+  await page.waitForFunction((b) => document.querySelector('.status').dataset.valueType !== b, before);
+  await page.keyboard.press('Shift+V');
+  await page.waitForFunction((b) => document.querySelector('.status').dataset.valueType === b, before);
+
+  // The cursor starts on the root's heaviest callee, as the engine's folded stacks say.
+  const stacks = scorch('folded', '--value-type', before, sample).split('\n').filter(Boolean);
+  const byTop = new Map();
+  for (const line of stacks) {
+    const at = line.lastIndexOf(' ');
+    const top = line.slice(0, at).split(';')[0];
+    byTop.set(top, (byTop.get(top) || 0n) + BigInt(line.slice(at + 1)));
+  }
+  const heaviest = [...byTop].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0))[0][0];
+  await page.keyboard.press('ArrowUp');
+  await page.locator('.tooltip').waitFor();
+  assert.equal(await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent), heaviest);
+  await page.locator('.top-row[aria-selected=true]').waitFor();
+  assert.equal(await page.locator('.top-row[aria-selected=true]').getAttribute('title'), heaviest);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await page.locator('.breadcrumbs').waitFor();
+  assert.equal((await page.locator('.breadcrumbs span:not(.sep)').allTextContents())[0], heaviest);
+  await page.keyboard.press('Backspace');
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumbs span:not(.sep)').length === 1);
+  await page.keyboard.press('0');
+  await page.locator('.breadcrumbs').waitFor({ state: 'detached' });
+
+  // `/` focuses the search; n steps through the matches.
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'search');
+  await page.keyboard.type('runtime');
+  await page.locator('.search').evaluate((i) => i.blur());
+  await page.keyboard.press('n');
+  await page.waitForFunction(() => / 1\/\d+/.test(document.querySelector('.search-status').textContent));
+  const count = (await page.locator('.search-status').textContent()).match(/ 1\/(\d+)/)[1];
+  await page.keyboard.press('Shift+N');
+  await page.waitForFunction((c) => document.querySelector('.search-status').textContent.includes(` ${c}/${c}`)
+    && !/ 1\/\d+/.test(document.querySelector('.search-status').textContent.replace(` ${c}/${c}`, '')), count);
+  assert.deepEqual(page.errors, []);
+});
