@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench bench-render bench-browser fuzz example
+.PHONY: serve test web bench bench-render bench-browser fuzz example screenshot
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -37,3 +37,7 @@ fuzz:
 example:
 	cd tools/record-example && cargo build --release
 	tools/record-example/target/release/record-example static/example.pb.gz
+
+# The README's screenshot, docs/screenshot.png (a corpus profile in headless Chromium).
+screenshot: web
+	. scripts/setup-web.sh && node tests/browser/screenshot.mjs

@@ -131,6 +131,7 @@ test('labels: keys and values with totals, focus or ignore a value, group by a k
 
   // Ignore instead: the rest.
   await page.locator('.chip[data-filter=tagfocus] button').click();
+  await page.locator('.chip[data-filter=tagfocus]').waitFor({ state: 'detached' });
   await page.locator('.label-values tr[data-key=function][data-value=slow] [data-option=tagignore]').click();
   await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v,
     String(sum('--tagignore', 'function=^slow$')));
