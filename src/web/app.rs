@@ -6,12 +6,13 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Blob, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
 use super::download;
 use super::engine::{Engine, EngineEvent, Progress, Stage};
+use super::hooks::use_measured;
 use super::labels_panel::LabelsPanel;
 use super::link::{self, ShareLink};
 use super::loaded::{Graph, Loaded, Shared, Source, KEEP_FILE_BYTES};
@@ -692,7 +693,6 @@ pub fn App() -> Html {
     let area_ref = use_node_ref();
     let file_ref = use_node_ref();
     let search_ref = use_node_ref();
-    let width = use_state(|| 800.0f64);
     let hover = use_state(|| None::<Hover>);
     // The frame menu: the node and where it was asked for.
     let menu = use_state(|| None::<(NodeId, i32, i32)>);
@@ -702,22 +702,13 @@ pub fn App() -> Html {
     // The latest viewport and width in value units, for listeners created once.
     let latest = use_mut_ref(|| (Viewport::new(0.0, 1.0, 1.0), 1.0f64));
 
-    // Width of the drawing area, now, on every resize and when the table opens or closes.
-    {
-        let width = width.clone();
-        let area_ref = area_ref.clone();
-        use_effect_with((state.view.table, state.view.sandwich), move |_| {
-            let measure = move || {
-                if let Some(area) = area_ref.cast::<HtmlElement>() {
-                    width.set(area.client_width().max(100) as f64);
-                }
-            };
-            measure();
-            let listener =
-                web_sys::window().map(|w| EventListener::new(&w, "resize", move |_| measure()));
-            move || drop(listener)
-        });
-    }
+    // Width of the drawing area, now, on every resize and when a panel opens or closes.
+    let width = use_measured(
+        area_ref.clone(),
+        |area| area.client_width().max(100) as f64,
+        800.0,
+        (state.view.table, state.view.sandwich),
+    );
     // Follow the system's light/dark setting.
     {
         let theme_tick = theme_tick.clone();
@@ -876,7 +867,7 @@ pub fn App() -> Html {
     };
     let viewport = graph.as_ref().map(|g| {
         let whole = g.layout.extent(CallTree::ROOT).max(1) as f64;
-        Viewport::new(view.window.0 * whole, view.window.1 * whole, *width)
+        Viewport::new(view.window.0 * whole, view.window.1 * whole, width)
     });
     if let (Some(g), Some(v)) = (&graph, viewport) {
         *latest.borrow_mut() = (v, g.layout.extent(CallTree::ROOT).max(1) as f64);
@@ -898,7 +889,7 @@ pub fn App() -> Html {
         let deps = (
             loaded.clone(),
             view.clone(),
-            *width,
+            width,
             *hover,
             *theme_tick,
             search_result.is_some(),
@@ -1532,7 +1523,7 @@ pub fn App() -> Html {
         .map(|(node, canvas)| {
             let rect = canvas.get_bounding_client_rect();
             let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
-            let v = Viewport::new(view.window.0 * whole, view.window.1 * whole, *width);
+            let v = Viewport::new(view.window.0 * whole, view.window.1 * whole, width);
             let x = v.css_x(graph.layout.x(node) as f64).max(0.0);
             let rows = graph.tree.max_depth() + 1;
             let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);

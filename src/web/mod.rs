@@ -5,6 +5,7 @@ mod app;
 mod canvas;
 mod download;
 mod engine;
+mod hooks;
 mod labels_panel;
 mod link;
 mod loaded;

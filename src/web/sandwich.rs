@@ -9,6 +9,7 @@ use web_sys::{HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use super::canvas::{paint, Scene, ROW_HEIGHT};
+use super::hooks::use_measured;
 use super::loaded::Graph;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
@@ -64,24 +65,13 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
     let area_ref = use_node_ref();
     let callers_ref = use_node_ref();
     let callees_ref = use_node_ref();
-    let width = use_state(|| 600.0f64);
     let pointer = use_state(|| None::<Pointer>);
-    {
-        let area_ref = area_ref.clone();
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(area) = area_ref.cast::<HtmlElement>() {
-                    width.set(area.client_width().max(100) as f64);
-                }
-            };
-            measure();
-            let listener = web_sys::window()
-                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
-            move || drop(listener)
-        });
-    }
-    let css_width = *width;
+    let css_width = use_measured(
+        area_ref.clone(),
+        |area| area.client_width().max(100) as f64,
+        600.0,
+        (),
+    );
     let viewport_of = move |g: &Graph| {
         Viewport::new(
             0.0,

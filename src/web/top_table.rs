@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use super::hooks::use_measured;
 use super::loaded::Graph;
 use crate::format;
 use crate::frames::FrameId;
@@ -39,8 +40,13 @@ pub struct TopTableProps {
 pub fn TopTablePanel(props: &TopTableProps) -> Html {
     let sort = use_state(TopSort::default);
     let scroll_top = use_state(|| 0.0f64);
-    let body_height = use_state(|| 600.0f64);
     let body_ref = use_node_ref();
+    let body_height = use_measured(
+        body_ref.clone(),
+        |body| body.client_height().max(1) as f64,
+        600.0,
+        (),
+    );
     let table = props.graph.top_table();
     // Rows: of the top table, or of a comparison's diff table.
     let order: Rc<Vec<u32>> = {
@@ -69,22 +75,6 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             .map(|f| (frames.name(FrameId(f)).to_string(), FrameId(f)))
             .collect()
     });
-    // The body's height, now and on every resize.
-    {
-        let body_ref = body_ref.clone();
-        let body_height = body_height.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(body) = body_ref.cast::<HtmlElement>() {
-                    body_height.set(body.client_height().max(1) as f64);
-                }
-            };
-            measure();
-            let listener = web_sys::window()
-                .map(|w| gloo::events::EventListener::new(&w, "resize", move |_| measure()));
-            move || drop(listener)
-        });
-    }
     // The row of the function under the pointer in the graph comes into view.
     {
         let body_ref = body_ref.clone();
@@ -114,11 +104,9 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
 
     let onscroll = {
         let scroll_top = scroll_top.clone();
-        let body_height = body_height.clone();
         Callback::from(move |e: Event| {
             if let Some(body) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
                 scroll_top.set(body.scroll_top() as f64);
-                body_height.set(body.client_height().max(1) as f64);
             }
         })
     };
@@ -156,7 +144,8 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     let total = tree.profile_total();
     let unit = &props.unit;
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-    let count = (*body_height / ROW_HEIGHT) as usize + 2 * OVERSCAN + 1;
+    // The body may grow without a resize (a panel above it closes): rows for a tall one.
+    let count = (body_height.max(1200.0) / ROW_HEIGHT) as usize + 2 * OVERSCAN + 1;
     let last = (first + count).min(order.len());
     let row_view = |position: usize,
                     frame: Option<FrameId>,

@@ -108,6 +108,25 @@ struct BlobReader {
     kept: Option<Vec<u8>>,
 }
 
+impl BlobReader {
+    /// A reader of the message's `blob`, keeping the bytes when there are at most `keep`.
+    fn of_message(data: &JsValue, keep: f64) -> Result<BlobReader, String> {
+        let blob: Blob = get(data, "blob")
+            .dyn_into()
+            .map_err(|_| "no file was given".to_string())?;
+        let size = blob.size();
+        Ok(BlobReader {
+            reader: FileReaderSync::new()
+                .map_err(|_| "this browser cannot read files in a worker")?,
+            blob,
+            at: 0.0,
+            size,
+            hasher: ContentHasher::default(),
+            kept: (size <= keep).then(Vec::new),
+        })
+    }
+}
+
 impl Read for BlobReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.at >= self.size || buf.is_empty() {
@@ -140,23 +159,13 @@ impl Read for BlobReader {
 fn open(data: &JsValue) -> Result<Reply, String> {
     PROFILE.with(|p| p.borrow_mut().take());
     BASE.with(|p| p.borrow_mut().take());
-    let blob: Blob = get(data, "blob")
-        .dyn_into()
-        .map_err(|_| "no file was given".to_string())?;
     let limit = get(data, "limit").as_f64().unwrap_or(0.0);
     let keep = get(data, "keep").as_f64().unwrap_or(0.0);
     let value_type = get(data, "valueType").as_string().unwrap_or_default();
     let filter_spec = filters_of(data);
     let filters = filter_spec.compile().map_err(|e| e.to_string())?;
-    let size = blob.size();
-    let mut reader = BlobReader {
-        reader: FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker")?,
-        blob,
-        at: 0.0,
-        size,
-        hasher: ContentHasher::default(),
-        kept: (size <= keep).then(Vec::new),
-    };
+    let mut reader = BlobReader::of_message(data, keep)?;
+    let size = reader.size;
     progress("reading", 0.0, size);
     let options = DecodeOptions {
         max_inflated_bytes: limit as u64,
@@ -198,18 +207,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
 /// it can be compared with the open one, and answers `{op: "base"}`.
 fn base(data: &JsValue) -> Result<Reply, String> {
     BASE.with(|p| p.borrow_mut().take());
-    let blob: Blob = get(data, "blob")
-        .dyn_into()
-        .map_err(|_| "no file was given".to_string())?;
-    let size = blob.size();
-    let mut reader = BlobReader {
-        reader: FileReaderSync::new().map_err(|_| "this browser cannot read files in a worker")?,
-        blob,
-        at: 0.0,
-        size,
-        hasher: ContentHasher::default(),
-        kept: None,
-    };
+    let mut reader = BlobReader::of_message(data, -1.0)?;
     let options = DecodeOptions {
         max_inflated_bytes: get(data, "limit").as_f64().unwrap_or(0.0) as u64,
     };
