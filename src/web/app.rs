@@ -1116,10 +1116,16 @@ pub fn App() -> Html {
     let unit = value_type.unit.clone();
     let total = graph.tree.profile_total();
 
+    // What was last asked for: a change builds on it even while its tree is being built, so
+    // two quick changes both take effect.
+    let (asked_index, asked_filters) = state
+        .waiting_for
+        .clone()
+        .unwrap_or((view.value_index, view.filters.clone()));
     let on_value_type = {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
-        let filters = view.filters.clone();
+        let filters = asked_filters.clone();
         Callback::from(move |index: usize| {
             loaded.request_graph(index, &filters);
             dispatch.dispatch(AppAction::ShowGraph {
@@ -1164,7 +1170,7 @@ pub fn App() -> Html {
     let set_filters = {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
-        let index = view.value_index;
+        let index = asked_index;
         Callback::from(move |filters: FilterSpec| {
             if let Err(e) = filters.compile() {
                 dispatch.dispatch(AppAction::Fail(e.to_string()));
@@ -1176,7 +1182,7 @@ pub fn App() -> Html {
     };
     let set_filter = {
         let set_filters = set_filters.clone();
-        let current = view.filters.clone();
+        let current = asked_filters.clone();
         Callback::from(move |(key, value): (&'static str, String)| {
             let mut filters = current.clone();
             filters.set_entry(key, &value);
@@ -1185,7 +1191,7 @@ pub fn App() -> Html {
     };
     let on_granularity = {
         let set_filters = set_filters.clone();
-        let current = view.filters.clone();
+        let current = asked_filters.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
             if let Some(granularity) = Granularity::from_name(&select.value()) {
@@ -1238,7 +1244,7 @@ pub fn App() -> Html {
             let set_filter = set_filter.clone();
             let remove = Callback::from(move |_| set_filter.emit((key, String::new())));
             html! {
-                <span class="chip" data-filter={key}>
+                <span class="chip" key={key} data-filter={key}>
                     <span class="chip-kind">{key}</span>
                     <code>{value}</code>
                     <button class="link" aria-label={format!("Remove the {key} filter")}
@@ -1271,7 +1277,7 @@ pub fn App() -> Html {
             let set_filters = set_filters.clone();
             let filters = FilterSpec {
                 diff: mode,
-                ..view.filters.clone()
+                ..asked_filters.clone()
             };
             Callback::from(move |_: Event| set_filters.emit(filters.clone()))
         };

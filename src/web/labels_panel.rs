@@ -77,7 +77,7 @@ pub fn LabelsPanel(props: &LabelsProps) -> Html {
                         html! { <button class="link" data-option={option} {onclick}>{text}</button> }
                     };
                     html! {
-                        <tr data-key={bare.clone()} data-value={label.value.clone()} data-total={label.total.to_string()}>
+                        <tr key={filter.clone()} data-key={bare.clone()} data-value={label.value.clone()} data-total={label.total.to_string()}>
                             <td class="label-value">{label.value.clone()}</td>
                             <td class="num">{format::value(label.total, unit)}</td>
                             <td class="num">{format::percent(label.total, total, 2)}</td>
@@ -87,7 +87,7 @@ pub fn LabelsPanel(props: &LabelsProps) -> Html {
                 })
                 .collect();
             html! {
-                <div class="label-key" data-key={bare.clone()}>
+                <div class="label-key" key={format!("{kind}:{key}")} data-key={bare.clone()}>
                     <div class="label-key-head">
                         <strong>{key.to_string()}</strong>
                         <span class="muted">{if kind == LabelKind::Num { " number" } else { "" }}

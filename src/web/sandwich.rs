@@ -199,7 +199,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
                 };
                 let other = tree.frames().name(e.frame).to_string();
                 html! {
-                    <tr class={kind} data-weight={e.weight.to_string()} title={other.clone()} {onclick}>
+                    <tr key={e.frame.0} class={kind} data-weight={e.weight.to_string()} title={other.clone()} {onclick}>
                         <td class="num">{format::value(e.weight, unit)}</td>
                         <td class="num">{format::percent(e.weight, p.cum, 2)}</td>
                         <td class="name">{other}</td>

@@ -147,11 +147,14 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     // The body may grow without a resize (a panel above it closes): rows for a tall one.
     let count = (body_height.max(1200.0) / ROW_HEIGHT) as usize + 2 * OVERSCAN + 1;
     let last = (first + count).min(order.len());
+    // Rows are keyed by the table's row, so a row the person points at keeps its element.
+    let diff_rows = props.graph.diff.is_some();
     let row_view = |position: usize,
                     frame: Option<FrameId>,
                     name: String,
                     cells: Html,
                     data: (i64, i64)| {
+        let key = format!("{}{}", if diff_rows { "d" } else { "t" }, order[position]);
         let selected = frame.is_some() && props.selected == frame;
         let hovered = frame.is_some() && props.hovered == frame;
         let onclick = {
@@ -160,7 +163,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
         };
         let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
         html! {
-            <div class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
+            <div {key} class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
                 role="row" aria-selected={selected.to_string()} data-flat={data.0.to_string()}
                 data-cum={data.1.to_string()} title={name.clone()} {style} {onclick}>
                 {cells}
