@@ -79,7 +79,7 @@ impl Filters {
     }
 }
 
-/// One of pprof's name filters.
+/// One of pprof's options written as text: the name filters, then the label options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FilterKind {
     Focus,
@@ -87,15 +87,22 @@ pub enum FilterKind {
     Hide,
     Show,
     ShowFrom,
+    TagFocus,
+    TagIgnore,
+    /// Not a filter: label keys whose values become frames at the root.
+    TagRoot,
 }
 
 impl FilterKind {
-    pub const ALL: [FilterKind; 5] = [
+    pub const ALL: [FilterKind; 8] = [
         FilterKind::Focus,
         FilterKind::Ignore,
         FilterKind::Hide,
         FilterKind::Show,
         FilterKind::ShowFrom,
+        FilterKind::TagFocus,
+        FilterKind::TagIgnore,
+        FilterKind::TagRoot,
     ];
 
     /// pprof's option name (`show_from`), also the key in a link.
@@ -106,6 +113,9 @@ impl FilterKind {
             FilterKind::Hide => "hide",
             FilterKind::Show => "show",
             FilterKind::ShowFrom => "show_from",
+            FilterKind::TagFocus => "tagfocus",
+            FilterKind::TagIgnore => "tagignore",
+            FilterKind::TagRoot => "tagroot",
         }
     }
 }
@@ -138,6 +148,9 @@ impl FilterSpec {
             FilterKind::Hide => &self.hide,
             FilterKind::Show => &self.show,
             FilterKind::ShowFrom => &self.show_from,
+            FilterKind::TagFocus => &self.tagfocus,
+            FilterKind::TagIgnore => &self.tagignore,
+            FilterKind::TagRoot => &self.tagroot,
         }
     }
 
@@ -148,15 +161,18 @@ impl FilterSpec {
             FilterKind::Hide => &mut self.hide,
             FilterKind::Show => &mut self.show,
             FilterKind::ShowFrom => &mut self.show_from,
+            FilterKind::TagFocus => &mut self.tagfocus,
+            FilterKind::TagIgnore => &mut self.tagignore,
+            FilterKind::TagRoot => &mut self.tagroot,
         } = pattern;
     }
 
     /// True when no filter of samples or frames is set: the tree holds every sample
     /// (whatever the tag roots and granularity).
     pub fn is_empty(&self) -> bool {
-        FilterKind::ALL.iter().all(|&k| self.get(k).is_empty())
-            && self.tagfocus.is_empty()
-            && self.tagignore.is_empty()
+        FilterKind::ALL
+            .iter()
+            .all(|&k| k == FilterKind::TagRoot || self.get(k).is_empty())
     }
 
     /// The settings that are not the default, as pprof's option names and their values: what
@@ -167,15 +183,6 @@ impl FilterSpec {
             .filter(|&&k| !self.get(k).is_empty())
             .map(|&k| (k.name(), self.get(k).to_string()))
             .collect();
-        for (key, value) in [
-            ("tagfocus", &self.tagfocus),
-            ("tagignore", &self.tagignore),
-            ("tagroot", &self.tagroot),
-        ] {
-            if !value.is_empty() {
-                entries.push((key, value.clone()));
-            }
-        }
         if self.granularity != Granularity::default() {
             entries.push(("granularity", self.granularity.name().to_string()));
         }
@@ -185,19 +192,10 @@ impl FilterSpec {
     /// Sets the option pprof calls `key` (one of [`FilterSpec::entries`]' names); false when
     /// there is no such option or the value is not one of its values.
     pub fn set_entry(&mut self, key: &str, value: &str) -> bool {
-        match key {
-            "granularity" => {
-                return Granularity::from_name(value)
-                    .map(|g| self.granularity = g)
-                    .is_some()
-            }
-            "tagfocus" => self.tagfocus = value.to_string(),
-            "tagignore" => self.tagignore = value.to_string(),
-            "tagroot" => self.tagroot = value.to_string(),
-            _ => {}
-        }
-        if matches!(key, "tagfocus" | "tagignore" | "tagroot") {
-            return true;
+        if key == "granularity" {
+            return Granularity::from_name(value)
+                .map(|g| self.granularity = g)
+                .is_some();
         }
         match FilterKind::ALL.iter().find(|k| k.name() == key) {
             Some(&kind) => {

@@ -38,18 +38,6 @@ use crate::viewport::Viewport;
 /// (`make example`). Built into the app so it shows without any request.
 const EXAMPLE: &[u8] = include_bytes!("../../static/example.pb.gz");
 
-/// The options the filter bar sets, by pprof's names: name filters, then label options.
-const FILTER_KEYS: [&str; 8] = [
-    "focus",
-    "ignore",
-    "hide",
-    "show",
-    "show_from",
-    "tagfocus",
-    "tagignore",
-    "tagroot",
-];
-
 /// The "Hide runtime" preset: Go's runtime and its internal packages, as pprof's -hide.
 const HIDE_RUNTIME: &str = r"^runtime\.|^runtime/internal/|^internal/runtime/";
 
@@ -1183,9 +1171,9 @@ pub fn App() -> Html {
     let set_filter = {
         let set_filters = set_filters.clone();
         let current = asked_filters.clone();
-        Callback::from(move |(key, value): (&'static str, String)| {
+        Callback::from(move |(kind, pattern): (FilterKind, String)| {
             let mut filters = current.clone();
-            filters.set_entry(key, &value);
+            filters.set(kind, pattern);
             set_filters.emit(filters);
         })
     };
@@ -1202,13 +1190,13 @@ pub fn App() -> Html {
             }
         })
     };
-    let filter_kind = use_state(|| FILTER_KEYS[0]);
+    let filter_kind = use_state(|| FilterKind::Focus);
     let on_filter_kind = {
         let filter_kind = filter_kind.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(&key) = FILTER_KEYS.iter().find(|&&k| k == select.value()) {
-                filter_kind.set(key);
+            if let Some(&kind) = FilterKind::ALL.iter().find(|k| k.name() == select.value()) {
+                filter_kind.set(kind);
             }
         })
     };
@@ -1233,16 +1221,15 @@ pub fn App() -> Html {
         } else {
             HIDE_RUNTIME.to_string()
         };
-        Callback::from(move |_| set_filter.emit(("hide", pattern.clone())))
+        Callback::from(move |_| set_filter.emit((FilterKind::Hide, pattern.clone())))
     };
-    let chips: Html = view
-        .filters
-        .entries()
-        .into_iter()
-        .filter(|(key, _)| FILTER_KEYS.contains(key))
-        .map(|(key, value)| {
+    let chips: Html = FilterKind::ALL
+        .iter()
+        .filter(|&&kind| !view.filters.get(kind).is_empty())
+        .map(|&kind| {
+            let (key, value) = (kind.name(), view.filters.get(kind).to_string());
             let set_filter = set_filter.clone();
-            let remove = Callback::from(move |_| set_filter.emit((key, String::new())));
+            let remove = Callback::from(move |_| set_filter.emit((kind, String::new())));
             html! {
                 <span class="chip" key={key} data-filter={key}>
                     <span class="chip-kind">{key}</span>
@@ -1376,13 +1363,12 @@ pub fn App() -> Html {
         let name = graph.tree.name(node).to_string();
         let pattern = format!("^{}$", regex::escape(&name));
         let item = |kind: FilterKind, label: &'static str| {
-            let key = kind.name();
             let set_filter = set_filter.clone();
             let menu = menu.clone();
             let pattern = pattern.clone();
             let onclick = Callback::from(move |_| {
                 menu.set(None);
-                set_filter.emit((key, pattern.clone()));
+                set_filter.emit((kind, pattern.clone()));
             });
             html! { <button class="link" role="menuitem" data-filter={kind.name()} {onclick}>{label}</button> }
         };
@@ -1715,8 +1701,8 @@ pub fn App() -> Html {
             </header>
             <div class="filters">
                 <select class="filter-kind" aria-label="Filter kind" onchange={on_filter_kind}>
-                    { for FILTER_KEYS.iter().map(|&k| html! {
-                        <option value={k} selected={k == *filter_kind}>{k}</option>
+                    { for FilterKind::ALL.iter().map(|&k| html! {
+                        <option value={k.name()} selected={k == *filter_kind}>{k.name()}</option>
                     }) }
                 </select>
                 <input class="filter-input" type="text" placeholder="Filter (regex on function, file or binary), Enter"

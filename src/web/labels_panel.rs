@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::loaded::Graph;
+use crate::filter::FilterKind;
 use crate::format;
 use crate::labels::{LabelKind, LabelTotal};
 use crate::tags::label_filter;
@@ -20,8 +21,8 @@ pub struct LabelsProps {
     pub unit: String,
     /// The keys grouped by now (pprof's tagroot, comma-separated).
     pub tagroot: String,
-    /// Set one of pprof's options (`tagfocus`, `tagignore`, `tagroot`).
-    pub on_option: Callback<(&'static str, String)>,
+    /// Set one of pprof's options (tagfocus, tagignore, tagroot).
+    pub on_option: Callback<(FilterKind, String)>,
 }
 
 #[component]
@@ -62,7 +63,7 @@ pub fn LabelsPanel(props: &LabelsProps) -> Html {
                 } else {
                     keys.push(bare.clone());
                 }
-                Callback::from(move |_| on_option.emit(("tagroot", keys.join(","))))
+                Callback::from(move |_| on_option.emit((FilterKind::TagRoot, keys.join(","))))
             };
             let more = values.len().saturating_sub(VALUES_SHOWN);
             let rows: Html = values
@@ -70,18 +71,18 @@ pub fn LabelsPanel(props: &LabelsProps) -> Html {
                 .take(VALUES_SHOWN)
                 .map(|label| {
                     let filter = label_filter(label);
-                    let button = |option: &'static str, text: &'static str| {
+                    let button = |option: FilterKind, text: &'static str| {
                         let on_option = props.on_option.clone();
                         let filter = filter.clone();
                         let onclick = Callback::from(move |_| on_option.emit((option, filter.clone())));
-                        html! { <button class="link" data-option={option} {onclick}>{text}</button> }
+                        html! { <button class="link" data-option={option.name()} {onclick}>{text}</button> }
                     };
                     html! {
                         <tr key={filter.clone()} data-key={bare.clone()} data-value={label.value.clone()} data-total={label.total.to_string()}>
                             <td class="label-value">{label.value.clone()}</td>
                             <td class="num">{format::value(label.total, unit)}</td>
                             <td class="num">{format::percent(label.total, total, 2)}</td>
-                            <td>{button("tagfocus", "focus")}{button("tagignore", "ignore")}</td>
+                            <td>{button(FilterKind::TagFocus, "focus")}{button(FilterKind::TagIgnore, "ignore")}</td>
                         </tr>
                     }
                 })
