@@ -192,9 +192,12 @@ impl Frames {
             // A location without lines is one frame of its address and binary.
             let count = lines.len().max(1);
             for i in 0..count {
-                let key = match lines.get(i).map(|l| (l, l.function)) {
-                    Some((line, Some(f))) => {
-                        let function = &profile.functions[f.0 as usize];
+                let line = lines.get(i);
+                let function = line
+                    .and_then(|l| l.function)
+                    .map(|f| &profile.functions[f.0 as usize]);
+                let key = match (line, function) {
+                    (Some(line), Some(function)) => {
                         let name = if keep_name {
                             profile.str(function.name)
                         } else {
@@ -228,19 +231,12 @@ impl Frames {
                 };
                 let next = FrameId(frames.len() as u32);
                 let frame = *by_key.entry(key).or_insert_with_key(|key| {
-                    let (file, start_line) = match lines.get(i).and_then(|l| l.function) {
-                        Some(f) => {
-                            let function = &profile.functions[f.0 as usize];
-                            (profile.str(function.file).to_string(), function.start_line)
-                        }
-                        None => (String::new(), 0),
-                    };
                     frames.push(Frame {
                         name: key.printable(),
-                        file,
-                        line: match lines.get(i) {
+                        file: function.map_or(String::new(), |f| profile.str(f.file).to_string()),
+                        line: match line {
                             Some(line) if keep_line => line.line,
-                            _ => start_line,
+                            _ => function.map_or(0, |f| f.start_line),
                         },
                     });
                     next
