@@ -311,7 +311,14 @@ fn diff_top(
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format_ {
-        TopFormat::Ordered | TopFormat::Tsv => {
+        TopFormat::Tsv => {
+            let mut rows: Vec<_> = table.rows().iter().collect();
+            rows.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            for r in rows {
+                writeln!(out, "{}\t{}\t{}", r.flat(), r.cum(), r.name)?;
+            }
+        }
+        TopFormat::Ordered => {
             writeln!(out, "total\t{}", table.total)?;
             for r in table.rows() {
                 writeln!(out, "{}\t{}\t{}\t{}", r.flat(), r.sum, r.cum(), r.name)?;
