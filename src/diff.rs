@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::call_tree::{CallTree, NodeId};
 use crate::profile::Profile;
-use crate::top::{TopColumn, TopSort};
+use crate::top::{arrange, pprof_order, TopSort};
 
 /// Whether a view compares its profile with a base profile, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -193,11 +193,7 @@ impl DiffTable {
             .filter(|r| r.flat() != 0 || r.cum() != 0)
             .collect();
         rows.sort_by(|a, b| {
-            b.flat()
-                .abs()
-                .cmp(&a.flat().abs())
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| b.cum().abs().cmp(&a.cum().abs()))
+            pprof_order((a.flat(), &a.name, a.cum()), (b.flat(), &b.name, b.cum()))
         });
         let mut sum = 0;
         for row in &mut rows {
@@ -219,19 +215,14 @@ impl DiffTable {
     /// Indices into [`DiffTable::rows`] in `sort`'s order (flat and cum sort by their
     /// deltas), of the rows whose name `keep` accepts. Ties keep pprof's order.
     pub fn arranged(&self, sort: TopSort, keep: impl Fn(&str) -> bool) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.rows.len() as u32)
-            .filter(|&i| keep(&self.rows[i as usize].name))
-            .collect();
-        let row = |i: &u32| &self.rows[*i as usize];
-        match sort.column {
-            TopColumn::Flat | TopColumn::Sum => {}
-            TopColumn::Cum => order.sort_by_key(|i| std::cmp::Reverse(row(i).cum())),
-            TopColumn::Name => order.sort_by(|a, b| row(b).name.cmp(&row(a).name)),
-        }
-        if !sort.descending {
-            order.reverse();
-        }
-        order
+        let rows = &self.rows;
+        arrange(
+            rows.len(),
+            sort,
+            |i| keep(&rows[i].name),
+            |i| rows[i].cum(),
+            |i| &rows[i].name,
+        )
     }
 }
 

@@ -2,6 +2,8 @@
 //! pprof's order, and the same rows sorted by any column and narrowed by a search. Depends on
 //! the call tree only.
 
+use std::cmp::Ordering;
+
 use crate::call_tree::{CallTree, FunctionRow};
 use crate::frames::FrameId;
 use crate::search::SearchResult;
@@ -50,6 +52,37 @@ impl Default for TopSort {
     }
 }
 
+/// pprof's order of `-top` rows (its `FlatNameOrder`) on (flat, name, cum): |flat| largest
+/// first, then name, then |cum| largest first.
+pub fn pprof_order(a: (i64, &str, i64), b: (i64, &str, i64)) -> Ordering {
+    b.0.abs()
+        .cmp(&a.0.abs())
+        .then_with(|| a.1.cmp(b.1))
+        .then_with(|| b.2.abs().cmp(&a.2.abs()))
+}
+
+/// The indices of rows `0..len` (in pprof's order) that `keep` accepts, in `sort`'s order,
+/// reading each row's cum and name with `cum` and `name`. Ties keep pprof's order.
+pub fn arrange<'a>(
+    len: usize,
+    sort: TopSort,
+    keep: impl Fn(usize) -> bool,
+    cum: impl Fn(usize) -> i64,
+    name: impl Fn(usize) -> &'a str,
+) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..len as u32).filter(|&i| keep(i as usize)).collect();
+    match sort.column {
+        // pprof's order is the flat order.
+        TopColumn::Flat | TopColumn::Sum => {}
+        TopColumn::Cum => order.sort_by_key(|&i| std::cmp::Reverse(cum(i as usize))),
+        TopColumn::Name => order.sort_by(|&a, &b| name(b as usize).cmp(name(a as usize))),
+    }
+    if !sort.descending {
+        order.reverse();
+    }
+    order
+}
+
 /// Every function with a non-zero flat or cum, in pprof's `-top` order: by |flat| (largest
 /// first), then name, then |cum| (largest first).
 #[derive(Debug, Clone)]
@@ -62,12 +95,11 @@ impl TopTable {
         let mut rows: Vec<FunctionRow> = tree.function_table();
         let frames = tree.frames();
         rows.sort_by(|a, b| {
-            b.flat
-                .abs()
-                .cmp(&a.flat.abs())
-                .then_with(|| frames.name(a.frame).cmp(frames.name(b.frame)))
-                .then_with(|| b.cum.abs().cmp(&a.cum.abs()))
-                .then_with(|| a.frame.cmp(&b.frame))
+            pprof_order(
+                (a.flat, frames.name(a.frame), a.cum),
+                (b.flat, frames.name(b.frame), b.cum),
+            )
+            .then_with(|| a.frame.cmp(&b.frame))
         });
         let mut sum = 0;
         let rows = rows
@@ -103,25 +135,15 @@ impl TopTable {
         sort: TopSort,
         search: Option<&SearchResult>,
     ) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.rows.len() as u32)
-            .filter(|&i| {
-                search.is_none_or(|s| s.frame_matches[self.rows[i as usize].frame.0 as usize])
-            })
-            .collect();
         let frames = tree.frames();
-        let row = |i: &u32| &self.rows[*i as usize];
-        match sort.column {
-            // pprof's order is the flat order.
-            TopColumn::Flat | TopColumn::Sum => {}
-            TopColumn::Cum => order.sort_by_key(|i| std::cmp::Reverse(row(i).cum)),
-            TopColumn::Name => {
-                order.sort_by(|a, b| frames.name(row(b).frame).cmp(frames.name(row(a).frame)))
-            }
-        }
-        if !sort.descending {
-            order.reverse();
-        }
-        order
+        let rows = &self.rows;
+        arrange(
+            rows.len(),
+            sort,
+            |i| search.is_none_or(|s| s.frame_matches[rows[i].frame.0 as usize]),
+            |i| rows[i].cum,
+            |i| frames.name(rows[i].frame),
+        )
     }
 }
 
