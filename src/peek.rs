@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::call_tree::{CallTree, NodeId, Visit};
 use crate::frames::{FrameId, Frames};
+use crate::trie::Trie;
 
 /// An edge to or from the function: the other frame and the value of the samples through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,58 +115,58 @@ pub fn peek(tree: &CallTree, frame: FrameId) -> Peek {
     }
 }
 
-/// A call tree merged from paths of frames, children in frame-name order.
+/// A call tree merged from paths of frames (a trie of frame ids), children in frame-name
+/// order once finished.
 struct PathTree {
-    parent: Vec<u32>,
-    frame: Vec<FrameId>,
+    trie: Trie,
     self_value: Vec<i64>,
-    child: FxHashMap<(u32, FrameId), u32>,
 }
 
 impl PathTree {
     fn new() -> PathTree {
         PathTree {
-            parent: vec![0],
-            frame: vec![Frames::ROOT],
+            trie: Trie::default(),
             self_value: vec![0],
-            child: FxHashMap::default(),
         }
     }
 
     /// Adds `value` at the end of `path` (frames from the root's child down).
     fn add(&mut self, path: impl Iterator<Item = FrameId>, value: i64) {
-        let mut node = 0u32;
-        for frame in path {
-            let next = self.frame.len() as u32;
-            node = *self.child.entry((node, frame)).or_insert_with(|| {
-                self.parent.push(node);
-                self.frame.push(frame);
+        let node = path.fold(0u32, |node, frame| {
+            // Fewer nodes than the source tree has, which fit in u32.
+            let child = self
+                .trie
+                .child(node, frame.0)
+                .expect("fewer nodes than u32::MAX");
+            if child as usize == self.self_value.len() {
                 self.self_value.push(0);
-                next
-            });
-        }
+            }
+            child
+        });
         self.self_value[node as usize] += value;
     }
 
     /// The tree, with `source`'s frames (the root standing for `root`), value type and total.
     fn finish(self, source: &CallTree, root: FrameId) -> CallTree {
         let frames = source.frames();
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); self.frame.len()];
-        for node in 1..self.frame.len() {
-            children[self.parent[node] as usize].push(node as u32);
+        let (parent, item) = self.trie.into_parts();
+        let node_frame = |node: u32| FrameId(item[node as usize]);
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); parent.len()];
+        for node in 1..parent.len() {
+            children[parent[node] as usize].push(node as u32);
         }
         let (mut frame, mut depth, mut self_value) = (Vec::new(), Vec::new(), Vec::new());
         let mut pending = vec![(0u32, 0u32)];
         while let Some((node, d)) = pending.pop() {
-            frame.push(self.frame[node as usize]);
+            frame.push(if node == 0 {
+                Frames::ROOT
+            } else {
+                node_frame(node)
+            });
             depth.push(d);
             self_value.push(self.self_value[node as usize]);
             let kids = &mut children[node as usize];
-            kids.sort_by(|a, b| {
-                frames
-                    .name(self.frame[*a as usize])
-                    .cmp(frames.name(self.frame[*b as usize]))
-            });
+            kids.sort_by(|&a, &b| frames.name(node_frame(a)).cmp(frames.name(node_frame(b))));
             // Pushed in reverse, so the first by name comes out first.
             pending.extend(kids.iter().rev().map(|&k| (k, d + 1)));
         }
