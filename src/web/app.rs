@@ -860,6 +860,11 @@ pub fn App() -> Html {
     if let (Some(g), Some(v)) = (&graph, viewport) {
         *latest.borrow_mut() = (v, g.layout.extent(CallTree::ROOT).max(1) as f64);
     }
+    // The keyboard's cursor frame in the graph shown.
+    let cursor = graph
+        .as_ref()
+        .zip(view.cursor.as_ref())
+        .and_then(|(g, path)| g.tree.find_path(path));
 
     // Draw after every render that changed what is shown.
     {
@@ -869,10 +874,6 @@ pub fn App() -> Html {
         let loaded = loaded.clone();
         let marked = marked.clone();
         // The pointer's frame, else the keyboard cursor's, is outlined.
-        let cursor = graph
-            .as_ref()
-            .zip(view.cursor.as_ref())
-            .and_then(|(g, path)| g.tree.find_path(path));
         let hover_node = hover.map(|h| h.node).or(cursor);
         let deps = (
             loaded.clone(),
@@ -888,7 +889,7 @@ pub fn App() -> Html {
                 (canvas_ref.cast::<HtmlCanvasElement>(), graph, viewport)
             {
                 let palette = g.palette(theme);
-                let diff_palette = g.diff.as_ref().map(|d| d.palette(theme));
+                let diff_colors = g.diff.as_ref().map(|d| d.colors(theme));
                 let scene = Scene {
                     palette: &palette,
                     tree: &g.tree,
@@ -898,7 +899,7 @@ pub fn App() -> Html {
                     search: (*search_result).as_ref(),
                     hover: hover_node,
                     selected: selected_frame,
-                    diff: diff_palette.as_deref(),
+                    diff: diff_colors,
                 };
                 let performance = web_sys::window().and_then(|w| w.performance());
                 let started = performance.as_ref().map_or(0.0, |p| p.now());
@@ -1309,7 +1310,7 @@ pub fn App() -> Html {
                         .filter(|_| !view.zoom_path.is_empty())
                         .unwrap_or(CallTree::ROOT);
                     let palette = graph.palette(Theme::Light);
-                    let diff = graph.diff.as_ref().map(|d| d.palette(Theme::Light));
+                    let diff = graph.diff.as_ref().map(|d| d.colors(Theme::Light));
                     let color = |n: NodeId| match &diff {
                         Some(d) => d.colors[d.node_color[n.0 as usize] as usize].clone(),
                         None => palette.colors
@@ -1421,28 +1422,23 @@ pub fn App() -> Html {
             dispatch.dispatch(AppAction::View(ViewAction::SetSearch(input.value())));
         })
     };
+    // Enter and Shift+Enter in the search box step through matches as `n` and `N` do.
     let on_search_key = {
         let dispatch = dispatch.clone();
-        let graph = graph.clone();
-        let matches = (*search_result)
-            .as_ref()
-            .map(|r| r.top_matches.clone())
-            .unwrap_or_default();
-        let cursor = view.match_cursor;
+        let keyed = keyed.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" || matches.is_empty() {
+            if e.key() != "Enter" {
                 return;
             }
-            let count = matches.len();
-            let (action, next) = if e.shift_key() {
-                let next = cursor.map_or(count - 1, |c| (c + count - 1) % count);
-                (ViewAction::PreviousMatch { count }, next)
+            let command = if e.shift_key() {
+                Command::PreviousMatch
             } else {
-                let next = cursor.map_or(0, |c| (c + 1) % count);
-                (ViewAction::NextMatch { count }, next)
+                Command::NextMatch
             };
-            dispatch.dispatch(AppAction::View(action));
-            dispatch.dispatch(AppAction::View(link::zoom_to(&graph, matches[next])));
+            let actions = keyed.borrow().as_ref().and_then(|k| k.actions(command));
+            for action in actions.into_iter().flatten() {
+                dispatch.dispatch(action);
+            }
         })
     };
     let on_copy_link = {
@@ -1507,25 +1503,19 @@ pub fn App() -> Html {
         }
     });
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
-    let cursor_hover = view
-        .cursor
-        .as_ref()
-        .and_then(|path| graph.tree.find_path(path))
-        .zip(canvas_ref.cast::<HtmlCanvasElement>())
-        .map(|(node, canvas)| {
-            let rect = canvas.get_bounding_client_rect();
-            let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
-            let v = Viewport::new(view.window.0 * whole, view.window.1 * whole, width);
-            let x = v.css_x(graph.layout.x(node) as f64).max(0.0);
-            let rows = graph.tree.max_depth() + 1;
-            let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);
-            Hover {
-                node,
-                client_x: (rect.left() + x + 8.0) as i32,
-                client_y: (rect.top() + y + ROW_HEIGHT) as i32,
-            }
-        });
-    let tooltip = hover.or(cursor_hover).as_ref().map(|h| {
+    // (The canvas's place is only read then: reading it forces a layout.)
+    let cursor_hover = || {
+        let (node, canvas, v) = (cursor?, canvas_ref.cast::<HtmlCanvasElement>()?, viewport?);
+        let rect = canvas.get_bounding_client_rect();
+        let x = v.css_x(graph.layout.x(node) as f64).max(0.0);
+        let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);
+        Some(Hover {
+            node,
+            client_x: (rect.left() + x + 8.0) as i32,
+            client_y: (rect.top() + y + ROW_HEIGHT) as i32,
+        })
+    };
+    let tooltip = hover.or_else(cursor_hover).as_ref().map(|h| {
         let tree = &graph.tree;
         let node = h.node;
         let frame = tree.frames().frame(tree.frame(node));

@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::loaded::{DiffPalette, Palette};
+use super::loaded::{DiffColors, Palette};
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::flame_layout::FlameLayout;
@@ -30,7 +30,7 @@ pub struct Scene<'a> {
     /// The selected function: every rect of it is outlined.
     pub selected: Option<FrameId>,
     /// For a comparison with a base profile: each node coloured by its change.
-    pub diff: Option<&'a DiffPalette>,
+    pub diff: Option<DiffColors<'a>>,
     pub palette: &'a Palette,
 }
 
@@ -89,7 +89,7 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
             root_fill
         } else if scene.search.is_some_and(|s| !s.matches(scene.tree, node)) {
             dimmed_fill
-        } else if let Some(diff) = scene.diff {
+        } else if let Some(diff) = &scene.diff {
             diff_fill(diff.node_color[node.0 as usize])
         } else {
             scene.palette.frame_color[scene.tree.frame(node).0 as usize]
@@ -107,7 +107,7 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
     for &(fill, i) in &order {
         if current != Some(fill) {
             current = Some(fill);
-            ctx.set_fill_style_str(match (fill, scene.diff) {
+            ctx.set_fill_style_str(match (fill, &scene.diff) {
                 (f, _) if f == root_fill => root_color,
                 (f, _) if f == dimmed_fill => dimmed,
                 (f, Some(diff)) => &diff.colors[(u32::MAX - 2 - f) as usize],

@@ -46,50 +46,41 @@ pub struct DiffView {
     pub table: DiffTable,
     /// Per node of the graph's tree, the base's value on the same path.
     pub base_values: Vec<i64>,
-    /// Per node, its step of change (see [`diff_step`]).
-    steps: Vec<i8>,
-    palette: RefCell<Option<(Theme, Rc<DiffPalette>)>>,
+    /// Per node, its step of change (see [`diff_step`]) as an index into
+    /// [`DiffView::colors`]'s colours.
+    node_color: Vec<u8>,
 }
 
 /// The fill colour of each node of a compared graph, as indices into distinct CSS colours.
-pub struct DiffPalette {
-    pub node_color: Vec<u8>,
+pub struct DiffColors<'a> {
+    pub node_color: &'a [u8],
     pub colors: Vec<String>,
 }
 
 impl DiffView {
     pub fn new(tree: &CallTree, base: &CallTree) -> DiffView {
         let base_values = diff::base_values(tree, base);
-        let steps = (0..tree.len())
-            .map(|n| diff_step(tree.total_value(NodeId(n as u32)), base_values[n]) as i8)
+        let node_color = (0..tree.len())
+            .map(|n| {
+                let step = diff_step(tree.total_value(NodeId(n as u32)), base_values[n]);
+                (step + DIFF_STEPS) as u8
+            })
             .collect();
         DiffView {
             table: DiffTable::new(tree, base),
             base_values,
-            steps,
-            palette: RefCell::new(None),
+            node_color,
         }
     }
 
-    /// The colours for `theme`, computed once per theme change.
-    pub fn palette(&self, theme: Theme) -> Rc<DiffPalette> {
-        if let Some((t, p)) = self.palette.borrow().as_ref() {
-            if *t == theme {
-                return p.clone();
-            }
-        }
-        let palette = Rc::new(DiffPalette {
-            node_color: self
-                .steps
-                .iter()
-                .map(|&s| (s as i32 + DIFF_STEPS) as u8)
-                .collect(),
+    /// The node colours for `theme` (only the few colours themselves depend on it).
+    pub fn colors(&self, theme: Theme) -> DiffColors<'_> {
+        DiffColors {
+            node_color: &self.node_color,
             colors: (-DIFF_STEPS..=DIFF_STEPS)
                 .map(|s| diff_color(s, theme))
                 .collect(),
-        });
-        *self.palette.borrow_mut() = Some((theme, palette.clone()));
-        palette
+        }
     }
 }
 
