@@ -37,6 +37,17 @@ struct Derived {
     callees: Graph,
 }
 
+impl Derived {
+    /// The callers' graph (growing up from the function) or the callees' (growing down).
+    fn side(&self, callers: bool) -> (&Graph, Orientation) {
+        if callers {
+            (&self.callers, Orientation::Flame)
+        } else {
+            (&self.callees, Orientation::Icicle)
+        }
+    }
+}
+
 /// Derived once per function and compared by identity.
 impl PartialEq for Derived {
     fn eq(&self, other: &Self) -> bool {
@@ -85,10 +96,8 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
         let theme = props.theme;
         let hover = *pointer;
         use_effect_with((derived.clone(), css_width, theme, hover), move |_| {
-            for (canvas, graph, orientation, callers) in [
-                (&callers_ref, &derived.callers, Orientation::Flame, true),
-                (&callees_ref, &derived.callees, Orientation::Icicle, false),
-            ] {
+            for (canvas, callers) in [(&callers_ref, true), (&callees_ref, false)] {
+                let (graph, orientation) = derived.side(callers);
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let palette = graph.palette(theme);
                     let scene = Scene {
@@ -126,11 +135,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
     let node_at_event = {
         let derived = derived.clone();
         move |e: &MouseEvent, callers: bool| -> Option<NodeId> {
-            let (graph, orientation) = if callers {
-                (&derived.callers, Orientation::Flame)
-            } else {
-                (&derived.callees, Orientation::Icicle)
-            };
+            let (graph, orientation) = derived.side(callers);
             let rows = graph.tree.max_depth() + 1;
             let depth = depth_at(e.offset_y() as f64, ROW_HEIGHT, rows, orientation)?;
             node_at(
@@ -168,11 +173,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
             let on_select = props.on_select.clone();
             let pointer = pointer.clone();
             Callback::from(move |e: MouseEvent| {
-                let graph = if callers {
-                    &derived.callers
-                } else {
-                    &derived.callees
-                };
+                let (graph, _) = derived.side(callers);
                 if let Some(node) = node_at_event(&e, callers).filter(|&n| n != CallTree::ROOT) {
                     pointer.set(None);
                     on_select.emit(graph.tree.frame(node));
@@ -209,7 +210,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
             .collect()
     };
     let tooltip = (*pointer).map(|h| {
-        let graph = if h.callers { &derived.callers } else { &derived.callees };
+        let (graph, _) = derived.side(h.callers);
         let node_total = graph.tree.total_value(h.node);
         let role = match (h.node == CallTree::ROOT, h.callers) {
             (true, _) => "the function",
