@@ -68,12 +68,16 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             }
         })
     };
-    // A comparison's rows are names: their frames in the graph's tree.
+    // A comparison's rows are names: their frames in the graph's tree (only a comparison
+    // needs them).
     let frame_of_name: Rc<FxHashMap<String, FrameId>> = use_memo(props.graph.clone(), |graph| {
         let frames = graph.tree.frames();
-        (1..frames.len() as u32)
-            .map(|f| (frames.name(FrameId(f)).to_string(), FrameId(f)))
-            .collect()
+        match graph.diff {
+            Some(_) => (1..frames.len() as u32)
+                .map(|f| (frames.name(FrameId(f)).to_string(), FrameId(f)))
+                .collect(),
+            None => FxHashMap::default(),
+        }
     });
     // The row of the function under the pointer in the graph comes into view.
     {
