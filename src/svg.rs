@@ -52,7 +52,7 @@ fn escape(text: &str) -> String {
 /// The script: zoom on click, reset, search. Frames are `<g>` with `data-x` and `data-w`
 /// (fractions of the export's width) and `data-d` (depth), in pre-order.
 const SCRIPT: &str = r#"
-var W = 1200, frames = document.getElementById('frames'), details = document.getElementById('details');
+var W = +document.documentElement.getAttribute('data-width'), frames = document.getElementById('frames'), details = document.getElementById('details');
 var matched = document.getElementById('matched'), reset = document.getElementById('reset');
 function frameOf(e) { while (e && e.tagName !== 'g') e = e.parentNode; return e && e.hasAttribute('data-x') ? e : null; }
 function num(g, k) { return +g.getAttribute(k); }
@@ -135,7 +135,7 @@ pub fn write(tree: &CallTree, layout: &FlameLayout, options: &SvgOptions<'_>) ->
     let _ = write!(
         svg,
         r##"<?xml version="1.0" standalone="no"?>
-<svg version="1.1" width="{w}" height="{height}" viewBox="0 0 {w} {height}" xmlns="http://www.w3.org/2000/svg">
+<svg version="1.1" width="{w}" height="{height}" viewBox="0 0 {w} {height}" data-width="{WIDTH}" xmlns="http://www.w3.org/2000/svg">
 <style>text {{ font: 12px Verdana, sans-serif; fill: #000; }} #frames text {{ pointer-events: none; }} .ui {{ cursor: pointer; fill: #333; }} g rect {{ cursor: pointer; }}</style>
 <rect width="100%" height="100%" fill="#fafafa"/>
 <text x="{cx}" y="24" text-anchor="middle" style="font-size:17px">{title}</text>
