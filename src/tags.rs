@@ -158,27 +158,16 @@ impl Range {
         let (low, unit) = scale(v, &u, &u);
         let whole = &first[0];
         if found.len() == 1 {
-            return if text == whole {
-                Some(Range {
-                    low: Some(low),
-                    high: Some(low),
-                    unit,
-                })
+            let (low, high) = if text == whole {
+                (Some(low), Some(low))
             } else if text == format!("{whole}:") {
-                Some(Range {
-                    low: Some(low),
-                    high: None,
-                    unit,
-                })
+                (Some(low), None)
             } else if text == format!(":{whole}") {
-                Some(Range {
-                    low: None,
-                    high: Some(low),
-                    unit,
-                })
+                (None, Some(low))
             } else {
-                None
+                return None;
             };
+            return Some(Range { low, high, unit });
         }
         let second = &found[1];
         if text != format!("{whole}:{}", &second[0]) {
@@ -239,7 +228,6 @@ impl TagFilter {
     /// Whether label set `set` of `profile` matches; `units` gives each numeric key's unit.
     fn matches(&self, profile: &Profile, set: LabelSetId, units: &NumUnits) -> bool {
         let labels = profile.label_sets.get(set);
-        let key_is = |l: &crate::profile::Label, key: &str| profile.str(l.key) == key;
         match (&self.matcher, &self.key) {
             (Matcher::Range(range), key) => labels.iter().any(|l| match l.value {
                 LabelValue::Num { value, .. } => {
@@ -259,7 +247,7 @@ impl TagFilter {
             }),
             // Some expression matches some value of the key.
             (Matcher::Regexes(regexes), Some(key)) => labels.iter().any(|l| match l.value {
-                LabelValue::Str(v) if key_is(l, key) => {
+                LabelValue::Str(v) if profile.str(l.key) == key => {
                     regexes.iter().any(|re| re.is_match(profile.str(v)))
                 }
                 _ => false,
