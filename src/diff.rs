@@ -7,6 +7,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::call_tree::{CallTree, NodeId};
+use crate::filter::{self, Filters, Report};
 use crate::profile::Profile;
 use crate::top::{arrange, pprof_order, TopSort};
 
@@ -132,6 +133,29 @@ pub fn normalize(profile: &Profile, base: &Profile) -> Profile {
         }
     }
     scaled
+}
+
+/// The reports of `profile` and of `base` for value type `value_index` under `filters`,
+/// `profile` first scaled to the base's total when `mode` is [`DiffMode::Normalized`]: the two
+/// halves of a comparison.
+pub fn reports(
+    profile: &Profile,
+    base: &Profile,
+    mode: DiffMode,
+    value_index: usize,
+    filters: &Filters,
+) -> (Report, Report) {
+    let normalized;
+    let profile = if mode == DiffMode::Normalized {
+        normalized = normalize(profile, base);
+        &normalized
+    } else {
+        profile
+    };
+    (
+        filter::report(profile, value_index, filters),
+        filter::report(base, value_index, filters),
+    )
 }
 
 /// One function's row: the new and base flat and cum, the deltas, and `sum`, the running sum

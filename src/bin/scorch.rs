@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use scorch::color::Theme;
-use scorch::diff::{self, DiffTable};
+use scorch::diff::{self, DiffMode, DiffTable};
 use scorch::filter::{self, FilterSpec};
 use scorch::frames::Granularity;
 use scorch::hit_test::Orientation;
@@ -446,15 +446,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Some(base) => {
                     let base = open(&base)?;
                     diff::check_compatible(&profile, &base)?;
-                    let profile = if normalize {
-                        diff::normalize(&profile, &base)
+                    let mode = if normalize {
+                        DiffMode::Normalized
                     } else {
-                        profile
+                        DiffMode::Base
                     };
-                    let tree = tree_for(&profile, &value_type, &filters)?;
-                    let base_tree = tree_for(&base, &value_type, &filters)?;
-                    let unit = &profile.value_types[tree.value_index()].unit;
-                    diff_top(unit, &DiffTable::new(&tree, &base_tree), format, &mut out)?;
+                    let index = profile.value_index(&value_type.value_type)?;
+                    let filters = filters.spec().compile()?;
+                    let (new, old) = diff::reports(&profile, &base, mode, index, &filters);
+                    let unit = &profile.value_types[index].unit;
+                    diff_top(
+                        unit,
+                        &DiffTable::new(&new.tree, &old.tree),
+                        format,
+                        &mut out,
+                    )?;
                 }
             }
         }

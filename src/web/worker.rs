@@ -247,16 +247,11 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
             let base = b
                 .as_ref()
                 .ok_or("no base profile is open to compare with")?;
-            let normalized;
-            let new = if filter_spec.diff == DiffMode::Normalized {
-                normalized = diff::normalize(profile, base);
-                &normalized
-            } else {
-                profile
-            };
-            let report = transfer::encode_report(&filter::report(new, index, &filters));
-            let base = transfer::encode_report(&filter::report(base, index, &filters));
-            Ok((report, Some(base)))
+            let (new, base) = diff::reports(profile, base, filter_spec.diff, index, &filters);
+            Ok((
+                transfer::encode_report(&new),
+                Some(transfer::encode_report(&base)),
+            ))
         })
     })?;
     let (tree, buffer) = bytes_value(&bytes);
