@@ -185,35 +185,24 @@ impl Stacks {
         self.location[stack.0 as usize]
     }
 
-    /// Renames every location through `map` (indexed by the old location id).
-    pub(crate) fn map_locations(&mut self, map: &[u32]) {
-        for location in &mut self.location[1..] {
-            *location = LocationId(map[location.0 as usize]);
-        }
+    /// The trie of `parent` and `location` per stack, where `parent[0]` and `location[0]`
+    /// are the empty stack's and every other stack's parent comes before it.
+    pub(crate) fn from_parts(parent: Vec<StackId>, location: Vec<LocationId>) -> Self {
+        debug_assert!(parent
+            .iter()
+            .enumerate()
+            .all(|(i, p)| i == 0 || (p.0 as usize) < i));
+        Stacks { parent, location }
     }
 }
 
-/// Builds a [`Stacks`] trie one stack at a time ([`StacksBuilder::stack`]), or many at a time
-/// ([`StacksBuilder::queue`], then [`StacksBuilder::flush`]): queued stacks are sorted first,
-/// so each shares its callers with the one before it and only the rest is looked up. Looking
-/// up every frame of every sample in random order costs a cache miss each on large profiles.
+/// Builds a [`Stacks`] trie one stack at a time.
 #[derive(Debug, Default)]
 pub struct StacksBuilder {
     trie: Trie,
-    /// Queued stacks, root first, back to back.
-    queued: Vec<LocationId>,
-    /// `queued_for.len() + 1` offsets into `queued` (empty until something is queued).
-    queued_starts: Vec<u32>,
-    /// Where each queued stack's id goes.
-    queued_for: Vec<u32>,
 }
 
 impl StacksBuilder {
-    /// How many locations are queued before [`StacksBuilder::queue`] asks for a flush: as
-    /// many as there are stacks so far, within these bounds. A larger queue shares more
-    /// callers per flush; one that follows the trie's size costs memory in proportion.
-    const QUEUE_LOCATIONS: std::ops::RangeInclusive<usize> = (1 << 16)..=(1 << 20);
-
     /// The stack `location` called from `parent`, added if new.
     pub fn child(
         &mut self,
@@ -224,54 +213,6 @@ impl StacksBuilder {
             .child(parent.0, location.0)
             .map(StackId)
             .ok_or(TooManyStacks)
-    }
-
-    /// Queues the stack of `locations` (root first), whose id [`StacksBuilder::flush`] will
-    /// write at position `slot`. Returns true when the queue is full enough to flush.
-    pub fn queue(&mut self, slot: u32, locations: impl IntoIterator<Item = LocationId>) -> bool {
-        if self.queued_starts.is_empty() {
-            self.queued_starts.push(0);
-        }
-        self.queued.extend(locations);
-        self.queued_starts.push(self.queued.len() as u32);
-        self.queued_for.push(slot);
-        let (least, most) = Self::QUEUE_LOCATIONS.into_inner();
-        self.queued.len() >= self.trie.len().clamp(least, most)
-    }
-
-    /// Adds the queued stacks and writes each one's id at its slot of `ids`.
-    pub fn flush(&mut self, ids: &mut [StackId]) -> Result<(), TooManyStacks> {
-        let queued = std::mem::take(&mut self.queued);
-        let starts = std::mem::take(&mut self.queued_starts);
-        let stack = |i: u32| &queued[starts[i as usize] as usize..starts[i as usize + 1] as usize];
-        let mut order: Vec<u32> = (0..self.queued_for.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| stack(a).cmp(stack(b)));
-        // The nodes of the previous stack, by depth.
-        let mut path: Vec<StackId> = Vec::new();
-        let mut previous: &[LocationId] = &[];
-        for &i in &order {
-            let locations = stack(i);
-            let shared = locations
-                .iter()
-                .zip(previous)
-                .take_while(|(a, b)| a == b)
-                .count();
-            path.truncate(shared);
-            let mut node = path.last().copied().unwrap_or(Stacks::EMPTY);
-            for &location in &locations[shared..] {
-                node = self.child(node, location)?;
-                path.push(node);
-            }
-            ids[self.queued_for[i as usize] as usize] = node;
-            previous = locations;
-        }
-        drop(order);
-        self.queued = queued;
-        self.queued.clear();
-        self.queued_starts = starts;
-        self.queued_starts.clear();
-        self.queued_for.clear();
-        Ok(())
     }
 
     /// The stack of `locations`, given root first.

@@ -29,11 +29,6 @@ impl Default for Trie {
 }
 
 impl Trie {
-    /// Number of nodes, the root included.
-    pub fn len(&self) -> usize {
-        self.parent.len()
-    }
-
     /// The child of `parent` for `item`, added if new; `None` past `u32::MAX - 1` nodes.
     pub fn child(&mut self, parent: u32, item: u32) -> Option<u32> {
         let (hint_item, hint) = self.last_child[parent as usize];

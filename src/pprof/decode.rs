@@ -1,20 +1,21 @@
 //! profile.proto bytes -> validated [`Profile`], streaming: bytes are pushed in pieces of any
 //! size as they are read or inflated, each complete top-level field is decoded at once and its
 //! bytes let go, so the inflated file is never held whole. Nested messages are decoded with
-//! prost into reused buffers; samples go straight into the compact model (a trie of stacks,
-//! interned label sets, flat values). Go writes samples before the locations and strings they
-//! refer to, so location ids and string indices are resolved and checked at the end.
+//! prost into reused buffers; samples go straight into the compact model (interned label sets,
+//! flat values, stacks as varints until the end makes them a trie). Go writes samples before
+//! the locations and strings they refer to, so location ids and string indices are resolved and
+//! checked at the end.
 
 use prost::encoding::decode_varint;
 use prost::Message;
 use rustc_hash::FxHashMap;
 
 use super::proto;
+use super::stacks::RawStacks;
 use crate::error::LoadError;
 use crate::profile::{
-    Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line, Location,
-    LocationId, Mapping, MappingId, Profile, Samples, Stacks, StacksBuilder, StrId, StringTable,
-    TooManyStacks, ValueType,
+    Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line, Location, Mapping,
+    MappingId, Profile, Samples, StrId, StringTable, ValueType,
 };
 
 /// One top-level field's payload.
@@ -250,49 +251,6 @@ struct RawLabel {
     num_unit: i64,
 }
 
-/// Maps the location ids samples use to dense slots in first-use order, remembering which
-/// sample used each first (for the error if the file never defines it).
-#[derive(Default)]
-struct LocationSlots {
-    /// Ids below [`LocationSlots::DIRECT`] (all of Go's, which number locations 1..n): slot + 1,
-    /// 0 meaning none yet.
-    direct: Vec<u32>,
-    sparse: FxHashMap<u64, u32>,
-    ids: Vec<u64>,
-    first_sample: Vec<u32>,
-}
-
-impl LocationSlots {
-    const DIRECT: u64 = 1 << 22;
-
-    fn slot(&mut self, id: u64, sample: u32) -> Result<u32, LoadError> {
-        let next = self.ids.len() as u32;
-        let slot = if id < Self::DIRECT {
-            let i = id as usize;
-            if i >= self.direct.len() {
-                self.direct.resize((i + 1).next_power_of_two(), 0);
-            }
-            match self.direct[i] {
-                0 => {
-                    self.direct[i] = next + 1;
-                    next
-                }
-                s => s - 1,
-            }
-        } else {
-            *self.sparse.entry(id).or_insert(next)
-        };
-        if slot == next {
-            if next == u32::MAX - 1 {
-                return Err(LoadError::TooMany { what: "locations" });
-            }
-            self.ids.push(id);
-            self.first_sample.push(sample);
-        }
-        Ok(slot)
-    }
-}
-
 /// A location as the file writes it, its ids not yet resolved.
 struct RawLocation {
     id: u64,
@@ -329,8 +287,7 @@ struct Tables {
 #[derive(Default)]
 struct RawSamples {
     samples: Samples,
-    stacks: StacksBuilder,
-    locations: LocationSlots,
+    stacks: RawStacks,
     label_sets: Vec<Box<[RawLabel]>>,
     label_set_ids: FxHashMap<Box<[RawLabel]>, u32>,
     /// How many values the first sample has.
@@ -343,17 +300,12 @@ struct RawSamples {
 }
 
 impl RawSamples {
-    fn flush_stacks(&mut self) -> Result<(), LoadError> {
-        self.stacks
-            .flush(&mut self.samples.stack)
-            .map_err(|TooManyStacks| LoadError::TooMany { what: "stacks" })
-    }
-
     fn push(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
-        let index = self.samples.len();
-        let Ok(index32) = u32::try_from(index) else {
+        // Each sample's stack is known only at the end (`RawStacks::build`).
+        let index = self.samples.label_set.len();
+        if index >= u32::MAX as usize {
             return Err(LoadError::TooMany { what: "samples" });
-        };
+        }
         let sample = &mut self.message;
         sample.clear();
         sample.merge(bytes).map_err(|e| LoadError::Protobuf {
@@ -366,20 +318,7 @@ impl RawSamples {
             self.odd_value_count = Some((index, sample.value.len()));
         }
         self.samples.values.extend_from_slice(&sample.value);
-        // The file lists the leaf first; the trie is walked from the root.
-        let slots = &mut self.locations;
-        let mut bad_id = Ok(());
-        let full = self.stacks.queue(
-            index32,
-            sample.location_id.iter().rev().map(|&id| {
-                LocationId(slots.slot(id, index32).unwrap_or_else(|e| {
-                    bad_id = Err(e);
-                    0
-                }))
-            }),
-        );
-        bad_id?;
-        self.samples.stack.push(Stacks::EMPTY);
+        self.stacks.push(&sample.location_id)?;
         self.labels.clear();
         for label in &sample.label {
             // pprof drops a label that carries neither a string nor a number, and reads a
@@ -412,9 +351,6 @@ impl RawSamples {
             set
         };
         self.samples.label_set.push(LabelSetId(set));
-        if full {
-            self.flush_stacks()?;
-        }
         Ok(())
     }
 }
@@ -578,9 +514,6 @@ pub fn decode_protobuf(bytes: &[u8]) -> Result<Profile, LoadError> {
 }
 
 fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
-    raw.flush_stacks()?;
-    // The trie's lookup tables go first: the rest of the work allocates.
-    let mut stacks = std::mem::take(&mut raw.stacks).finish();
     drop(std::mem::take(&mut raw.label_set_ids));
     if tables.strings.is_empty() {
         return Err(LoadError::MissingStringTable);
@@ -611,7 +544,7 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
         .enumerate()
         .map(|(i, vt)| value_type(vt, &format!("sample_type {i}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let sample_count = raw.samples.len();
+    let sample_count = raw.samples.label_set.len();
     if value_types.is_empty() && sample_count > 0 {
         return Err(LoadError::NoValueTypes {
             samples: sample_count,
@@ -725,30 +658,12 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
             expected,
         });
     }
-    let slots = &raw.locations;
-    let mut location_of_slot = Vec::with_capacity(slots.ids.len());
-    let mut unknown: Option<(u32, u64)> = None;
-    for (slot, &id) in slots.ids.iter().enumerate() {
-        match location_ids.get(id) {
-            Some(location) => location_of_slot.push(location),
-            None => {
-                let sample = slots.first_sample[slot];
-                if unknown.is_none_or(|(first, _)| sample < first) {
-                    unknown = Some((sample, id));
-                }
-                location_of_slot.push(0);
-            }
-        }
-    }
-    if let Some((sample, id)) = unknown {
-        return Err(LoadError::UnknownLocation {
-            sample: sample as usize,
-            id,
-        });
-    }
-    stacks.map_locations(&location_of_slot);
+    let (stacks, sample_stacks) =
+        std::mem::take(&mut raw.stacks).build(|id| location_ids.get(id))?;
+    drop(location_ids);
 
     let mut samples = raw.samples;
+    samples.stack = sample_stacks;
     let mut label_sets = LabelSetsBuilder::default();
     let mut set_ids = vec![LabelSetId(0)];
     for (i, set) in raw.label_sets.iter().enumerate() {

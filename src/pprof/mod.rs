@@ -7,6 +7,7 @@ mod inflate;
 mod legacy;
 pub mod proto;
 mod prune;
+mod stacks;
 
 pub use decode::ProtoDecoder;
 pub use inflate::{inflate, is_gzip, Inflater};

@@ -500,6 +500,10 @@ fn progress_view(loading: &Loading, on_cancel: Callback<MouseEvent>) -> Html {
                 mib(total)
             ),
         ),
+        Stage::Indexing => (
+            "indexing",
+            format!("Indexing the stacks of {}…", loading.name),
+        ),
         Stage::Aggregating => (
             "aggregating",
             format!("Building the call tree of {}…", loading.name),

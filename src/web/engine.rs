@@ -23,6 +23,8 @@ const WORKER_SCRIPT: &str = "./worker.js";
 pub enum Stage {
     /// Reading the file, inflating and decoding as it comes.
     Reading,
+    /// Making the stacks read into a trie and checking their locations (after the last byte).
+    Indexing,
     /// Building a call tree.
     Aggregating,
 }
@@ -129,6 +131,7 @@ fn event_of(data: &JsValue) -> EngineEvent {
     let result = match op.as_str() {
         "progress" => Ok(EngineEvent::Progress(Progress {
             stage: match get(data, "stage").as_string().as_deref() {
+                Some("indexing") => Stage::Indexing,
                 Some("aggregating") => Stage::Aggregating,
                 _ => Stage::Reading,
             },

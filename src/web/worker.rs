@@ -106,6 +106,8 @@ struct BlobReader {
     size: f64,
     hasher: ContentHasher,
     kept: Option<Vec<u8>>,
+    /// Whether the end was reported (the decoder then indexes the stacks).
+    ended: bool,
 }
 
 impl BlobReader {
@@ -123,13 +125,21 @@ impl BlobReader {
             size,
             hasher: ContentHasher::default(),
             kept: (size <= keep).then(Vec::new),
+            ended: false,
         })
     }
 }
 
 impl Read for BlobReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at >= self.size || buf.is_empty() {
+        if self.at >= self.size {
+            if !self.ended {
+                self.ended = true;
+                progress("indexing", self.size, self.size);
+            }
+            return Ok(0);
+        }
+        if buf.is_empty() {
             return Ok(0);
         }
         let end = (self.at + buf.len().min(READ_BYTES) as f64).min(self.size);

@@ -66,7 +66,7 @@ test('a large profile loads with progress, the page keeps working, and cancel ke
   await page.context().close();
 });
 
-test('a large profile that finishes loading draws the engine total, after reading and aggregating', async () => {
+test('a large profile that finishes loading draws the engine total, after reading, indexing and aggregating', async () => {
   const page = await openApp(app.browser, app.server.url);
   await recordProgress(page);
   await page.setInputFiles('input[type=file]', large);
@@ -79,7 +79,7 @@ test('a large profile that finishes loading draws the engine total, after readin
   const { totals, defaultIndex } = engineTotals(large);
   assert.equal(await page.locator('.status').getAttribute('data-total'), String(totals[defaultIndex]));
   const stages = [...new Set((await page.evaluate(() => window.__progress)).map((p) => p.stage))];
-  assert.deepEqual(stages, ['reading', 'aggregating']);
+  assert.deepEqual(stages, ['reading', 'indexing', 'aggregating']);
   await screenshot(page, 'scale-loaded');
   assert.deepEqual(page.errors, []);
   await page.context().close();

@@ -1,0 +1,205 @@
+//! The samples' stacks kept as the file gives them (compact varints) until every location is
+//! known, then made into the profile's [`Stacks`] trie in one pass without hashing: a radix
+//! sort by depth, where the samples that share a stack's callers are sorted by their next
+//! location and each run of equal locations is one child.
+
+use prost::encoding::encode_varint;
+
+use crate::error::LoadError;
+use crate::profile::{LocationId, StackId, Stacks};
+
+/// Each sample's location ids, root first, as varints back to back.
+#[derive(Debug, Default)]
+pub(super) struct RawStacks {
+    bytes: Vec<u8>,
+    /// Where each sample's stack starts in `bytes`, then where the last one ends (empty until
+    /// a sample is pushed).
+    starts: Vec<u32>,
+}
+
+/// A sample in the making of the trie: its next location (once read) and the rest of its
+/// stack.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    location: u32,
+    at: u32,
+    end: u32,
+    sample: u32,
+}
+
+impl RawStacks {
+    /// Adds the next sample's stack, given leaf first as in the file.
+    pub fn push(&mut self, leaf_first: &[u64]) -> Result<(), LoadError> {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        for &id in leaf_first.iter().rev() {
+            encode_varint(id, &mut self.bytes);
+        }
+        let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
+            what: "location references",
+        })?;
+        self.starts.push(end);
+        Ok(())
+    }
+
+    /// The trie of every stack pushed, and each sample's stack in it. `location` gives the
+    /// index of a location id; an id it does not know is reported for the first sample that
+    /// refers to it.
+    pub fn build(
+        self,
+        location: impl Fn(u64) -> Option<u32>,
+    ) -> Result<(Stacks, Vec<StackId>), LoadError> {
+        let samples = self.starts.len().saturating_sub(1);
+        let mut ids = vec![Stacks::EMPTY; samples];
+        let mut pending: Vec<Pending> = self
+            .starts
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] < w[1])
+            .map(|(sample, w)| Pending {
+                location: 0,
+                at: w[0],
+                end: w[1],
+                sample: sample as u32,
+            })
+            .collect();
+        drop(self.starts);
+        let mut parent = vec![Stacks::EMPTY];
+        let mut locations = vec![LocationId(u32::MAX)];
+        let mut unknown: Option<(u32, u64)> = None;
+        // (caller, range of `pending`): the samples of a stack not made yet, which is its
+        // caller plus their next location. Stacks are numbered depth first, callers before
+        // callees, as the call tree is walked.
+        let mut groups = Vec::new();
+        let mut split =
+            |group: &mut [Pending], offset: usize, caller: StackId, groups: &mut Vec<_>| {
+                for p in group.iter_mut() {
+                    let (id, len) = read_varint(&self.bytes[p.at as usize..p.end as usize]);
+                    p.at += len as u32;
+                    p.location = location(id).unwrap_or_else(|| {
+                        if unknown.is_none_or(|(first, _)| p.sample < first) {
+                            unknown = Some((p.sample, id));
+                        }
+                        0
+                    });
+                }
+                if group.windows(2).any(|w| w[0].location != w[1].location) {
+                    group.sort_unstable_by_key(|p| p.location);
+                }
+                let first = groups.len();
+                let mut run = 0;
+                while run < group.len() {
+                    let location = group[run].location;
+                    let run_len = group[run..]
+                        .iter()
+                        .take_while(|p| p.location == location)
+                        .count();
+                    groups.push((caller, offset + run, offset + run + run_len));
+                    run += run_len;
+                }
+                groups[first..].reverse();
+            };
+        split(&mut pending, 0, Stacks::EMPTY, &mut groups);
+        while let Some((caller, start, end)) = groups.pop() {
+            let stack = StackId(
+                u32::try_from(parent.len()).map_err(|_| LoadError::TooMany { what: "stacks" })?,
+            );
+            parent.push(caller);
+            locations.push(LocationId(pending[start].location));
+            // Samples whose stack is this one are done; the others go on together.
+            let mut going_on = start;
+            for i in start..end {
+                let p = pending[i];
+                if p.at == p.end {
+                    ids[p.sample as usize] = stack;
+                } else {
+                    pending[going_on] = p;
+                    going_on += 1;
+                }
+            }
+            split(&mut pending[start..going_on], start, stack, &mut groups);
+        }
+        if let Some((sample, id)) = unknown {
+            return Err(LoadError::UnknownLocation {
+                sample: sample as usize,
+                id,
+            });
+        }
+        Ok((Stacks::from_parts(parent, locations), ids))
+    }
+}
+
+/// The varint at the start of `bytes` (written by [`RawStacks::push`]) and its length.
+fn read_varint(bytes: &[u8]) -> (u64, usize) {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return (value, i + 1);
+        }
+    }
+    (value, bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawStacks;
+    use crate::error::LoadError;
+    use crate::profile::{LocationId, StackId, Stacks};
+
+    /// The locations of `stack`, root first.
+    fn path(stacks: &Stacks, mut stack: StackId) -> Vec<u32> {
+        let mut path = Vec::new();
+        while stack != Stacks::EMPTY {
+            path.push(stacks.location(stack).0);
+            stack = stacks.parent(stack);
+        }
+        path.reverse();
+        path
+    }
+
+    #[test]
+    fn every_stack_is_found_again_and_each_prefix_is_one_node() {
+        // Leaf first, as in the file; ids 10, 20... are locations 0, 1...
+        let samples: [&[u64]; 6] = [
+            &[30, 20, 10],
+            &[],
+            &[20, 10],
+            &[40, 20, 10],
+            &[300, 10],
+            &[30, 20, 10],
+        ];
+        let mut raw = RawStacks::default();
+        for stack in samples {
+            raw.push(stack).unwrap();
+        }
+        let (stacks, ids) = raw
+            .build(|id| (id % 10 == 0).then_some(id as u32 / 10 - 1))
+            .unwrap();
+        for (stack, &id) in samples.iter().zip(&ids) {
+            let expected: Vec<u32> = stack.iter().rev().map(|&id| id as u32 / 10 - 1).collect();
+            assert_eq!(path(&stacks, id), expected);
+        }
+        assert_eq!(ids[0], ids[5]);
+        assert_eq!(ids[1], Stacks::EMPTY);
+        // The empty stack, 10, 10>20, 10>20>30, 10>20>40, 10>300.
+        assert_eq!(stacks.len(), 6);
+        for stack in 1..stacks.len() as u32 {
+            assert!(stacks.parent(StackId(stack)).0 < stack);
+            assert_ne!(stacks.location(StackId(stack)), LocationId(u32::MAX));
+        }
+    }
+
+    #[test]
+    fn an_unknown_location_is_reported_for_the_first_sample_using_it() {
+        let mut raw = RawStacks::default();
+        for stack in [&[1u64, 2][..], &[3], &[7, 2], &[7]] {
+            raw.push(stack).unwrap();
+        }
+        match raw.build(|id| (id != 7).then_some(id as u32)) {
+            Err(LoadError::UnknownLocation { sample: 2, id: 7 }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
