@@ -240,6 +240,15 @@ impl StacksBuilder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooManyStacks;
 
+/// Makes room in `vec` for `additional` more items, growing by a quarter when full instead of
+/// doubling: the model's largest arrays grow while a file is read, and a doubled array may
+/// be half empty at the peak.
+pub(crate) fn reserve_gently<T>(vec: &mut Vec<T>, additional: usize) {
+    if vec.capacity() - vec.len() < additional {
+        vec.reserve_exact(additional.max(vec.capacity() / 4).max(1024));
+    }
+}
+
 /// An index into [`LabelSets`]; [`LabelSets::EMPTY`] has no label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct LabelSetId(pub u32);

@@ -14,8 +14,8 @@ use super::proto;
 use super::stacks::RawStacks;
 use crate::error::LoadError;
 use crate::profile::{
-    Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line, Location, Mapping,
-    MappingId, Profile, Samples, StrId, StringTable, ValueType,
+    reserve_gently, Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line,
+    Location, Mapping, MappingId, Profile, Samples, StrId, StringTable, ValueType,
 };
 
 /// One top-level field's payload.
@@ -317,6 +317,7 @@ impl RawSamples {
         } else if sample.value.len() != self.first_value_count && self.odd_value_count.is_none() {
             self.odd_value_count = Some((index, sample.value.len()));
         }
+        reserve_gently(&mut self.samples.values, sample.value.len());
         self.samples.values.extend_from_slice(&sample.value);
         self.stacks.push(&sample.location_id)?;
         self.labels.clear();
@@ -350,6 +351,7 @@ impl RawSamples {
                 .insert(self.labels.as_slice().into(), set);
             set
         };
+        reserve_gently(&mut self.samples.label_set, 1);
         self.samples.label_set.push(LabelSetId(set));
         Ok(())
     }

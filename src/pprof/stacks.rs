@@ -6,7 +6,7 @@
 use prost::encoding::encode_varint;
 
 use crate::error::LoadError;
-use crate::profile::{LocationId, StackId, Stacks};
+use crate::profile::{reserve_gently, LocationId, StackId, Stacks};
 
 /// Each sample's location ids, root first, as varints back to back.
 #[derive(Debug, Default)]
@@ -33,12 +33,14 @@ impl RawStacks {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
+        reserve_gently(&mut self.bytes, leaf_first.len() * 10);
         for &id in leaf_first.iter().rev() {
             encode_varint(id, &mut self.bytes);
         }
         let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
             what: "location references",
         })?;
+        reserve_gently(&mut self.starts, 1);
         self.starts.push(end);
         Ok(())
     }
@@ -52,18 +54,20 @@ impl RawStacks {
     ) -> Result<(Stacks, Vec<StackId>), LoadError> {
         let samples = self.starts.len().saturating_sub(1);
         let mut ids = vec![Stacks::EMPTY; samples];
-        let mut pending: Vec<Pending> = self
-            .starts
-            .windows(2)
-            .enumerate()
-            .filter(|(_, w)| w[0] < w[1])
-            .map(|(sample, w)| Pending {
-                location: 0,
-                at: w[0],
-                end: w[1],
-                sample: sample as u32,
-            })
-            .collect();
+        let non_empty = self.starts.windows(2).filter(|w| w[0] < w[1]).count();
+        let mut pending = Vec::with_capacity(non_empty);
+        pending.extend(
+            self.starts
+                .windows(2)
+                .enumerate()
+                .filter(|(_, w)| w[0] < w[1])
+                .map(|(sample, w)| Pending {
+                    location: 0,
+                    at: w[0],
+                    end: w[1],
+                    sample: sample as u32,
+                }),
+        );
         drop(self.starts);
         let mut parent = vec![Stacks::EMPTY];
         let mut locations = vec![LocationId(u32::MAX)];
@@ -105,6 +109,8 @@ impl RawStacks {
             let stack = StackId(
                 u32::try_from(parent.len()).map_err(|_| LoadError::TooMany { what: "stacks" })?,
             );
+            reserve_gently(&mut parent, 1);
+            reserve_gently(&mut locations, 1);
             parent.push(caller);
             locations.push(LocationId(pending[start].location));
             // Samples whose stack is this one are done; the others go on together.
