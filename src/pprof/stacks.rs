@@ -3,8 +3,6 @@
 //! sort by depth, where the samples that share a stack's callers are sorted by their next
 //! location and each run of equal locations is one child.
 
-use prost::encoding::encode_varint;
-
 use crate::error::LoadError;
 use crate::profile::{reserve_gently, LocationId, StackId, Stacks};
 
@@ -35,7 +33,12 @@ impl RawStacks {
         }
         reserve_gently(&mut self.bytes, leaf_first.len() * 10);
         for &id in leaf_first.iter().rev() {
-            encode_varint(id, &mut self.bytes);
+            let mut rest = id;
+            while rest >= 0x80 {
+                self.bytes.push(rest as u8 | 0x80);
+                rest >>= 7;
+            }
+            self.bytes.push(rest as u8);
         }
         let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
             what: "location references",
@@ -69,50 +72,20 @@ impl RawStacks {
                 }),
         );
         drop(self.starts);
-        let mut parent = vec![Stacks::EMPTY];
-        let mut locations = vec![LocationId(u32::MAX)];
-        let mut unknown: Option<(u32, u64)> = None;
+        let mut trie = TrieMaker {
+            bytes: &self.bytes,
+            location,
+            unknown: None,
+            parent: vec![Stacks::EMPTY],
+            locations: vec![LocationId(u32::MAX)],
+        };
         // (caller, range of `pending`): the samples of a stack not made yet, which is its
         // caller plus their next location. Stacks are numbered depth first, callers before
         // callees, as the call tree is walked.
         let mut groups = Vec::new();
-        let mut split =
-            |group: &mut [Pending], offset: usize, caller: StackId, groups: &mut Vec<_>| {
-                for p in group.iter_mut() {
-                    let (id, len) = read_varint(&self.bytes[p.at as usize..p.end as usize]);
-                    p.at += len as u32;
-                    p.location = location(id).unwrap_or_else(|| {
-                        if unknown.is_none_or(|(first, _)| p.sample < first) {
-                            unknown = Some((p.sample, id));
-                        }
-                        0
-                    });
-                }
-                if group.windows(2).any(|w| w[0].location != w[1].location) {
-                    group.sort_unstable_by_key(|p| p.location);
-                }
-                let first = groups.len();
-                let mut run = 0;
-                while run < group.len() {
-                    let location = group[run].location;
-                    let run_len = group[run..]
-                        .iter()
-                        .take_while(|p| p.location == location)
-                        .count();
-                    groups.push((caller, offset + run, offset + run + run_len));
-                    run += run_len;
-                }
-                groups[first..].reverse();
-            };
-        split(&mut pending, 0, Stacks::EMPTY, &mut groups);
+        trie.split(&mut pending, 0, Stacks::EMPTY, &mut groups);
         while let Some((caller, start, end)) = groups.pop() {
-            let stack = StackId(
-                u32::try_from(parent.len()).map_err(|_| LoadError::TooMany { what: "stacks" })?,
-            );
-            reserve_gently(&mut parent, 1);
-            reserve_gently(&mut locations, 1);
-            parent.push(caller);
-            locations.push(LocationId(pending[start].location));
+            let stack = trie.add(caller, pending[start].location)?;
             // Samples whose stack is this one are done; the others go on together.
             let mut going_on = start;
             for i in start..end {
@@ -124,15 +97,93 @@ impl RawStacks {
                     going_on += 1;
                 }
             }
-            split(&mut pending[start..going_on], start, stack, &mut groups);
+            if going_on == start + 1 {
+                // One sample goes on alone (common deep in a profile): the rest of its stack
+                // is a chain of new stacks.
+                let mut p = pending[start];
+                let mut stack = stack;
+                while p.at < p.end {
+                    let location = trie.next_location(&mut p);
+                    stack = trie.add(stack, location)?;
+                }
+                ids[p.sample as usize] = stack;
+            } else {
+                trie.split(&mut pending[start..going_on], start, stack, &mut groups);
+            }
         }
-        if let Some((sample, id)) = unknown {
+        if let Some((sample, id)) = trie.unknown {
             return Err(LoadError::UnknownLocation {
                 sample: sample as usize,
                 id,
             });
         }
-        Ok((Stacks::from_parts(parent, locations), ids))
+        Ok((Stacks::from_parts(trie.parent, trie.locations), ids))
+    }
+}
+
+/// The trie as [`RawStacks::build`] makes it.
+struct TrieMaker<'a, F> {
+    bytes: &'a [u8],
+    /// Location id -> location.
+    location: F,
+    /// The first sample that refers to an unknown location id, and that id.
+    unknown: Option<(u32, u64)>,
+    parent: Vec<StackId>,
+    locations: Vec<LocationId>,
+}
+
+impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
+    /// Reads `p`'s next location (0 for an unknown id, which is remembered).
+    fn next_location(&mut self, p: &mut Pending) -> u32 {
+        let (id, len) = read_varint(&self.bytes[p.at as usize..p.end as usize]);
+        p.at += len as u32;
+        (self.location)(id).unwrap_or_else(|| {
+            if self.unknown.is_none_or(|(first, _)| p.sample < first) {
+                self.unknown = Some((p.sample, id));
+            }
+            0
+        })
+    }
+
+    /// A new stack: `location` called from `caller`.
+    fn add(&mut self, caller: StackId, location: u32) -> Result<StackId, LoadError> {
+        let stack =
+            u32::try_from(self.parent.len()).map_err(|_| LoadError::TooMany { what: "stacks" })?;
+        reserve_gently(&mut self.parent, 1);
+        reserve_gently(&mut self.locations, 1);
+        self.parent.push(caller);
+        self.locations.push(LocationId(location));
+        Ok(StackId(stack))
+    }
+
+    /// Reads the next location of each sample of `group` (which starts at `offset` in the
+    /// samples) and sorts them by it; each run of one location is a group of stacks called
+    /// from `caller`, pushed on `groups` so that the first run is taken first.
+    fn split(
+        &mut self,
+        group: &mut [Pending],
+        offset: usize,
+        caller: StackId,
+        groups: &mut Vec<(StackId, usize, usize)>,
+    ) {
+        for p in group.iter_mut() {
+            p.location = self.next_location(p);
+        }
+        if group.windows(2).any(|w| w[0].location != w[1].location) {
+            group.sort_unstable_by_key(|p| p.location);
+        }
+        let first = groups.len();
+        let mut run = 0;
+        while run < group.len() {
+            let location = group[run].location;
+            let run_len = group[run..]
+                .iter()
+                .take_while(|p| p.location == location)
+                .count();
+            groups.push((caller, offset + run, offset + run + run_len));
+            run += run_len;
+        }
+        groups[first..].reverse();
     }
 }
 
