@@ -1,9 +1,15 @@
-// The engine's Web Worker: loads the app's own wasm module (the same file the page loads, so
-// the browser has it cached) and hands it the page's requests; decoding and aggregating then
-// never block the page. scripts/finish-dist.mjs fills in the hashed file names.
+// The engine's Web Worker. The page sends the app's wasm module, already compiled, as the
+// first message (so it is neither fetched nor compiled twice, and the code the page's copy has
+// optimised is shared); the worker instantiates it and hands it the page's requests, so
+// decoding and aggregating never block the page. scripts/finish-dist.mjs fills in the hashed
+// file names (the module's file is the fallback when no module comes).
+const glue = import('./__GLUE__');
 const early = [];
-self.onmessage = (event) => early.push(event);
-const glue = await import('./__GLUE__');
-await glue.default({ module_or_path: './__WASM__' });
-glue.worker_start();
-for (const event of early) self.onmessage(event);
+self.onmessage = async (first) => {
+  self.onmessage = (event) => early.push(event);
+  const { default: init, worker_start: start } = await glue;
+  await init({ module_or_path: first.data?.op === 'module' ? first.data.module : './__WASM__' });
+  start();
+  if (first.data?.op !== 'module') self.onmessage(first);
+  for (const event of early) self.onmessage(event);
+};

@@ -218,6 +218,13 @@ impl Engine {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The page's compiled module, so the worker does not compile it again.
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"op".into(), &"module".into());
+        let _ = Reflect::set(&message, &"module".into(), &wasm_bindgen::module());
+        worker
+            .post_message(&message)
+            .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
         Ok(Engine {
             worker,
             handler,
