@@ -20,7 +20,7 @@ use crate::share::ContentHasher;
 use crate::transfer::{self, Summary};
 
 /// How much of the file is read at a time (and how often progress is reported).
-const READ_BYTES: usize = 1 << 20;
+const READ_BYTES: usize = 4 << 20;
 
 thread_local! {
     static PROFILE: RefCell<Option<Profile>> = const { RefCell::new(None) };
