@@ -88,19 +88,22 @@ impl std::fmt::Display for TransferError {
 impl std::error::Error for TransferError {}
 
 /// A report (call tree and label totals) as bytes.
+///
+/// The per-node fields are appended to the rest of the message straight from the tree's
+/// arrays (a message is its fields in any order), so they are not copied into a message
+/// first: that copy, 17 bytes a node, was the largest thing the worker held.
 pub fn encode_report(report: &Report) -> Vec<u8> {
+    use prost::encoding::{bool, encode_key, encode_varint, encoded_len_varint, sint64, uint32};
+    use prost::encoding::{key_len, WireType};
+
     let tree = &report.tree;
     let frames = tree.frames().all();
-    TreeMessage {
+    let head = TreeMessage {
         names: frames.iter().map(|f| f.name.clone()).collect(),
         files: frames.iter().map(|f| f.file.clone()).collect(),
         lines: frames.iter().map(|f| f.line).collect(),
         value_index: tree.value_index() as u32,
         profile_total: tree.profile_total(),
-        frame: tree.node_frames().iter().map(|f| f.0).collect(),
-        depth: tree.node_depths().to_vec(),
-        self_value: tree.node_self_values().to_vec(),
-        inlined: tree.node_inlined().to_vec(),
         labels: report
             .labels
             .iter()
@@ -111,8 +114,36 @@ pub fn encode_report(report: &Report) -> Vec<u8> {
                 total: l.total,
             })
             .collect(),
+        ..TreeMessage::default()
+    };
+    let node_frames = tree.node_frames();
+    let frames_len: usize = node_frames
+        .iter()
+        .map(|f| encoded_len_varint(u64::from(f.0)))
+        .sum();
+    let frames_field_len = if node_frames.is_empty() {
+        0
+    } else {
+        key_len(6) + encoded_len_varint(frames_len as u64) + frames_len
+    };
+    let mut bytes = head.encode_to_vec();
+    bytes.reserve_exact(
+        frames_field_len
+            + uint32::encoded_len_packed(7, tree.node_depths())
+            + sint64::encoded_len_packed(8, tree.node_self_values())
+            + bool::encoded_len_packed(9, tree.node_inlined()),
+    );
+    if !node_frames.is_empty() {
+        encode_key(6, WireType::LengthDelimited, &mut bytes);
+        encode_varint(frames_len as u64, &mut bytes);
+        for frame in node_frames {
+            encode_varint(u64::from(frame.0), &mut bytes);
+        }
     }
-    .encode_to_vec()
+    uint32::encode_packed(7, tree.node_depths(), &mut bytes);
+    sint64::encode_packed(8, tree.node_self_values(), &mut bytes);
+    bool::encode_packed(9, tree.node_inlined(), &mut bytes);
+    bytes
 }
 
 /// A report from [`encode_report`]'s bytes.
