@@ -30,7 +30,7 @@ pub enum LoadError {
     },
     /// The profile has no string table; profile.proto requires `string_table[0] = ""`.
     MissingStringTable,
-    /// profile.proto: "string_table[0] must always be ''".
+    /// profile.proto: "string_table\[0\] must always be ''".
     FirstStringNotEmpty { found: String },
     /// A string index points outside the string table.
     StringIndex {

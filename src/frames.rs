@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::profile::{LocationId, Profile};
 
-/// An index into [`Frames::frames`]; [`Frames::ROOT`] is the pseudo-frame above every stack.
+/// An index into a [`Frames`] table; [`Frames::ROOT`] is the pseudo-frame above every stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FrameId(pub u32);
 

@@ -21,7 +21,7 @@
 //! - [`tags`]: pprof's label options (tagfocus, tagignore, tagroot).
 //! - [`folded`]: folded stacks out and in.
 //! - [`load`]: open any supported file, recognised by content.
-//! - [`format`]: values and percentages for people.
+//! - [`format`](mod@format): values and percentages for people.
 //! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
 //! - [`peek`]: callers and callees of a function (pprof's -peek, the sandwich trees).
 //! - [`top`]: pprof's top table, sortable and searchable.
