@@ -5,11 +5,16 @@
 // file names (the module's file is the fallback when no module comes).
 const glue = import('./__GLUE__');
 const early = [];
-self.onmessage = async (first) => {
+self.onmessage = (first) => {
   self.onmessage = (event) => early.push(event);
-  const { default: init, worker_start: start } = await glue;
-  await init({ module_or_path: first.data?.op === 'module' ? first.data.module : './__WASM__' });
-  start();
-  if (first.data?.op !== 'module') self.onmessage(first);
-  for (const event of early) self.onmessage(event);
+  const isModule = first.data?.op === 'module';
+  glue
+    .then(async ({ default: init, worker_start: start }) => {
+      await init({ module_or_path: isModule ? first.data.module : './__WASM__' });
+      start();
+      if (!isModule) self.onmessage(first);
+      for (const event of early) self.onmessage(event);
+    })
+    // Thrown again outside the promise, so the page's Worker gets an error event and says so.
+    .catch((error) => setTimeout(() => { throw error; }));
 };

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import {
   canvasPixels, corpus, dropAndDraw, dropFile, engineFolded, engineTotals, launch, openApp,
-  screenshot, serve,
+  screenshot, serve, waitForDraws,
 } from './harness.mjs';
 
 let server;
@@ -205,6 +205,28 @@ test('a bad file shows an error and keeps the open profile', async () => {
   assert.equal(await total(page), before.total);
   assert.equal((await canvasPixels(page)).painted, before.pixels.painted);
   await screenshot(page, '09-error');
+});
+
+test('an engine that cannot start says why, and the open profile stays', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  // The engine worker's script as served, but handing its wasm bytes that are not wasm.
+  await context.route('**/worker.js', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('first.data.module', 'new Uint8Array(8)');
+    await route.fulfill({ response, body });
+  });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await waitForDraws(page, 1);
+  const before = { name: await page.locator('.profile-name').textContent(), total: await total(page) };
+  await dropFile(page, fs.readFileSync(path.join(corpus, 'pprof/sample.cpu')), 'sample.cpu');
+  const error = page.locator('.error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /^sample\.cpu: the engine stopped unexpectedly \(.*CompileError/);
+  assert.equal(await page.locator('.profile-name').textContent(), before.name);
+  assert.equal(await total(page), before.total);
+  await screenshot(page, '09-engine-failure');
+  await context.close();
 });
 
 test('every corpus profile that go tool pprof decodes opens with the engine total', async () => {
