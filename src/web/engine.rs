@@ -78,8 +78,19 @@ pub struct Engine {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
+/// Field `key` of a message (undefined when missing).
+pub(super) fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A message between the page and the worker: `{op, ...fields}`.
+pub(super) fn message_of(op: &str, fields: &[(&str, JsValue)]) -> JsValue {
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"op".into(), &op.into());
+    for (key, value) in fields {
+        let _ = Reflect::set(&message, &(*key).into(), value);
+    }
+    message.into()
 }
 
 /// Filters as a message field: `{focus: "...", granularity: "lines", ...}`, the options that
@@ -219,11 +230,8 @@ impl Engine {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The page's compiled module, so the worker does not compile it again.
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"op".into(), &"module".into());
-        let _ = Reflect::set(&message, &"module".into(), &wasm_bindgen::module());
         worker
-            .post_message(&message)
+            .post_message(&message_of("module", &[("module", wasm_bindgen::module())]))
             .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
         Ok(Engine {
             worker,
@@ -258,40 +266,38 @@ impl Engine {
         filters: &FilterSpec,
         keep: usize,
     ) {
-        let message = Object::new();
-        for (key, value) in [
-            ("op", JsValue::from("open")),
-            ("blob", blob.into()),
-            ("limit", (limit as f64).into()),
-            ("valueType", value_type.into()),
-            ("filters", filters_value(filters)),
-            ("keep", (keep as f64).into()),
-        ] {
-            let _ = Reflect::set(&message, &key.into(), &value);
-        }
+        let message = message_of(
+            "open",
+            &[
+                ("blob", blob.into()),
+                ("limit", (limit as f64).into()),
+                ("valueType", value_type.into()),
+                ("filters", filters_value(filters)),
+                ("keep", (keep as f64).into()),
+            ],
+        );
         let _ = self.worker.post_message(&message);
     }
 
     /// Opens `blob` as the base profile to compare with, refusing more than `limit` inflated
     /// bytes; the profile stays open.
     pub fn open_base(&self, blob: &Blob, limit: u64) {
-        let message = Object::new();
-        for (key, value) in [
-            ("op", JsValue::from("base")),
-            ("blob", blob.into()),
-            ("limit", (limit as f64).into()),
-        ] {
-            let _ = Reflect::set(&message, &key.into(), &value);
-        }
+        let message = message_of(
+            "base",
+            &[("blob", blob.into()), ("limit", (limit as f64).into())],
+        );
         let _ = self.worker.post_message(&message);
     }
 
     /// Asks for the tree of value type `index` under `filters`.
     pub fn request_tree(&self, index: usize, filters: &FilterSpec) {
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"op".into(), &"tree".into());
-        let _ = Reflect::set(&message, &"index".into(), &(index as f64).into());
-        let _ = Reflect::set(&message, &"filters".into(), &filters_value(filters));
+        let message = message_of(
+            "tree",
+            &[
+                ("index", (index as f64).into()),
+                ("filters", filters_value(filters)),
+            ],
+        );
         let _ = self.worker.post_message(&message);
     }
 }

@@ -5,12 +5,12 @@
 use std::cell::RefCell;
 use std::io::{self, BufReader, Read};
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::engine::{filters_of, filters_value};
+use super::engine::{filters_of, filters_value, get, message_of};
 use crate::diff::{self, DiffMode};
 use crate::filter;
 use crate::load;
@@ -51,19 +51,6 @@ pub fn worker_start() {
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn message_of(op: &str, fields: &[(&str, JsValue)]) -> JsValue {
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"op".into(), &op.into());
-    for (key, value) in fields {
-        let _ = Reflect::set(&message, &(*key).into(), value);
-    }
-    message.into()
 }
 
 fn post(message: &JsValue, transfer: &[JsValue]) {
