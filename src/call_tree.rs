@@ -249,6 +249,16 @@ impl CallTree {
         }) = pending.pop()
         {
             let node = frame.len() as u32;
+            if frame.len() == frame.capacity() {
+                // More nodes than live stacks (inlined frames): grow by a quarter, as the
+                // model's arrays do, rather than doubling all five.
+                let more = (frame.capacity() / 4).max(1024);
+                frame.reserve_exact(more);
+                parent.reserve_exact(more);
+                depth.reserve_exact(more);
+                self_value.reserve_exact(more);
+                inlined.reserve_exact(more);
+            }
             let group = &positions[start..];
             let (first_frames, _) = location_frames(group[0].stack);
             frame.push(first_frames[group[0].remaining as usize - 1]);
