@@ -87,11 +87,14 @@ impl std::fmt::Display for TransferError {
 
 impl std::error::Error for TransferError {}
 
-/// A report (call tree and label totals) as bytes.
+/// A report (call tree and label totals) as bytes: the number of nodes as a varint, then a
+/// `TreeMessage`.
 ///
 /// The per-node fields are appended to the rest of the message straight from the tree's
 /// arrays (a message is its fields in any order), so they are not copied into a message
-/// first: that copy, 17 bytes a node, was the largest thing the worker held.
+/// first: that copy, 17 bytes a node, was the largest thing the worker held. The count in
+/// front lets the page make its arrays exactly that long before decoding into them (decoded
+/// one by one, they would double as they fill and could end half empty).
 pub fn encode_report(report: &Report) -> Vec<u8> {
     use prost::encoding::{bool, encode_key, encode_varint, encoded_len_varint, sint64, uint32};
     use prost::encoding::{key_len, WireType};
@@ -126,7 +129,10 @@ pub fn encode_report(report: &Report) -> Vec<u8> {
     } else {
         key_len(6) + encoded_len_varint(frames_len as u64) + frames_len
     };
-    let mut bytes = head.encode_to_vec();
+    let mut bytes = Vec::new();
+    encode_varint(node_frames.len() as u64, &mut bytes);
+    head.encode(&mut bytes)
+        .expect("a Vec grows to take any message");
     bytes.reserve_exact(
         frames_field_len
             + uint32::encoded_len_packed(7, tree.node_depths())
@@ -148,7 +154,20 @@ pub fn encode_report(report: &Report) -> Vec<u8> {
 
 /// A report from [`encode_report`]'s bytes.
 pub fn decode_report(bytes: &[u8]) -> Result<Report, TransferError> {
-    let m = TreeMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
+    let damaged = |e: prost::DecodeError| TransferError::Protobuf(e.to_string());
+    let mut message = bytes;
+    let count = prost::encoding::decode_varint(&mut message).map_err(damaged)?;
+    // Each node takes at least four bytes, so a damaged count cannot reserve much more than
+    // the message's size.
+    let count = (count as usize).min(message.len() / 4);
+    let mut m = TreeMessage {
+        frame: Vec::with_capacity(count),
+        depth: Vec::with_capacity(count),
+        self_value: Vec::with_capacity(count),
+        inlined: Vec::with_capacity(count),
+        ..TreeMessage::default()
+    };
+    m.merge(message).map_err(damaged)?;
     if m.files.len() != m.names.len() || m.lines.len() != m.names.len() {
         return Err(TransferError::Tree(InvalidTree::Lengths));
     }
@@ -282,6 +301,19 @@ mod tests {
         }
     }
 
+    /// The message of a report's bytes, and the bytes of a message, its count in front.
+    fn message_of(mut bytes: &[u8]) -> TreeMessage {
+        prost::encoding::decode_varint(&mut bytes).unwrap();
+        TreeMessage::decode(bytes).unwrap()
+    }
+
+    fn bytes_of(m: &TreeMessage) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        prost::encoding::encode_varint(m.frame.len() as u64, &mut bytes);
+        m.encode(&mut bytes).unwrap();
+        bytes
+    }
+
     #[test]
     fn damaged_trees_are_refused() {
         let bytes = encode_report(&report());
@@ -289,22 +321,31 @@ mod tests {
             decode_report(&bytes[..bytes.len() / 2]),
             Err(TransferError::Protobuf(_))
         ));
-        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        let mut m = message_of(&bytes);
         m.depth[2] = 7;
         assert_eq!(
-            decode_report(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&bytes_of(&m)).unwrap_err(),
             TransferError::Tree(InvalidTree::Depth { node: 2 })
         );
-        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        let mut m = message_of(&bytes);
         m.frame[1] = 99;
         assert_eq!(
-            decode_report(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&bytes_of(&m)).unwrap_err(),
             TransferError::Tree(InvalidTree::Frame { node: 1 })
         );
-        let mut m = TreeMessage::decode(&bytes[..]).unwrap();
+        // A wrong count in front only makes the arrays start at another size.
+        let m = message_of(&bytes);
+        for count in [0, 1, u64::MAX] {
+            let mut wrong = Vec::new();
+            prost::encoding::encode_varint(count, &mut wrong);
+            m.encode(&mut wrong).unwrap();
+            let moved = decode_report(&wrong).unwrap().tree;
+            assert_eq!(folded::write(&moved), folded::write(&report().tree));
+        }
+        let mut m = message_of(&bytes);
         m.inlined.pop();
         assert_eq!(
-            decode_report(&m.encode_to_vec()).unwrap_err(),
+            decode_report(&bytes_of(&m)).unwrap_err(),
             TransferError::Tree(InvalidTree::Lengths)
         );
     }
