@@ -9,11 +9,14 @@ use crate::viewport::Viewport;
 ///
 /// A node's extent is the sum of |self value| over its subtree, so children always fit inside
 /// their parent even when values are negative (heap diffs); for ordinary profiles it equals the
-/// node's total. Children sit left to right from their parent's left edge, in name order.
+/// node's total, which the tree already holds, so only a tree with a negative value has its
+/// extents stored here. Children sit left to right from their parent's left edge, in name
+/// order.
 #[derive(Debug, Clone)]
 pub struct FlameLayout {
     x: Vec<i64>,
-    extent: Vec<i64>,
+    /// Every node's extent, when it is not its total.
+    extent: Option<Vec<i64>>,
 }
 
 /// A rect to draw, in CSS pixels horizontally and rows vertically.
@@ -28,23 +31,38 @@ pub struct Rect {
 impl FlameLayout {
     pub fn new(tree: &CallTree) -> FlameLayout {
         let n = tree.len();
-        let mut extent: Vec<i64> = (0..n as u32)
-            .map(|i| tree.self_value(NodeId(i)).abs())
-            .collect();
-        for i in (1..n as u32).rev() {
-            let parent = tree.parent(NodeId(i)).0 as usize;
-            extent[parent] += extent[i as usize];
+        let extent = (0..n as u32)
+            .any(|i| tree.self_value(NodeId(i)) < 0)
+            .then(|| {
+                let mut extent: Vec<i64> = (0..n as u32)
+                    .map(|i| tree.self_value(NodeId(i)).abs())
+                    .collect();
+                for i in (1..n as u32).rev() {
+                    let parent = tree.parent(NodeId(i)).0 as usize;
+                    extent[parent] += extent[i as usize];
+                }
+                extent
+            });
+        let mut layout = FlameLayout {
+            x: Vec::with_capacity(n),
+            extent,
+        };
+        // Nodes are in pre-order, so a parent is placed before its children, and the next
+        // child of each node on the path from the root is placed where its previous sibling
+        // ended.
+        let mut next_x: Vec<i64> = Vec::new();
+        for i in 0..n as u32 {
+            let node = NodeId(i);
+            let depth = tree.depth(node) as usize;
+            next_x.truncate(depth);
+            let x = next_x.last().copied().unwrap_or(0);
+            layout.x.push(x);
+            if let Some(slot) = next_x.last_mut() {
+                *slot += layout.extent(tree, node);
+            }
+            next_x.push(x);
         }
-        // Nodes are in pre-order, so a parent is placed before its children.
-        let mut x = vec![0i64; n];
-        let mut next = vec![0i64; n];
-        for i in 1..n {
-            let parent = tree.parent(NodeId(i as u32)).0 as usize;
-            x[i] = next[parent];
-            next[parent] += extent[i];
-            next[i] = x[i];
-        }
-        FlameLayout { x, extent }
+        layout
     }
 
     /// Left edge of `node` in value units.
@@ -52,9 +70,12 @@ impl FlameLayout {
         self.x[node.0 as usize]
     }
 
-    /// Width of `node` in value units.
-    pub fn extent(&self, node: NodeId) -> i64 {
-        self.extent[node.0 as usize]
+    /// Width of `node` of `tree` (the tree this layout was made from) in value units.
+    pub fn extent(&self, tree: &CallTree, node: NodeId) -> i64 {
+        match &self.extent {
+            Some(extent) => extent[node.0 as usize],
+            None => tree.total_value(node),
+        }
     }
 
     /// The rects visible through `viewport` that are at least `min_css_width` wide, in
@@ -72,7 +93,7 @@ impl FlameLayout {
         while node < end {
             let id = NodeId(node);
             let left = viewport.css_x(self.x(id) as f64);
-            let right = viewport.css_x((self.x(id) + self.extent(id)) as f64);
+            let right = viewport.css_x((self.x(id) + self.extent(tree, id)) as f64);
             let outside = right <= 0.0 || left >= viewport.width_css;
             if outside || right - left < min_css_width {
                 node = tree.subtree_end(id).0;
@@ -119,17 +140,17 @@ mod tests {
             find(&t, "b"),
             find(&t, "x"),
         );
-        assert_eq!((layout.x(main), layout.extent(main)), (0, 10));
-        assert_eq!((layout.x(a), layout.extent(a)), (0, 3));
-        assert_eq!((layout.x(b), layout.extent(b)), (3, 5));
-        assert_eq!((layout.x(x), layout.extent(x)), (0, 3));
+        assert_eq!((layout.x(main), layout.extent(&t, main)), (0, 10));
+        assert_eq!((layout.x(a), layout.extent(&t, a)), (0, 3));
+        assert_eq!((layout.x(b), layout.extent(&t, b)), (3, 5));
+        assert_eq!((layout.x(x), layout.extent(&t, x)), (0, 3));
     }
 
     #[test]
     fn negative_values_still_nest() {
         let t = tree("main;a 3\nmain;b -5\n");
         let layout = FlameLayout::new(&t);
-        assert_eq!(layout.extent(CallTree::ROOT), 8);
+        assert_eq!(layout.extent(&t, CallTree::ROOT), 8);
         assert_eq!(layout.x(find(&t, "b")), 3);
     }
 

@@ -50,7 +50,7 @@ pub fn node_at(
     let value_x = viewport.value_x(css_x);
     let contains = |n: NodeId| {
         let x = layout.x(n) as f64;
-        value_x >= x && value_x < x + layout.extent(n) as f64
+        value_x >= x && value_x < x + layout.extent(tree, n) as f64
     };
     let mut node = CallTree::ROOT;
     if !contains(node) {

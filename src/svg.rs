@@ -102,7 +102,7 @@ pub fn write(tree: &CallTree, layout: &FlameLayout, options: &SvgOptions<'_>) ->
     // The export's frames: the root's callers (full width), then its subtree.
     let base_depth = tree.depth(root);
     let x0 = layout.x(root) as f64;
-    let whole = layout.extent(root).max(1) as f64;
+    let whole = layout.extent(tree, root).max(1) as f64;
     let root_total = tree.total_value(root);
     let mut nodes: Vec<(NodeId, f64, f64, u32)> = callers
         .iter()
@@ -113,7 +113,7 @@ pub fn write(tree: &CallTree, layout: &FlameLayout, options: &SvgOptions<'_>) ->
     let mut node = root.0;
     while node < tree.subtree_end(root).0 {
         let n = NodeId(node);
-        let w = layout.extent(n) as f64 / whole;
+        let w = layout.extent(tree, n) as f64 / whole;
         if w * WIDTH < MIN_WIDTH {
             // Nothing under a frame too narrow to draw is drawn either.
             node = tree.subtree_end(n).0;

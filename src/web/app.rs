@@ -858,11 +858,11 @@ pub fn App() -> Html {
         Theme::Light
     };
     let viewport = graph.as_ref().map(|g| {
-        let whole = g.layout.extent(CallTree::ROOT).max(1) as f64;
+        let whole = g.layout.extent(&g.tree, CallTree::ROOT).max(1) as f64;
         Viewport::new(view.window.0 * whole, view.window.1 * whole, width)
     });
     if let (Some(g), Some(v)) = (&graph, viewport) {
-        *latest.borrow_mut() = (v, g.layout.extent(CallTree::ROOT).max(1) as f64);
+        *latest.borrow_mut() = (v, g.layout.extent(&g.tree, CallTree::ROOT).max(1) as f64);
     }
     // The keyboard's cursor frame in the graph shown.
     let cursor = graph

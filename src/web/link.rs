@@ -70,11 +70,14 @@ pub fn zoom_to(graph: &Graph, node: crate::call_tree::NodeId) -> ViewAction {
     if node == CallTree::ROOT {
         return ViewAction::ResetZoom;
     }
-    let whole = graph.layout.extent(CallTree::ROOT).max(1) as f64;
+    let whole = graph.layout.extent(&graph.tree, CallTree::ROOT).max(1) as f64;
     let x = graph.layout.x(node) as f64;
     ViewAction::ZoomTo {
         path: graph.tree.names_path(node),
-        window: (x / whole, (x + graph.layout.extent(node) as f64) / whole),
+        window: (
+            x / whole,
+            (x + graph.layout.extent(&graph.tree, node) as f64) / whole,
+        ),
     }
 }
 

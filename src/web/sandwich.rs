@@ -86,7 +86,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
     let viewport_of = move |g: &Graph| {
         Viewport::new(
             0.0,
-            g.layout.extent(CallTree::ROOT).max(1) as f64,
+            g.layout.extent(&g.tree, CallTree::ROOT).max(1) as f64,
             css_width,
         )
     };
