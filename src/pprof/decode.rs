@@ -660,6 +660,10 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
             expected,
         });
     }
+    // The arrays grown while reading give back what they did not fill before the trie is
+    // made, the peak of decoding.
+    raw.samples.values.shrink_to_fit();
+    raw.samples.label_set.shrink_to_fit();
     let (stacks, sample_stacks) =
         std::mem::take(&mut raw.stacks).build(|id| location_ids.get(id))?;
     drop(location_ids);

@@ -9,10 +9,80 @@ use crate::profile::{reserve_gently, LocationId, StackId, Stacks};
 /// Each sample's location ids, root first, as varints back to back.
 #[derive(Debug, Default)]
 pub(super) struct RawStacks {
-    bytes: Vec<u8>,
+    bytes: ChunkedBytes,
     /// Where each sample's stack starts in `bytes`, then where the last one ends (empty until
     /// a sample is pushed).
     starts: Vec<u32>,
+    /// The varints of the sample being pushed.
+    scratch: Vec<u8>,
+}
+
+/// Bytes appended in chunks of [`CHUNK`] bytes (the first grows up to that size), so that
+/// growing never moves what was written. The varints are the largest array held while a
+/// profile is read (87 MiB for a 100 MiB gzipped profile); grown by copying, each copy left
+/// behind would stay part of a wasm memory, which never shrinks.
+#[derive(Debug, Default)]
+struct ChunkedBytes {
+    chunks: Vec<Vec<u8>>,
+    len: usize,
+}
+
+const CHUNK_BITS: u32 = 22;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+impl ChunkedBytes {
+    fn extend_from_slice(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len();
+        while !bytes.is_empty() {
+            let chunk = match self.chunks.last_mut() {
+                Some(chunk) if chunk.len() < CHUNK => chunk,
+                _ => {
+                    let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
+                    self.chunks.push(Vec::with_capacity(capacity));
+                    self.chunks.last_mut().expect("a chunk was just pushed")
+                }
+            };
+            let n = (CHUNK - chunk.len()).min(bytes.len());
+            if chunk.capacity() - chunk.len() < n {
+                let doubled = (chunk.capacity() * 2).max(chunk.len() + n).min(CHUNK);
+                chunk.reserve_exact(doubled - chunk.len());
+            }
+            chunk.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The varint at `at` (written by [`RawStacks::push`], ending by `end`) and its length.
+    #[inline]
+    fn varint_at(&self, at: usize, end: usize) -> (u64, usize) {
+        let chunk = &self.chunks[at >> CHUNK_BITS];
+        let offset = at & (CHUNK - 1);
+        let here = &chunk[offset..chunk.len().min(offset + (end - at))];
+        let (value, len) = read_varint(here);
+        if len < here.len() || here.last().is_none_or(|&b| b < 0x80) || at + len == end {
+            return (value, len);
+        }
+        self.straddling_varint_at(at, end)
+    }
+
+    /// [`ChunkedBytes::varint_at`] for a varint that goes on in the next chunk.
+    #[cold]
+    #[inline(never)]
+    fn straddling_varint_at(&self, at: usize, end: usize) -> (u64, usize) {
+        let mut value = 0u64;
+        for (i, pos) in (at..end).enumerate() {
+            let byte = self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte < 0x80 {
+                return (value, i + 1);
+            }
+        }
+        (value, end - at)
+    }
 }
 
 /// A sample in the making of the trie: its next location (once read) and the rest of its
@@ -31,15 +101,16 @@ impl RawStacks {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        reserve_gently(&mut self.bytes, leaf_first.len() * 10);
+        self.scratch.clear();
         for &id in leaf_first.iter().rev() {
             let mut rest = id;
             while rest >= 0x80 {
-                self.bytes.push(rest as u8 | 0x80);
+                self.scratch.push(rest as u8 | 0x80);
                 rest >>= 7;
             }
-            self.bytes.push(rest as u8);
+            self.scratch.push(rest as u8);
         }
+        self.bytes.extend_from_slice(&self.scratch);
         let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
             what: "location references",
         })?;
@@ -72,6 +143,7 @@ impl RawStacks {
                 }),
         );
         drop(self.starts);
+        drop(self.scratch);
         let mut trie = TrieMaker {
             bytes: &self.bytes,
             location,
@@ -123,7 +195,7 @@ impl RawStacks {
 
 /// The trie as [`RawStacks::build`] makes it.
 struct TrieMaker<'a, F> {
-    bytes: &'a [u8],
+    bytes: &'a ChunkedBytes,
     /// Location id -> location.
     location: F,
     /// The first sample that refers to an unknown location id, and that id.
@@ -135,7 +207,7 @@ struct TrieMaker<'a, F> {
 impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
     /// Reads `p`'s next location (0 for an unknown id, which is remembered).
     fn next_location(&mut self, p: &mut Pending) -> u32 {
-        let (id, len) = read_varint(&self.bytes[p.at as usize..p.end as usize]);
+        let (id, len) = self.bytes.varint_at(p.at as usize, p.end as usize);
         p.at += len as u32;
         (self.location)(id).unwrap_or_else(|| {
             if self.unknown.is_none_or(|(first, _)| p.sample < first) {
@@ -201,7 +273,7 @@ fn read_varint(bytes: &[u8]) -> (u64, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::RawStacks;
+    use super::{ChunkedBytes, RawStacks, CHUNK};
     use crate::error::LoadError;
     use crate::profile::{LocationId, StackId, Stacks};
 
@@ -246,6 +318,31 @@ mod tests {
             assert!(stacks.parent(StackId(stack)).0 < stack);
             assert_ne!(stacks.location(StackId(stack)), LocationId(u32::MAX));
         }
+    }
+
+    #[test]
+    fn varints_read_back_across_chunks() {
+        // Three-byte varints, so some of them straddle each chunk boundary.
+        let values = (0..(CHUNK as u64 * 3 / 2) / 3).map(|i| 16384 + i % 100_000 * 7);
+        let mut bytes = ChunkedBytes::default();
+        for value in values.clone() {
+            let mut varint = Vec::new();
+            let mut rest = value;
+            while rest >= 0x80 {
+                varint.push(rest as u8 | 0x80);
+                rest >>= 7;
+            }
+            varint.push(rest as u8);
+            bytes.extend_from_slice(&varint);
+        }
+        assert_eq!(bytes.chunks.len(), 2);
+        assert!(bytes.chunks.iter().all(|c| c.capacity() == CHUNK));
+        let mut at = 0;
+        for value in values {
+            assert_eq!(bytes.varint_at(at, bytes.len()), (value, 3));
+            at += 3;
+        }
+        assert_eq!(at, bytes.len());
     }
 
     #[test]
