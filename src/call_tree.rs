@@ -39,6 +39,19 @@ struct PreOrder {
     inlined: Vec<bool>,
 }
 
+/// A call tree as its frames and its nodes in depth-first pre-order, each node's frame,
+/// depth, self value and inlined flag: what [`CallTree::from_parts`] makes a tree of.
+#[derive(Debug, Clone)]
+pub struct TreeParts {
+    pub frames: Frames,
+    pub value_index: usize,
+    pub profile_total: i64,
+    pub frame: Vec<FrameId>,
+    pub depth: Vec<u32>,
+    pub self_value: Vec<i64>,
+    pub inlined: Vec<bool>,
+}
+
 /// Why parts given to [`CallTree::from_parts`] are not a call tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvalidTree {
@@ -167,7 +180,12 @@ impl CallTree {
                 fill[p] += 1;
             }
         }
-        let live_count = children.len() + 1;
+        // At most one node per frame of each live stack (fewer where stacks merge), so the
+        // node arrays are made that long at once rather than grown by copying, and give back
+        // what they did not fill at the end.
+        let most_nodes = 1 + live_stacks()
+            .map(|(s, _)| frames.of_location(stacks.location(StackId(s))).0.len())
+            .sum::<usize>();
         drop(live);
 
         /// A position: frame `remaining - 1` of the frames of `stack`'s location (which are
@@ -185,11 +203,11 @@ impl CallTree {
         let key =
             |p: &Position| rank[location_frames(p.stack).0[p.remaining as usize - 1].0 as usize];
 
-        let mut frame = Vec::with_capacity(live_count);
-        let mut parent = Vec::with_capacity(live_count);
-        let mut depth = Vec::with_capacity(live_count);
-        let mut self_value = Vec::with_capacity(live_count);
-        let mut inlined = Vec::with_capacity(live_count);
+        let mut frame = Vec::with_capacity(most_nodes);
+        let mut parent = Vec::with_capacity(most_nodes);
+        let mut depth = Vec::with_capacity(most_nodes);
+        let mut self_value = Vec::with_capacity(most_nodes);
+        let mut inlined = Vec::with_capacity(most_nodes);
         frame.push(Frames::ROOT);
         parent.push(CallTree::ROOT);
         depth.push(0);
@@ -249,16 +267,6 @@ impl CallTree {
         }) = pending.pop()
         {
             let node = frame.len() as u32;
-            if frame.len() == frame.capacity() {
-                // More nodes than live stacks (inlined frames): grow by a quarter, as the
-                // model's arrays do, rather than doubling all five.
-                let more = (frame.capacity() / 4).max(1024);
-                frame.reserve_exact(more);
-                parent.reserve_exact(more);
-                depth.reserve_exact(more);
-                self_value.reserve_exact(more);
-                inlined.reserve_exact(more);
-            }
             let group = &positions[start..];
             let (first_frames, _) = location_frames(group[0].stack);
             frame.push(first_frames[group[0].remaining as usize - 1]);
@@ -291,6 +299,13 @@ impl CallTree {
         drop(positions);
         drop(next);
         drop(stack_self);
+        drop(children);
+        drop(child_starts);
+        frame.shrink_to_fit();
+        parent.shrink_to_fit();
+        depth.shrink_to_fit();
+        self_value.shrink_to_fit();
+        inlined.shrink_to_fit();
 
         let nodes = PreOrder {
             frame,
@@ -340,19 +355,20 @@ impl CallTree {
         }
     }
 
-    /// A tree from its nodes in depth-first pre-order (as [`CallTree::node_frames`] and the
-    /// other `node_` slices give them), e.g. built in a worker and moved here as bytes.
-    /// Parents, subtree ends and totals are derived again; the parts are checked, so bytes
-    /// that are not such a tree give an error, never a panic.
-    pub fn from_parts(
-        frames: Frames,
-        value_index: usize,
-        profile_total: i64,
-        frame: Vec<FrameId>,
-        depth: Vec<u32>,
-        self_value: Vec<i64>,
-        inlined: Vec<bool>,
-    ) -> Result<CallTree, InvalidTree> {
+    /// A tree from its nodes in depth-first pre-order (as [`CallTree::into_parts`] gives
+    /// them), e.g. built in a worker and moved here as bytes. Parents, subtree ends and totals
+    /// are derived again; the parts are checked, so bytes that are not such a tree give an
+    /// error, never a panic.
+    pub fn from_parts(parts: TreeParts) -> Result<CallTree, InvalidTree> {
+        let TreeParts {
+            frames,
+            value_index,
+            profile_total,
+            frame,
+            depth,
+            self_value,
+            inlined,
+        } = parts;
         let len = frame.len();
         if len == 0 || depth.len() != len || self_value.len() != len || inlined.len() != len {
             return Err(InvalidTree::Lengths);
@@ -390,24 +406,18 @@ impl CallTree {
         ))
     }
 
-    /// Every node's frame, in node order.
-    pub fn node_frames(&self) -> &[FrameId] {
-        &self.frame
-    }
-
-    /// Every node's depth, in node order.
-    pub fn node_depths(&self) -> &[u32] {
-        &self.depth
-    }
-
-    /// Every node's self value, in node order.
-    pub fn node_self_values(&self) -> &[i64] {
-        &self.self_value
-    }
-
-    /// Every node's inlined flag, in node order.
-    pub fn node_inlined(&self) -> &[bool] {
-        &self.inlined
+    /// The tree's frames and nodes without what [`CallTree::from_parts`] derives from them
+    /// (parents, subtree ends, totals), which are dropped at once.
+    pub fn into_parts(self) -> TreeParts {
+        TreeParts {
+            frames: self.frames,
+            value_index: self.value_index,
+            profile_total: self.profile_total,
+            frame: self.frame,
+            depth: self.depth,
+            self_value: self.self_value,
+            inlined: self.inlined,
+        }
     }
 
     /// The frame table the nodes refer to.

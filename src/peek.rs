@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::call_tree::{CallTree, NodeId, Visit};
+use crate::call_tree::{CallTree, NodeId, TreeParts, Visit};
 use crate::frames::{FrameId, Frames};
 use crate::trie::Trie;
 
@@ -173,15 +173,15 @@ impl PathTree {
         let inlined = vec![false; frame.len()];
         let mut table = frames.all().to_vec();
         table[0] = frames.frame(root).clone();
-        CallTree::from_parts(
-            Frames::from_frames(table),
-            source.value_index(),
-            source.profile_total(),
+        CallTree::from_parts(TreeParts {
+            frames: Frames::from_frames(table),
+            value_index: source.value_index(),
+            profile_total: source.profile_total(),
             frame,
             depth,
             self_value,
             inlined,
-        )
+        })
         .expect("a merged tree is a tree")
     }
 }

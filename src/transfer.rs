@@ -4,7 +4,7 @@
 
 use prost::Message;
 
-use crate::call_tree::{CallTree, InvalidTree};
+use crate::call_tree::{CallTree, InvalidTree, TreeParts};
 use crate::filter::Report;
 use crate::frames::{Frame, FrameId, Frames};
 use crate::labels::{LabelKind, LabelTotal};
@@ -90,65 +90,66 @@ impl std::error::Error for TransferError {}
 /// A report (call tree and label totals) as bytes: the number of nodes as a varint, then a
 /// `TreeMessage`.
 ///
-/// The per-node fields are appended to the rest of the message straight from the tree's
-/// arrays (a message is its fields in any order), so they are not copied into a message
-/// first: that copy, 17 bytes a node, was the largest thing the worker held. The count in
-/// front lets the page make its arrays exactly that long before decoding into them (decoded
-/// one by one, they would double as they fill and could end half empty).
-pub fn encode_report(report: &Report) -> Vec<u8> {
+/// The tree's parents, subtree ends and totals, which the page derives again, are dropped
+/// first, and the per-node fields are appended to the rest of the message straight from the
+/// tree's arrays (a message is its fields in any order), not copied into a message first: the
+/// worker holds the profile, the tree and its bytes at once, its peak after decoding. The
+/// count in front lets the page make its arrays exactly that long before decoding into them
+/// (decoded one by one, they would double as they fill and could end half empty).
+pub fn encode_report(report: Report) -> Vec<u8> {
     use prost::encoding::{bool, encode_key, encode_varint, encoded_len_varint, sint64, uint32};
     use prost::encoding::{key_len, WireType};
 
-    let tree = &report.tree;
-    let frames = tree.frames().all();
+    let tree = report.tree.into_parts();
+    let frames = tree.frames.all();
     let head = TreeMessage {
         names: frames.iter().map(|f| f.name.clone()).collect(),
         files: frames.iter().map(|f| f.file.clone()).collect(),
         lines: frames.iter().map(|f| f.line).collect(),
-        value_index: tree.value_index() as u32,
-        profile_total: tree.profile_total(),
+        value_index: tree.value_index as u32,
+        profile_total: tree.profile_total,
         labels: report
             .labels
-            .iter()
+            .into_iter()
             .map(|l| LabelMessage {
                 numeric: l.kind == LabelKind::Num,
-                key: l.key.clone(),
-                value: l.value.clone(),
+                key: l.key,
+                value: l.value,
                 total: l.total,
             })
             .collect(),
         ..TreeMessage::default()
     };
-    let node_frames = tree.node_frames();
-    let frames_len: usize = node_frames
+    let frames_len: usize = tree
+        .frame
         .iter()
         .map(|f| encoded_len_varint(u64::from(f.0)))
         .sum();
-    let frames_field_len = if node_frames.is_empty() {
+    let frames_field_len = if tree.frame.is_empty() {
         0
     } else {
         key_len(6) + encoded_len_varint(frames_len as u64) + frames_len
     };
     let mut bytes = Vec::new();
-    encode_varint(node_frames.len() as u64, &mut bytes);
+    encode_varint(tree.frame.len() as u64, &mut bytes);
     head.encode(&mut bytes)
         .expect("a Vec grows to take any message");
     bytes.reserve_exact(
         frames_field_len
-            + uint32::encoded_len_packed(7, tree.node_depths())
-            + sint64::encoded_len_packed(8, tree.node_self_values())
-            + bool::encoded_len_packed(9, tree.node_inlined()),
+            + uint32::encoded_len_packed(7, &tree.depth)
+            + sint64::encoded_len_packed(8, &tree.self_value)
+            + bool::encoded_len_packed(9, &tree.inlined),
     );
-    if !node_frames.is_empty() {
+    if !tree.frame.is_empty() {
         encode_key(6, WireType::LengthDelimited, &mut bytes);
         encode_varint(frames_len as u64, &mut bytes);
-        for frame in node_frames {
+        for frame in &tree.frame {
             encode_varint(u64::from(frame.0), &mut bytes);
         }
     }
-    uint32::encode_packed(7, tree.node_depths(), &mut bytes);
-    sint64::encode_packed(8, tree.node_self_values(), &mut bytes);
-    bool::encode_packed(9, tree.node_inlined(), &mut bytes);
+    uint32::encode_packed(7, &tree.depth, &mut bytes);
+    sint64::encode_packed(8, &tree.self_value, &mut bytes);
+    bool::encode_packed(9, &tree.inlined, &mut bytes);
     bytes
 }
 
@@ -192,15 +193,15 @@ pub fn decode_report(bytes: &[u8]) -> Result<Report, TransferError> {
             total: l.total,
         })
         .collect();
-    let tree = CallTree::from_parts(
-        Frames::from_frames(frames),
-        m.value_index as usize,
-        m.profile_total,
-        m.frame.into_iter().map(FrameId).collect(),
-        m.depth,
-        m.self_value,
-        m.inlined,
-    )
+    let tree = CallTree::from_parts(TreeParts {
+        frames: Frames::from_frames(frames),
+        value_index: m.value_index as usize,
+        profile_total: m.profile_total,
+        frame: m.frame.into_iter().map(FrameId).collect(),
+        depth: m.depth,
+        self_value: m.self_value,
+        inlined: m.inlined,
+    })
     .map_err(TransferError::Tree)?;
     Ok(Report { tree, labels })
 }
@@ -286,7 +287,7 @@ mod tests {
     fn a_report_survives_the_move() {
         let report = report();
         let tree = &report.tree;
-        let moved = decode_report(&encode_report(&report)).unwrap();
+        let moved = decode_report(&encode_report(report.clone())).unwrap();
         assert_eq!(moved.labels, report.labels);
         let moved = moved.tree;
         assert_eq!(folded::write(&moved), folded::write(tree));
@@ -316,7 +317,7 @@ mod tests {
 
     #[test]
     fn damaged_trees_are_refused() {
-        let bytes = encode_report(&report());
+        let bytes = encode_report(report());
         assert!(matches!(
             decode_report(&bytes[..bytes.len() / 2]),
             Err(TransferError::Protobuf(_))
