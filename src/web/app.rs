@@ -914,6 +914,14 @@ pub fn App() -> Html {
                     let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
                     let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
                     if *marked.borrow() != loaded {
+                        // The wasm memory of the page and of the profile's engine, in bytes:
+                        // their peaks, as a wasm memory never shrinks.
+                        let engine = loaded.as_ref().map_or(0.0, |l| l.0.engine_memory);
+                        let _ = canvas.set_attribute(
+                            "data-wasm-bytes",
+                            &super::engine::wasm_memory_bytes().to_string(),
+                        );
+                        let _ = canvas.set_attribute("data-engine-wasm-bytes", &engine.to_string());
                         *marked.borrow_mut() = loaded;
                         if let Some(p) = &performance {
                             let _ = p.mark("scorch:first-draw");

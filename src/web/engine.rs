@@ -49,6 +49,8 @@ pub struct Opened {
     pub hash: String,
     /// The file itself, when it is small enough to put in a link.
     pub kept: Option<Rc<[u8]>>,
+    /// The engine's wasm memory once the file was opened, in bytes (its peak so far).
+    pub engine_memory: f64,
 }
 
 pub enum EngineEvent {
@@ -81,6 +83,16 @@ pub struct Engine {
 /// Field `key` of a message (undefined when missing).
 pub(super) fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The size of this thread's wasm memory in bytes: its peak so far, as a wasm memory never
+/// shrinks.
+pub(super) fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }
 
 /// A message between the page and the worker: `{op, ...fields}`.
@@ -161,6 +173,7 @@ fn event_of(data: &JsValue) -> EngineEvent {
                 report,
                 hash: get(data, "hash").as_string().unwrap_or_default(),
                 kept: bytes(data, "kept").map(Rc::from),
+                engine_memory: get(data, "memory").as_f64().unwrap_or(0.0),
             })))
         })(),
         "tree" => (|| {

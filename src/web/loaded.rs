@@ -178,6 +178,9 @@ pub struct Loaded {
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
     /// The name of the base profile opened to compare with.
     base: RefCell<Option<String>>,
+    /// The size of the engine's wasm memory when it had opened the profile, in bytes (0 for
+    /// a profile on the page).
+    pub engine_memory: f64,
 }
 
 impl Loaded {
@@ -191,6 +194,7 @@ impl Loaded {
             base: RefCell::default(),
             source,
             backend: Backend::Local(Box::new(profile)),
+            engine_memory: 0.0,
         }
     }
 
@@ -210,6 +214,7 @@ impl Loaded {
             summary: opened.summary,
             source,
             backend: Backend::Worker(engine),
+            engine_memory: opened.engine_memory,
         };
         loaded.insert_report(opened.index, opened.filters, opened.report, None);
         loaded

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::engine::{filters_of, filters_value, get, message_of};
+use super::engine::{filters_of, filters_value, get, message_of, wasm_memory_bytes};
 use crate::diff::{self, DiffMode};
 use crate::filter;
 use crate::load;
@@ -151,8 +151,8 @@ impl Read for BlobReader {
 }
 
 /// `{op: "open", blob, limit, valueType, keep}`: decodes the blob, keeps the profile, and
-/// answers `{op: "opened", summary, tree, hash, kept?}` with the tree for `valueType` (or the
-/// default one).
+/// answers `{op: "opened", summary, tree, hash, memory, kept?}` with the tree for `valueType`
+/// (or the default one) and the size of the worker's wasm memory.
 fn open(data: &JsValue) -> Result<Reply, String> {
     PROFILE.with(|p| p.borrow_mut().take());
     BASE.with(|p| p.borrow_mut().take());
@@ -187,6 +187,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
         ("index", (index as f64).into()),
         ("filters", filters_value(&filter_spec)),
         ("hash", reader.hasher.finish().into()),
+        ("memory", wasm_memory_bytes().into()),
     ];
     let mut transfer = vec![summary_buffer, tree_buffer];
     if let Some(kept) = &reader.kept {

@@ -3,7 +3,8 @@
 // file picker; the time from navigation to the profile's first drawn frame (the app's
 // `scorch:first-draw` mark) is the median of the timed runs, and the peak memory of the whole
 // browser (all its processes, so the engine worker's wasm memory counts) is read in one more
-// run (reading it slows the page). (The picker, not `#url=`: a link's
+// run (reading it slows the page), with the sizes the app records of its two wasm memories
+// (the engine worker's and the page's). (The picker, not `#url=`: a link's
 // profile may inflate to 256 MiB at most, and the 500 MiB profile inflates to 740 MiB.)
 // speedscope (the npm package, opened with `#profileURL=`) is measured the same way where it
 // is installed, and the project's own native decode + aggregate of the same file gives the
@@ -18,6 +19,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 
 import { corpus, launch, root, scorch, scorchBin, serve } from './harness.mjs';
@@ -99,9 +101,10 @@ function descendantsRss(pid) {
 /** Opens `url` in a fresh browser, then runs `give(page)` (which may choose the file);
  * `drawn` is evaluated in the page until it returns the time (ms since navigation) of the
  * profile's first drawn frame. With `sampleMemory`, the browser's memory is read every 50 ms
- * (which takes enough of the machine to slow the page, so such a run is not timed). Resolves
- * to { ms } or { peakBytes, addedBytes }, or { error }. */
-async function measure(url, give, drawn, sampleMemory) {
+ * (which takes enough of the machine to slow the page, so such a run is not timed), and
+ * `wasm`, if given, is evaluated in the page once drawn. Resolves to { ms } or
+ * { peakBytes, addedBytes, wasm }, or { error }. */
+async function measure(url, give, drawn, sampleMemory, wasm) {
   const browser = await launch();
   let peak = 0;
   const sample = () => { peak = Math.max(peak, descendantsRss(process.pid)); };
@@ -120,7 +123,7 @@ async function measure(url, give, drawn, sampleMemory) {
     if (!handle || crashed) return { error: 'tab crashed' };
     if (!sampleMemory) return { ms: await handle.jsonValue() };
     sample();
-    return { peakBytes: peak, addedBytes: peak - startBytes };
+    return { peakBytes: peak, addedBytes: peak - startBytes, wasm: wasm && await page.evaluate(wasm) };
   } catch (e) {
     return { error: e.message.split('\n')[0].slice(0, 60) };
   } finally {
@@ -143,6 +146,14 @@ const scorchDrawn = () => {
   return mark ? mark.startTime : false;
 };
 
+/** The sizes of Scorch's wasm memories once the profile is drawn (the app records them on
+ * the canvas): the engine worker's and the page's, their peaks, as a wasm memory never
+ * shrinks. */
+const scorchWasm = () => {
+  const canvas = document.querySelector('canvas[data-engine-wasm-bytes]');
+  return { engine: Number(canvas.dataset.engineWasmBytes), page: Number(canvas.dataset.wasmBytes) };
+};
+
 /** speedscope's first draw: it titles the page after the profile once it shows it; the time
  * is taken on the next animation frame, after that frame is painted. */
 const speedscopeDrawn = () => {
@@ -161,15 +172,27 @@ function median(values) {
 
 /** The median time over `runs` of `measure`, and the memory of one more run; or the first
  * error. */
-async function medianOf(url, give, drawn) {
+async function medianOf(url, give, drawn, wasm) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const r = await measure(url, give, drawn, false);
     if (r.error) return r;
     times.push(r.ms);
   }
-  const memory = await measure(url, give, drawn, true);
+  const memory = await measure(url, give, drawn, true, wasm);
   return memory.error ? memory : { ms: median(times), ...memory };
+}
+
+/** The size of the profile once inflated (the file's size if it is not gzipped). */
+async function inflatedBytes(file) {
+  const head = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  fs.readSync(fd, head, 0, 2, 0);
+  fs.closeSync(fd);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return fs.statSync(file).size;
+  let total = 0;
+  for await (const chunk of fs.createReadStream(file).pipe(zlib.createGunzip())) total += chunk.length;
+  return total;
 }
 
 /** The native floor: `scorch top` (decode + aggregate + the table), median wall time. */
@@ -193,24 +216,28 @@ const speedscope = speedscopeDir ? await serve(speedscopeDir, '/speedscope/') : 
 const probe = await launch();
 console.log(`Chromium ${probe.version()}, ${os.cpus().length} cores, median time of ${runs} runs each, memory of one more run\n`);
 await probe.close();
-console.log('Memory: peak PSS of all the browser\'s processes, and in brackets its growth over the page just loaded.\n');
-console.log('| profile | gzipped MiB | samples | native s | Scorch first draw s | Scorch / native | Scorch peak MiB | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('Memory: peak PSS of all the browser\'s processes, and in brackets its growth over the page just loaded;');
+console.log('Scorch\'s wasm memories (the engine worker\'s + the page\'s), and their sum over the inflated profile.\n');
+console.log('| profile | gzipped MiB | inflated MiB | samples | native s | Scorch first draw s | Scorch / native | Scorch peak MiB | Scorch wasm MiB | wasm / inflated | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 try {
   for (const file of files) {
     const name = path.basename(file);
     const size = fs.statSync(file).size;
     const samples = scorch('info', file).match(/^samples: (\d+)/m)?.[1] ?? '?';
+    const inflated = await inflatedBytes(file);
     const native = nativeMs(file);
     const profileUrl = `${profiles.url}/${name}`;
-    const ours = await medianOf(app.url, scorchGive(file), scorchDrawn);
+    const ours = await medianOf(app.url, scorchGive(file), scorchDrawn, scorchWasm);
     let theirs = null;
     if (speedscope && mib(size) <= speedscopeMaxMib) {
       theirs = await medianOf(`${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}`,
         async () => {}, speedscopeDrawn);
     }
     const cell = (r, f) => (r === null ? '-' : r.error ? r.error : f(r));
-    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms))} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(ours, memory)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(0)}x` : '-'} |`);
+    const wasm = (r) => `${mib(r.wasm.engine).toFixed(0)} + ${mib(r.wasm.page).toFixed(0)}`;
+    const wasmRatio = (r) => `${((r.wasm.engine + r.wasm.page) / inflated).toFixed(1)}x`;
+    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${mib(inflated).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms))} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(ours, memory)} | ${cell(ours, wasm)} | ${cell(ours, wasmRatio)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(0)}x` : '-'} |`);
   }
 } finally {
   app.close();
