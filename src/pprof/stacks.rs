@@ -144,12 +144,18 @@ impl RawStacks {
         );
         drop(self.starts);
         drop(self.scratch);
+        // Profiles often have about as many stacks as samples: the trie starts that long
+        // (growing by a quarter past it) and gives back what it did not fill.
+        let mut parent = Vec::with_capacity(pending.len() + 1);
+        let mut locations = Vec::with_capacity(pending.len() + 1);
+        parent.push(Stacks::EMPTY);
+        locations.push(LocationId(u32::MAX));
         let mut trie = TrieMaker {
             bytes: &self.bytes,
             location,
             unknown: None,
-            parent: vec![Stacks::EMPTY],
-            locations: vec![LocationId(u32::MAX)],
+            parent,
+            locations,
         };
         // (caller, range of `pending`): the samples of a stack not made yet, which is its
         // caller plus their next location. Stacks are numbered depth first, callers before
@@ -189,6 +195,9 @@ impl RawStacks {
                 id,
             });
         }
+        drop(pending);
+        trie.parent.shrink_to_fit();
+        trie.locations.shrink_to_fit();
         Ok((Stacks::from_parts(trie.parent, trie.locations), ids))
     }
 }
