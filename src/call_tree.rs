@@ -131,6 +131,38 @@ impl CallTree {
         profile_total: i64,
         granularity: Granularity,
     ) -> CallTree {
+        let (frames, nodes) = CallTree::pre_order(profile, value_index, granularity);
+        CallTree::from_pre_order(frames, value_index, profile_total, nodes)
+    }
+
+    /// The tree [`CallTree::build_with`] makes as the parts that move to the page, without
+    /// the parents, subtree ends and totals the page derives again (and the engine need not
+    /// hold while the parts are encoded).
+    pub fn parts_with(
+        profile: &Profile,
+        value_index: usize,
+        profile_total: i64,
+        granularity: Granularity,
+    ) -> TreeParts {
+        let (frames, nodes) = CallTree::pre_order(profile, value_index, granularity);
+        TreeParts {
+            frames,
+            value_index,
+            profile_total,
+            frame: nodes.frame,
+            depth: nodes.depth,
+            self_value: nodes.self_value,
+            inlined: nodes.inlined,
+        }
+    }
+
+    /// The frames of `profile` at `granularity` and the nodes of its call tree for value type
+    /// `value_index`, numbered in depth-first pre-order.
+    fn pre_order(
+        profile: &Profile,
+        value_index: usize,
+        granularity: Granularity,
+    ) -> (Frames, PreOrder) {
         let frames = Frames::build_at(profile, granularity);
         let by_name = frames.by_name();
         let mut rank = vec![0u32; frames.len()];
@@ -314,7 +346,7 @@ impl CallTree {
             self_value,
             inlined,
         };
-        CallTree::from_pre_order(frames, value_index, profile_total, nodes)
+        (frames, nodes)
     }
 
     /// The tree of nodes numbered in depth-first pre-order, with subtree ends and totals

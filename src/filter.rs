@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use regex::Regex;
 
-use crate::call_tree::CallTree;
+use crate::call_tree::{CallTree, TreeParts};
 use crate::diff::DiffMode;
 use crate::frames::Granularity;
 use crate::labels::{label_totals, LabelTotal};
@@ -272,6 +272,19 @@ pub fn report(profile: &Profile, value_index: usize, filters: &Filters) -> Repor
     }
 }
 
+/// [`report`] with the tree as the parts that move to the page ([`CallTree::parts_with`]):
+/// what the engine's worker encodes.
+pub fn report_parts(
+    profile: &Profile,
+    value_index: usize,
+    filters: &Filters,
+) -> (TreeParts, Vec<LabelTotal>) {
+    let total = crate::total::pprof_total(profile, value_index);
+    let profile = filtered(profile, filters);
+    let tree = CallTree::parts_with(&profile, value_index, total, filters.granularity);
+    (tree, label_totals(&profile, value_index))
+}
+
 /// The call tree of `profile` for value type `value_index` under `filters`, at their
 /// granularity, with pprof's total of the whole profile (pprof computes it before filtering).
 pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
@@ -469,6 +482,21 @@ mod tests {
 
     fn re(pattern: &str) -> Option<Regex> {
         Some(Regex::new(pattern).unwrap())
+    }
+
+    #[test]
+    fn report_parts_make_the_report_again() {
+        let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a;d 2\nother 4\n").unwrap();
+        let filters = Filters {
+            hide: re("^c$"),
+            ..Filters::default()
+        };
+        let report = report(&profile, 0, &filters);
+        let (parts, labels) = report_parts(&profile, 0, &filters);
+        let tree = CallTree::from_parts(parts).unwrap();
+        assert_eq!(folded::write(&tree), folded::write(&report.tree));
+        assert_eq!(tree.profile_total(), report.tree.profile_total());
+        assert_eq!(labels, report.labels);
     }
 
     #[test]

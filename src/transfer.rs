@@ -87,20 +87,18 @@ impl std::fmt::Display for TransferError {
 
 impl std::error::Error for TransferError {}
 
-/// A report (call tree and label totals) as bytes: the number of nodes as a varint, then a
-/// `TreeMessage`.
+/// A report (call tree and label totals, see [`crate::filter::report_parts`]) as bytes: the
+/// number of nodes as a varint, then a `TreeMessage`.
 ///
-/// The tree's parents, subtree ends and totals, which the page derives again, are dropped
-/// first, and the per-node fields are appended to the rest of the message straight from the
-/// tree's arrays (a message is its fields in any order), not copied into a message first: the
-/// worker holds the profile, the tree and its bytes at once, its peak after decoding. The
-/// count in front lets the page make its arrays exactly that long before decoding into them
-/// (decoded one by one, they would double as they fill and could end half empty).
-pub fn encode_report(report: Report) -> Vec<u8> {
+/// The per-node fields are appended to the rest of the message straight from the tree's
+/// arrays (a message is its fields in any order), not copied into a message first: the
+/// worker holds the profile, the tree and its bytes at once. The count in front lets the
+/// page make its arrays exactly that long before decoding into them (decoded one by one,
+/// they would double as they fill and could end half empty).
+pub fn encode_report(tree: TreeParts, labels: Vec<LabelTotal>) -> Vec<u8> {
     use prost::encoding::{bool, encode_key, encode_varint, encoded_len_varint, sint64, uint32};
     use prost::encoding::{key_len, WireType};
 
-    let tree = report.tree.into_parts();
     let frames = tree.frames.all();
     let head = TreeMessage {
         names: frames.iter().map(|f| f.name.clone()).collect(),
@@ -108,8 +106,7 @@ pub fn encode_report(report: Report) -> Vec<u8> {
         lines: frames.iter().map(|f| f.line).collect(),
         value_index: tree.value_index as u32,
         profile_total: tree.profile_total,
-        labels: report
-            .labels
+        labels: labels
             .into_iter()
             .map(|l| LabelMessage {
                 numeric: l.kind == LabelKind::Num,
@@ -287,7 +284,7 @@ mod tests {
     fn a_report_survives_the_move() {
         let report = report();
         let tree = &report.tree;
-        let moved = decode_report(&encode_report(report.clone())).unwrap();
+        let moved = decode_report(&encode(report.clone())).unwrap();
         assert_eq!(moved.labels, report.labels);
         let moved = moved.tree;
         assert_eq!(folded::write(&moved), folded::write(tree));
@@ -300,6 +297,10 @@ mod tests {
             assert_eq!(moved.subtree_end(node), tree.subtree_end(node));
             assert_eq!(moved.total_value(node), tree.total_value(node));
         }
+    }
+
+    fn encode(report: Report) -> Vec<u8> {
+        encode_report(report.tree.into_parts(), report.labels)
     }
 
     /// The message of a report's bytes, and the bytes of a message, its count in front.
@@ -317,7 +318,7 @@ mod tests {
 
     #[test]
     fn damaged_trees_are_refused() {
-        let bytes = encode_report(report());
+        let bytes = encode(report());
         assert!(matches!(
             decode_report(&bytes[..bytes.len() / 2]),
             Err(TransferError::Protobuf(_))

@@ -176,7 +176,8 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
-    let tree = transfer::encode_report(filter::report(&profile, index, &filters));
+    let (tree, labels) = filter::report_parts(&profile, index, &filters);
+    let tree = transfer::encode_report(tree, labels);
     let summary = Summary::of(&profile).encode();
     PROFILE.with(|p| *p.borrow_mut() = Some(profile));
     let (summary, summary_buffer) = bytes_value(&summary);
@@ -237,8 +238,8 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
         }
         let index = index as usize;
         if filter_spec.diff == DiffMode::Off {
-            let report = filter::report(profile, index, &filters);
-            return Ok((transfer::encode_report(report), None));
+            let (tree, labels) = filter::report_parts(profile, index, &filters);
+            return Ok((transfer::encode_report(tree, labels), None));
         }
         BASE.with(|b| {
             let b = b.borrow();
@@ -247,8 +248,8 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
                 .ok_or("no base profile is open to compare with")?;
             let (new, base) = diff::reports(profile, base, filter_spec.diff, index, &filters);
             Ok((
-                transfer::encode_report(new),
-                Some(transfer::encode_report(base)),
+                transfer::encode_report(new.tree.into_parts(), new.labels),
+                Some(transfer::encode_report(base.tree.into_parts(), base.labels)),
             ))
         })
     })?;
