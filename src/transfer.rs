@@ -150,14 +150,14 @@ pub fn encode_report(tree: TreeParts, labels: Vec<LabelTotal>) -> Vec<u8> {
     bytes
 }
 
-/// A report from [`encode_report`]'s bytes.
-pub fn decode_report(bytes: &[u8]) -> Result<Report, TransferError> {
+/// A report from [`encode_report`]'s bytes, read from any buffer (the page reads them from
+/// the worker's message a piece at a time rather than copying them whole first).
+pub fn decode_report(mut message: impl prost::bytes::Buf) -> Result<Report, TransferError> {
     let damaged = |e: prost::DecodeError| TransferError::Protobuf(e.to_string());
-    let mut message = bytes;
     let count = prost::encoding::decode_varint(&mut message).map_err(damaged)?;
     // Each node takes at least four bytes, so a damaged count cannot reserve much more than
     // the message's size.
-    let count = (count as usize).min(message.len() / 4);
+    let count = (count as usize).min(message.remaining() / 4);
     let mut m = TreeMessage {
         frame: Vec::with_capacity(count),
         depth: Vec::with_capacity(count),
@@ -284,7 +284,7 @@ mod tests {
     fn a_report_survives_the_move() {
         let report = report();
         let tree = &report.tree;
-        let moved = decode_report(&encode(report.clone())).unwrap();
+        let moved = decode_report(&encode(report.clone())[..]).unwrap();
         assert_eq!(moved.labels, report.labels);
         let moved = moved.tree;
         assert_eq!(folded::write(&moved), folded::write(tree));
@@ -326,13 +326,13 @@ mod tests {
         let mut m = message_of(&bytes);
         m.depth[2] = 7;
         assert_eq!(
-            decode_report(&bytes_of(&m)).unwrap_err(),
+            decode_report(&bytes_of(&m)[..]).unwrap_err(),
             TransferError::Tree(InvalidTree::Depth { node: 2 })
         );
         let mut m = message_of(&bytes);
         m.frame[1] = 99;
         assert_eq!(
-            decode_report(&bytes_of(&m)).unwrap_err(),
+            decode_report(&bytes_of(&m)[..]).unwrap_err(),
             TransferError::Tree(InvalidTree::Frame { node: 1 })
         );
         // A wrong count in front only makes the arrays start at another size.
@@ -341,13 +341,13 @@ mod tests {
             let mut wrong = Vec::new();
             prost::encoding::encode_varint(count, &mut wrong);
             m.encode(&mut wrong).unwrap();
-            let moved = decode_report(&wrong).unwrap().tree;
+            let moved = decode_report(&wrong[..]).unwrap().tree;
             assert_eq!(folded::write(&moved), folded::write(&report().tree));
         }
         let mut m = message_of(&bytes);
         m.inlined.pop();
         assert_eq!(
-            decode_report(&bytes_of(&m)).unwrap_err(),
+            decode_report(&bytes_of(&m)[..]).unwrap_err(),
             TransferError::Tree(InvalidTree::Lengths)
         );
     }

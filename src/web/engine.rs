@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect, Uint8Array};
+use prost::bytes::Buf;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -144,12 +145,74 @@ fn bytes(object: &JsValue, key: &str) -> Option<Vec<u8>> {
         .map(|a| a.to_vec())
 }
 
+/// A byte array of a message read as a [`Buf`] a window at a time, so that a call tree is
+/// decoded without first copying its bytes whole into the wasm memory, where the copy would
+/// stay part of the page's peak (27 MiB for a tree of 4 million nodes).
+struct JsBytes {
+    array: Uint8Array,
+    len: u32,
+    /// Where `window` starts in `array`.
+    start: u32,
+    window: Vec<u8>,
+    /// How much of `window` was read.
+    at: usize,
+}
+
+impl JsBytes {
+    const WINDOW: u32 = 64 << 10;
+
+    /// Field `key` of a message, if it is a byte array.
+    fn of(object: &JsValue, key: &str) -> Option<JsBytes> {
+        let array: Uint8Array = get(object, key).dyn_into().ok()?;
+        let mut bytes = JsBytes {
+            len: array.length(),
+            array,
+            start: 0,
+            window: Vec::new(),
+            at: 0,
+        };
+        bytes.fill(0);
+        Some(bytes)
+    }
+
+    fn fill(&mut self, start: u32) {
+        let end = start.saturating_add(JsBytes::WINDOW).min(self.len);
+        self.window.resize((end - start) as usize, 0);
+        self.array.subarray(start, end).copy_to(&mut self.window);
+        self.start = start;
+        self.at = 0;
+    }
+}
+
+impl Buf for JsBytes {
+    fn remaining(&self) -> usize {
+        (self.len - self.start) as usize - self.at
+    }
+
+    fn chunk(&self) -> &[u8] {
+        &self.window[self.at..]
+    }
+
+    fn advance(&mut self, cnt: usize) {
+        assert!(
+            cnt <= self.remaining(),
+            "advanced past the end of a message"
+        );
+        let at = self.at + cnt;
+        if at < self.window.len() {
+            self.at = at;
+        } else {
+            self.fill(self.start + at as u32);
+        }
+    }
+}
+
 /// The event a worker message stands for.
 fn event_of(data: &JsValue) -> EngineEvent {
     let op = get(data, "op").as_string().unwrap_or_default();
     let tree_of = |data: &JsValue| {
-        let bytes = bytes(data, "tree").ok_or("the engine sent no call tree")?;
-        transfer::decode_report(&bytes).map_err(|e| e.to_string())
+        let bytes = JsBytes::of(data, "tree").ok_or("the engine sent no call tree")?;
+        transfer::decode_report(bytes).map_err(|e| e.to_string())
     };
     let result = match op.as_str() {
         "progress" => Ok(EngineEvent::Progress(Progress {
@@ -177,9 +240,9 @@ fn event_of(data: &JsValue) -> EngineEvent {
             })))
         })(),
         "tree" => (|| {
-            let base = match bytes(data, "base") {
+            let base = match JsBytes::of(data, "base") {
                 Some(bytes) => Some(Box::new(
-                    transfer::decode_report(&bytes).map_err(|e| e.to_string())?,
+                    transfer::decode_report(bytes).map_err(|e| e.to_string())?,
                 )),
                 None => None,
             };
