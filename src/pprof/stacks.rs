@@ -3,6 +3,8 @@
 //! sort by depth, where the samples that share a stack's callers are sorted by their next
 //! location and each run of equal locations is one child.
 
+use prost::encoding::encode_varint;
+
 use crate::error::LoadError;
 use crate::profile::{reserve_gently, LocationId, StackId, Stacks};
 
@@ -69,19 +71,17 @@ impl ChunkedBytes {
         self.straddling_varint_at(at, end)
     }
 
-    /// [`ChunkedBytes::varint_at`] for a varint that goes on in the next chunk.
+    /// [`ChunkedBytes::varint_at`] for a varint that goes on in the next chunk: its bytes
+    /// (ten at most) are gathered first.
     #[cold]
     #[inline(never)]
     fn straddling_varint_at(&self, at: usize, end: usize) -> (u64, usize) {
-        let mut value = 0u64;
-        for (i, pos) in (at..end).enumerate() {
-            let byte = self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
-            value |= u64::from(byte & 0x7f) << (7 * i);
-            if byte < 0x80 {
-                return (value, i + 1);
-            }
+        let mut varint = [0u8; 10];
+        let len = (end - at).min(varint.len());
+        for (byte, pos) in varint[..len].iter_mut().zip(at..) {
+            *byte = self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
         }
-        (value, end - at)
+        read_varint(&varint[..len])
     }
 }
 
@@ -103,12 +103,7 @@ impl RawStacks {
         }
         self.scratch.clear();
         for &id in leaf_first.iter().rev() {
-            let mut rest = id;
-            while rest >= 0x80 {
-                self.scratch.push(rest as u8 | 0x80);
-                rest >>= 7;
-            }
-            self.scratch.push(rest as u8);
+            encode_varint(id, &mut self.scratch);
         }
         self.bytes.extend_from_slice(&self.scratch);
         let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
@@ -282,7 +277,7 @@ fn read_varint(bytes: &[u8]) -> (u64, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{ChunkedBytes, RawStacks, CHUNK};
+    use super::{encode_varint, ChunkedBytes, RawStacks, CHUNK};
     use crate::error::LoadError;
     use crate::profile::{LocationId, StackId, Stacks};
 
@@ -336,12 +331,7 @@ mod tests {
         let mut bytes = ChunkedBytes::default();
         for value in values.clone() {
             let mut varint = Vec::new();
-            let mut rest = value;
-            while rest >= 0x80 {
-                varint.push(rest as u8 | 0x80);
-                rest >>= 7;
-            }
-            varint.push(rest as u8);
+            encode_varint(value, &mut varint);
             bytes.extend_from_slice(&varint);
         }
         assert_eq!(bytes.chunks.len(), 2);
