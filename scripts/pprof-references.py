@@ -80,6 +80,11 @@ CASES = [
      {"diff_base": "pprof/sample.cpu", "normalize": True, "focus": "main|runtime"}),
     ("diff-heap-big-lines", "top", GO_HEAP, "alloc_objects",
      {"diff_base": "dd-trace-go/heap.pprof", "granularity": "lines", "hide": "runtime"}),
+    # Sorted by cum (pprof -top -cum): sum% is still the running sum of flat, in that order.
+    ("go-cpu-cum", "top", GO_CPU, "cpu", {"cum": True}),
+    ("go-heap-cum-hide", "top", GO_HEAP, "alloc_space", {"cum": True, "hide": "runtime"}),
+    ("diff-heap-cum", "top", "dd-trace-go/heap.pprof", "alloc_space",
+     {"diff_base": "dd-trace-go/heap.after.pprof", "cum": True}),
     # Peek: callers and callees (the regular expression is the option `peek`).
     ("peek-go-cpu-scanobject", "peek", GO_CPU, "cpu", {"peek": "scanobject$|gcDrain$"}),
     ("peek-go-heap-json-recursive", "peek", GO_HEAP, "alloc_space", {"peek": "encoding/json"}),

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use crate::call_tree::{CallTree, NodeId};
 use crate::filter::{self, Filters, Report};
 use crate::profile::Profile;
-use crate::top::{arrange, pprof_order, TopSort};
+use crate::top::{arrange, pprof_order, Arranged, RowKey, TopSort};
 
 /// Whether a view compares its profile with a base profile, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -158,8 +158,7 @@ pub fn reports(
     )
 }
 
-/// One function's row: the new and base flat and cum, the deltas, and `sum`, the running sum
-/// of the flat deltas in pprof's order.
+/// One function's row: the new and base flat and cum, and the deltas.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffRow {
     pub name: String,
@@ -167,7 +166,6 @@ pub struct DiffRow {
     pub new_cum: i64,
     pub base_flat: i64,
     pub base_cum: i64,
-    pub sum: i64,
 }
 
 impl DiffRow {
@@ -201,7 +199,6 @@ impl DiffTable {
                     new_cum: 0,
                     base_flat: 0,
                     base_cum: 0,
-                    sum: 0,
                 });
                 if is_base {
                     row.base_flat += r.flat;
@@ -219,11 +216,6 @@ impl DiffTable {
         rows.sort_by(|a, b| {
             pprof_order((a.flat(), &a.name, a.cum()), (b.flat(), &b.name, b.cum()))
         });
-        let mut sum = 0;
-        for row in &mut rows {
-            sum += row.flat();
-            row.sum = sum;
-        }
         let total = match base.profile_total() {
             0 => new.profile_total(),
             base_total => base_total,
@@ -236,16 +228,19 @@ impl DiffTable {
         &self.rows
     }
 
-    /// Indices into [`DiffTable::rows`] in `sort`'s order (flat and cum sort by their
-    /// deltas), of the rows whose name `keep` accepts. Ties keep pprof's order.
-    pub fn arranged(&self, sort: TopSort, keep: impl Fn(&str) -> bool) -> Vec<u32> {
+    /// The rows whose name `keep` accepts, as indices into [`DiffTable::rows`] in `sort`'s
+    /// order (flat and cum sort by their deltas), with the running sums of the flat deltas.
+    pub fn arranged(&self, sort: TopSort, keep: impl Fn(&str) -> bool) -> Arranged {
         let rows = &self.rows;
         arrange(
             rows.len(),
             sort,
             |i| keep(&rows[i].name),
-            |i| rows[i].cum(),
-            |i| &rows[i].name,
+            |i| RowKey {
+                flat: rows[i].flat(),
+                cum: rows[i].cum(),
+                name: &rows[i].name,
+            },
         )
     }
 }
@@ -301,7 +296,7 @@ mod tests {
             [("d", -5, -5), ("b", 4, 4), ("c", 4, 4), ("a", -3, 1)]
         );
         assert_eq!(table.total, 10);
-        assert_eq!(table.rows()[3].sum, 0);
+        assert_eq!(table.arranged(TopSort::default(), |_| true).sums[3], 0);
         let values = base_values(&new, &base);
         let b = node_on_path(&new, &["main", "a", "b"]).unwrap();
         let c = node_on_path(&new, &["main", "c"]).unwrap();

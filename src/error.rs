@@ -21,6 +21,12 @@ pub enum LoadError {
     LegacyFormat { format: &'static str },
     /// The bytes are not a protobuf message at all (or are cut short at the top level).
     NotAProfile { detail: String },
+    /// A text format recognised by its start that is not a profile Scorch reads: `format`
+    /// names it and `advice` says what to do instead.
+    OtherFormat {
+        format: &'static str,
+        advice: &'static str,
+    },
     /// One nested message failed to decode (`what` says which one, e.g. "sample 12").
     Protobuf { what: String, detail: String },
     /// A known field arrived with a wire type profile.proto does not allow for it.
@@ -87,6 +93,9 @@ impl fmt::Display for LoadError {
                 f,
                 "this is not a pprof profile (profile.proto) or folded stacks: {detail}"
             ),
+            LoadError::OtherFormat { format, advice } => {
+                write!(f, "this looks like {format}, not a pprof profile: {advice}")
+            }
             LoadError::Protobuf { what, detail } => {
                 write!(f, "{what} is damaged: {detail}")
             }

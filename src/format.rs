@@ -1,5 +1,26 @@
-//! Values for people: nanoseconds as ms/s, bytes as KiB/MiB, counts with separators, and
-//! percentages. Pure functions of numbers and unit names.
+//! Values for people: nanoseconds as ms/s, bytes as KiB/MiB, counts with separators,
+//! percentages and frame names as shown. Pure functions of numbers, unit names and names.
+
+use std::borrow::Cow;
+
+/// A frame's name as the viewer shows it: pprof's zero-padded address at the start of a name
+/// (`000000000095fb2b main.f`, the key pprof matches and prints in `-top`) as `0x95fb2b main.f`,
+/// the way pprof's graphs label an address. Other names are left as they are.
+pub fn frame_label(name: &str) -> Cow<'_, str> {
+    let hex = name.as_bytes().iter().take(16);
+    let padded = name.len() >= 16
+        && hex.clone().all(u8::is_ascii_hexdigit)
+        && name.as_bytes().get(16).is_none_or(|&b| b == b' ');
+    if !padded {
+        return Cow::Borrowed(name);
+    }
+    let digits = name[..16].trim_start_matches('0');
+    Cow::Owned(format!(
+        "0x{}{}",
+        if digits.is_empty() { "0" } else { digits },
+        &name[16..]
+    ))
+}
 
 /// A value in its unit, scaled to a readable magnitude with up to two decimals:
 /// `1500000 nanoseconds` -> `1.50ms`, `3145728 bytes` -> `3MiB`, `1234567 count` -> `1,234,567`.
@@ -99,6 +120,20 @@ pub fn percent(part: i64, whole: i64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_lose_their_zero_padding_and_names_stay() {
+        assert_eq!(
+            frame_label("000000000095fb2b main.f x.go:3"),
+            "0x95fb2b main.f x.go:3"
+        );
+        assert_eq!(frame_label("00000000004a1b2c"), "0x4a1b2c");
+        assert_eq!(frame_label("0000000000000000 [libc.so]"), "0x0 [libc.so]");
+        assert_eq!(frame_label("main.main"), "main.main");
+        // Sixteen hex letters that run on are a name, not an address.
+        assert_eq!(frame_label("deadbeefdeadbeefcafe"), "deadbeefdeadbeefcafe");
+        assert!(matches!(frame_label("runtime.mallocgc"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn times_scale_to_readable_units() {

@@ -1,5 +1,6 @@
-//! The keyboard: which key does what (the help overlay lists [`SHORTCUTS`]), and moving the
-//! keyboard's frame cursor through a call tree. Depends on the call tree only.
+//! The keyboard: which key does what (the help overlay lists [`SHORTCUTS`], and what the
+//! pointer does, [`POINTER`]), and moving the keyboard's frame cursor through a call tree.
+//! Depends on the call tree only.
 
 use crate::call_tree::{CallTree, NodeId};
 use crate::hit_test::Orientation;
@@ -36,7 +37,7 @@ pub enum Direction {
 }
 
 /// The keys and what they do, as the help overlay lists them.
-pub const SHORTCUTS: [(&str, &str); 13] = [
+pub const SHORTCUTS: &[(&str, &str)] = &[
     ("/  or  Ctrl+F", "search frames"),
     (
         "n  /  Shift+N",
@@ -57,11 +58,19 @@ pub const SHORTCUTS: [(&str, &str); 13] = [
     ),
     ("← →", "move the cursor to the previous or next sibling"),
     ("Enter", "zoom to the frame under the cursor"),
+    ("?", "this help"),
+];
+
+/// What the mouse and touch do on the graph, as the help overlay lists them.
+pub const POINTER: &[(&str, &str)] = &[
+    ("click", "zoom to a frame"),
+    ("wheel", "zoom in and out around the pointer"),
+    ("Shift+wheel  or  drag", "pan left and right"),
     (
         "right-click",
         "filter by a frame, or see its callers and callees",
     ),
-    ("?", "this help"),
+    ("tap", "a frame's numbers, with a button to zoom to it"),
 ];
 
 /// The command of a key press (`key` as the browser names it), if any. Keys typed into a

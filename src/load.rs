@@ -7,6 +7,29 @@ use crate::error::LoadError;
 use crate::profile::Profile;
 use crate::{folded, pprof};
 
+/// The error for a text file of a format people mistake for a profile, recognised by its
+/// first character: JSON (speedscope, Chrome traces) and HTML (an error or login page saved in
+/// place of the profile). A profile.proto message never starts with these bytes as a valid
+/// field (`{` would be field 15 with wire type 3, a group; `[` and `<` field 11 and 7 groups).
+fn other_format(head: &[u8]) -> Option<LoadError> {
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &head[i..])?;
+    match start.first()? {
+        b'{' | b'[' => Some(LoadError::OtherFormat {
+            format: "JSON (a speedscope or Chrome trace file?)",
+            advice: "save the profile as pprof (profile.proto, e.g. `go tool pprof -proto`) or \
+                     open it in the tool that wrote it",
+        }),
+        b'<' => Some(LoadError::OtherFormat {
+            format: "an HTML page (an error or sign-in page saved instead of the profile?)",
+            advice: "download the profile itself",
+        }),
+        _ => None,
+    }
+}
+
 /// Decodes `bytes` as a profile of whichever supported format they are in.
 pub fn open(bytes: &[u8], options: &pprof::DecodeOptions) -> Result<Profile, LoadError> {
     open_read(bytes, options)
@@ -24,6 +47,9 @@ pub fn open_read(
         return Err(LoadError::Empty);
     }
     let head = &piece[..filled];
+    if let Some(error) = other_format(head) {
+        return Err(error);
+    }
     if pprof::legacy_format(head).is_none() && folded::looks_folded(head) {
         let mut text = head.to_vec();
         loop {
@@ -36,4 +62,32 @@ pub fn open_read(
         return folded::parse(&String::from_utf8_lossy(&text));
     }
     pprof::decode_pieces(&mut inflater, &mut piece, filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_and_html_are_named_not_called_protobuf() {
+        let options = pprof::DecodeOptions::default();
+        let json = open(
+            b"  {\"$schema\": \"https://www.speedscope.app/file-format-schema.json\"}",
+            &options,
+        );
+        assert!(
+            matches!(json, Err(LoadError::OtherFormat { .. })),
+            "{json:?}"
+        );
+        assert!(json
+            .unwrap_err()
+            .to_string()
+            .contains("JSON (a speedscope or Chrome trace"));
+        let chrome = open(b"[{\"name\":\"x\",\"ph\":\"X\"}]", &options);
+        assert!(matches!(chrome, Err(LoadError::OtherFormat { .. })));
+        let html = open(b"<!doctype html><title>403</title>", &options);
+        assert!(html.unwrap_err().to_string().contains("HTML page"));
+        // Folded stacks still open.
+        assert!(open(b"main;a 3\n", &options).is_ok());
+    }
 }

@@ -5,7 +5,8 @@
 //! Format: `key=value` pairs joined by `&`, values percent-encoded:
 //! `v=1&t=cpu&o=icicle&z=main;work&q=gc&h=1a2b3c4d5e6f7a8b&p=<profile>` where `z` is the zoom
 //! path of frame names (each percent-encoded, joined by `;`), `h` a hash of the profile file,
-//! `p` the profile deflated and base64url-encoded, and `url` an address to fetch it from.
+//! `p` the profile deflated and base64url-encoded, `n` the name of the file it came from and
+//! `url` an address to fetch it from.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -61,7 +62,13 @@ pub struct ShareState {
     pub embedded: Option<String>,
     /// An address to fetch the profile from.
     pub url: Option<String>,
+    /// The name of the profile's file, shown to whoever opens the link (at most
+    /// [`MAX_NAME_CHARS`] characters are read).
+    pub name: Option<String>,
 }
+
+/// The longest file name a link carries, in characters.
+pub const MAX_NAME_CHARS: usize = 256;
 
 /// Why a link could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +154,9 @@ impl ShareState {
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
         }
+        if let Some(n) = &self.name {
+            parts.push(format!("n={}", encode_value(n)));
+        }
         if let Some(p) = &self.embedded {
             parts.push(format!("p={p}"));
         }
@@ -189,6 +199,10 @@ impl ShareState {
                 "q" => state.search = decode_value(key, value)?,
                 "h" => state.profile_hash = Some(decode_value(key, value)?),
                 "p" => state.embedded = Some(value.to_string()),
+                "n" => {
+                    let name = decode_value(key, value)?;
+                    state.name = Some(name.chars().take(MAX_NAME_CHARS).collect());
+                }
                 // Options pprof has (filters, granularity); a value not understood is ignored,
                 // as an unknown key is.
                 _ => {
@@ -294,6 +308,7 @@ mod tests {
             profile_hash: Some(content_hash(b"x")),
             embedded: None,
             url: Some("https://example.com/p.pb.gz?x=1&y=2".into()),
+            name: Some("cpu <b>&amp; profile.pb.gz".into()),
         };
         let fragment = state.to_fragment();
         assert!(
@@ -305,6 +320,16 @@ mod tests {
             Ok(state)
         );
         assert_eq!(ShareState::from_fragment(""), Ok(ShareState::default()));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_and_links_without_one_still_open() {
+        let long = format!("v=1&n={}", "a".repeat(5000));
+        let state = ShareState::from_fragment(&long).unwrap();
+        assert_eq!(state.name.map(|n| n.len()), Some(MAX_NAME_CHARS));
+        // A link made before names were carried.
+        let old = ShareState::from_fragment("v=1&t=cpu&o=icicle").unwrap();
+        assert_eq!((old.name, old.value_type.as_deref()), (None, Some("cpu")));
     }
 
     #[test]

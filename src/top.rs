@@ -8,22 +8,21 @@ use crate::call_tree::{CallTree, FunctionRow};
 use crate::frames::FrameId;
 use crate::search::SearchResult;
 
-/// One row: a frame's flat and cum, and `sum`, the flat of this row and every row before it
-/// in pprof's order (pprof's sum%).
+/// One row: a frame's flat and cum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TopRow {
     pub frame: FrameId,
     pub flat: i64,
     pub cum: i64,
-    pub sum: i64,
 }
 
-/// A column to sort by.
+/// A column to sort by. pprof's sum% is not one: it is the running sum of flat in whatever
+/// order the rows are printed, so it grows down every order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TopColumn {
+    /// pprof's default order (`-top`).
     Flat,
-    /// pprof's sum%: the same order as [`TopColumn::Flat`].
-    Sum,
+    /// pprof's `-top -cum`.
     Cum,
     Name,
 }
@@ -61,26 +60,55 @@ pub fn pprof_order(a: (i64, &str, i64), b: (i64, &str, i64)) -> Ordering {
         .then_with(|| b.2.abs().cmp(&a.2.abs()))
 }
 
-/// The indices of rows `0..len` (in pprof's order) that `keep` accepts, in `sort`'s order,
-/// reading each row's cum and name with `cum` and `name`. Ties keep pprof's order.
+/// Rows in the order they are shown, with pprof's sum% for each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Arranged {
+    /// Indices of the rows shown, in the order shown.
+    pub order: Vec<u32>,
+    /// Per position in `order`: the flat of that row and of every row above it (pprof's sum%
+    /// is "the percentage of the total accounted for by this row and the rows above it").
+    pub sums: Vec<i64>,
+}
+
+/// One row's fields, as [`arrange`] reads them.
+pub struct RowKey<'a> {
+    pub flat: i64,
+    pub cum: i64,
+    pub name: &'a str,
+}
+
+/// The rows `0..len` (in pprof's flat order) that `keep` accepts, in `sort`'s order, reading
+/// each row with `row`, and the running sum of flat down that order. Sorted by cum they are in
+/// pprof's `-top -cum` order; ties otherwise keep pprof's flat order.
 pub fn arrange<'a>(
     len: usize,
     sort: TopSort,
     keep: impl Fn(usize) -> bool,
-    cum: impl Fn(usize) -> i64,
-    name: impl Fn(usize) -> &'a str,
-) -> Vec<u32> {
+    row: impl Fn(usize) -> RowKey<'a>,
+) -> Arranged {
     let mut order: Vec<u32> = (0..len as u32).filter(|&i| keep(i as usize)).collect();
     match sort.column {
         // pprof's order is the flat order.
-        TopColumn::Flat | TopColumn::Sum => {}
-        TopColumn::Cum => order.sort_by_key(|&i| std::cmp::Reverse(cum(i as usize))),
-        TopColumn::Name => order.sort_by(|&a, &b| name(b as usize).cmp(name(a as usize))),
+        TopColumn::Flat => {}
+        // pprof's `CumNameOrder` is its flat order with cum and flat swapped.
+        TopColumn::Cum => order.sort_by(|&a, &b| {
+            let (a, b) = (row(a as usize), row(b as usize));
+            pprof_order((a.cum, a.name, a.flat), (b.cum, b.name, b.flat))
+        }),
+        TopColumn::Name => order.sort_by(|&a, &b| row(b as usize).name.cmp(row(a as usize).name)),
     }
     if !sort.descending {
         order.reverse();
     }
-    order
+    let mut sum = 0i64;
+    let sums = order
+        .iter()
+        .map(|&i| {
+            sum += row(i as usize).flat;
+            sum
+        })
+        .collect();
+    Arranged { order, sums }
 }
 
 /// Every function with a non-zero flat or cum, in pprof's `-top` order: by |flat| (largest
@@ -101,17 +129,12 @@ impl TopTable {
             )
             .then_with(|| a.frame.cmp(&b.frame))
         });
-        let mut sum = 0;
         let rows = rows
             .into_iter()
-            .map(|r| {
-                sum += r.flat;
-                TopRow {
-                    frame: r.frame,
-                    flat: r.flat,
-                    cum: r.cum,
-                    sum,
-                }
+            .map(|r| TopRow {
+                frame: r.frame,
+                flat: r.flat,
+                cum: r.cum,
             })
             .collect();
         TopTable { rows }
@@ -127,22 +150,25 @@ impl TopTable {
         self.rows.iter().position(|r| r.frame == frame)
     }
 
-    /// Indices into [`TopTable::rows`] in `sort`'s order, of the rows whose frame matches
-    /// `search` (all rows without one). Ties keep pprof's order.
+    /// The rows whose frame matches `search` (all rows without one), as indices into
+    /// [`TopTable::rows`] in `sort`'s order, with their running sums.
     pub fn arranged(
         &self,
         tree: &CallTree,
         sort: TopSort,
         search: Option<&SearchResult>,
-    ) -> Vec<u32> {
+    ) -> Arranged {
         let frames = tree.frames();
         let rows = &self.rows;
         arrange(
             rows.len(),
             sort,
             |i| search.is_none_or(|s| s.frame_matches[rows[i].frame.0 as usize]),
-            |i| rows[i].cum,
-            |i| frames.name(rows[i].frame),
+            |i| RowKey {
+                flat: rows[i].flat,
+                cum: rows[i].cum,
+                name: frames.name(rows[i].frame),
+            },
         )
     }
 }
@@ -173,10 +199,12 @@ mod tests {
     fn pprof_order_and_running_sum() {
         let tree = tree("main;a;b 5\nmain;c 5\nmain;a 2\nmain 1\n");
         let table = TopTable::new(&tree);
+        let arranged = table.arranged(&tree, TopSort::default(), None);
         let rows: Vec<_> = table
             .rows()
             .iter()
-            .map(|r| (tree.frames().name(r.frame), r.flat, r.sum, r.cum))
+            .zip(&arranged.sums)
+            .map(|(r, &sum)| (tree.frames().name(r.frame), r.flat, sum, r.cum))
             .collect();
         // b and c tie on flat: name order.
         assert_eq!(
@@ -198,7 +226,9 @@ mod tests {
             names(
                 &tree,
                 &table,
-                &table.arranged(&tree, TopSort { column, descending }, None),
+                &table
+                    .arranged(&tree, TopSort { column, descending }, None)
+                    .order,
             )
         };
         assert_eq!(by(TopColumn::Flat, true), ["b", "c", "a", "main"]);
@@ -206,8 +236,49 @@ mod tests {
         assert_eq!(by(TopColumn::Cum, true), ["main", "a", "b", "c"]);
         assert_eq!(by(TopColumn::Name, false), ["a", "b", "c", "main"]);
         let found = search(&tree, "^[ab]$").unwrap();
-        let order = table.arranged(&tree, TopSort::default(), Some(&found));
-        assert_eq!(names(&tree, &table, &order), ["b", "a"]);
+        let shown = table.arranged(&tree, TopSort::default(), Some(&found));
+        assert_eq!(names(&tree, &table, &shown.order), ["b", "a"]);
+        assert_eq!(shown.sums, [5, 7]);
         assert_eq!(table.position(table.rows()[2].frame), Some(2));
+    }
+
+    #[test]
+    fn by_cum_the_running_sum_of_flat_follows_the_printed_order() {
+        // As `go tool pprof -top -cum`: main and a have no flat, so sum% starts at 0.
+        let tree = tree(
+            "main;a;b 5
+main;a;c 5
+main;d 2
+",
+        );
+        let table = TopTable::new(&tree);
+        let cum = TopSort {
+            column: TopColumn::Cum,
+            descending: true,
+        };
+        let shown = table.arranged(&tree, cum, None);
+        // b and c tie on cum and flat: name order.
+        assert_eq!(
+            names(&tree, &table, &shown.order),
+            ["main", "a", "b", "c", "d"]
+        );
+        assert_eq!(shown.sums, [0, 0, 5, 10, 12]);
+    }
+
+    #[test]
+    fn by_cum_ties_go_by_name_then_flat_as_pprof() {
+        // x and y both have cum 4; pprof orders them by name before flat.
+        let tree = tree(
+            "main;y 4
+main;x;z 4
+",
+        );
+        let table = TopTable::new(&tree);
+        let cum = TopSort {
+            column: TopColumn::Cum,
+            descending: true,
+        };
+        let shown = table.arranged(&tree, cum, None);
+        assert_eq!(names(&tree, &table, &shown.order), ["main", "x", "y", "z"]);
     }
 }

@@ -17,7 +17,7 @@ use scorch::labels::label_totals;
 use scorch::pprof::DecodeOptions;
 use scorch::svg::SvgOptions;
 use scorch::synthetic::{self, SyntheticOptions};
-use scorch::top::TopTable;
+use scorch::top::{TopColumn, TopSort, TopTable};
 use scorch::{format, load, CallTree, Profile};
 
 #[derive(Parser)]
@@ -45,6 +45,9 @@ enum Command {
         /// Show at most this many rows (text format only).
         #[arg(long)]
         nodecount: Option<usize>,
+        /// Sort by cum instead of flat (pprof -cum); sum% is still the running sum of flat.
+        #[arg(long)]
+        cum: bool,
         /// Compare with this base profile: values are FILE's minus the base's (pprof -diff_base).
         #[arg(long)]
         diff_base: Option<PathBuf>,
@@ -244,6 +247,7 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
 fn top(
     profile: &Profile,
     tree: &CallTree,
+    sort: TopSort,
     format_: TopFormat,
     nodecount: Option<usize>,
     out: &mut impl Write,
@@ -259,18 +263,22 @@ fn top(
         }
         TopFormat::Ordered => {
             writeln!(out, "total\t{}", tree.profile_total())?;
-            for row in TopTable::new(tree).rows() {
+            let table = TopTable::new(tree);
+            let arranged = table.arranged(tree, sort, None);
+            for (&i, sum) in arranged.order.iter().zip(arranged.sums) {
+                let row = table.rows()[i as usize];
                 let name = frames.name(row.frame);
-                writeln!(out, "{}\t{}\t{}\t{name}", row.flat, row.sum, row.cum)?;
+                writeln!(out, "{}\t{sum}\t{}\t{name}", row.flat, row.cum)?;
             }
         }
         TopFormat::Text => {
             let unit = &profile.value_types[tree.value_index()].unit;
             let total = tree.profile_total();
             let table = TopTable::new(tree);
+            let arranged = table.arranged(tree, sort, None);
             let rows = table.rows();
             let shown = nodecount.unwrap_or(rows.len()).min(rows.len());
-            let shown_flat = shown.checked_sub(1).map_or(0, |last| rows[last].sum);
+            let shown_flat = shown.checked_sub(1).map_or(0, |last| arranged.sums[last]);
             writeln!(
                 out,
                 "Showing nodes accounting for {}, {} of {} total",
@@ -286,13 +294,14 @@ fn top(
                 "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
                 "flat", "flat%", "sum%", "cum", "cum%"
             )?;
-            for row in &rows[..shown] {
+            for (&i, &sum) in arranged.order[..shown].iter().zip(&arranged.sums) {
+                let row = rows[i as usize];
                 writeln!(
                     out,
                     "{:>10} {:>7} {:>7} {:>10} {:>7}  {}",
                     format::value(row.flat, unit),
                     format::percent(row.flat, total, 2),
-                    format::percent(row.sum, total, 2),
+                    format::percent(sum, total, 2),
                     format::value(row.cum, unit),
                     format::percent(row.cum, total, 2),
                     frames.name(row.frame)
@@ -307,6 +316,7 @@ fn top(
 fn diff_top(
     unit: &str,
     table: &DiffTable,
+    sort: TopSort,
     format_: TopFormat,
     out: &mut impl Write,
 ) -> io::Result<()> {
@@ -320,8 +330,10 @@ fn diff_top(
         }
         TopFormat::Ordered => {
             writeln!(out, "total\t{}", table.total)?;
-            for r in table.rows() {
-                writeln!(out, "{}\t{}\t{}\t{}", r.flat(), r.sum, r.cum(), r.name)?;
+            let arranged = table.arranged(sort, |_| true);
+            for (&i, sum) in arranged.order.iter().zip(arranged.sums) {
+                let r = &table.rows()[i as usize];
+                writeln!(out, "{}\t{sum}\t{}\t{}", r.flat(), r.cum(), r.name)?;
             }
         }
         TopFormat::Text => {
@@ -334,7 +346,8 @@ fn diff_top(
                 "cum%",
                 format::value(table.total, unit)
             )?;
-            for r in table.rows() {
+            for &i in &table.arranged(sort, |_| true).order {
+                let r = &table.rows()[i as usize];
                 writeln!(
                     out,
                     "{:>10} {:>7} {:>10} {:>7}  {}",
@@ -433,15 +446,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             value_type,
             filters,
             nodecount,
+            cum,
             diff_base,
             normalize,
             format,
         } => {
             let profile = open(&file)?;
+            let sort = TopSort {
+                column: if cum { TopColumn::Cum } else { TopColumn::Flat },
+                descending: true,
+            };
             match diff_base {
                 None => {
                     let tree = tree_for(&profile, &value_type, &filters)?;
-                    top(&profile, &tree, format, nodecount, &mut out)?;
+                    top(&profile, &tree, sort, format, nodecount, &mut out)?;
                 }
                 Some(base) => {
                     let base = open(&base)?;
@@ -458,6 +476,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     diff_top(
                         unit,
                         &DiffTable::new(&new.tree, &old.tree),
+                        sort,
                         format,
                         &mut out,
                     )?;

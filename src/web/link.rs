@@ -5,7 +5,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::loaded::{Graph, Loaded, Source};
+use super::app::loaded::{Graph, Loaded, Source};
 use crate::call_tree::CallTree;
 use crate::share::{self, ShareError, ShareState};
 use crate::view_state::{ViewAction, ViewState};
@@ -62,6 +62,8 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
             Source::Url { url } => Some(url.clone()),
             _ => None,
         },
+        // A profile inside the link keeps its file's name there.
+        name: matches!(loaded.source, Source::Embedded { .. }).then(|| loaded.name.clone()),
     }
 }
 
@@ -174,6 +176,7 @@ pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
         );
         state.embedded = Some(text);
         state.profile_hash = None;
+        state.name = Some(loaded.name.clone());
     } else if state.url.is_some() {
         explanation = "This link opens the profile from the same address, with this view.".into();
     } else {

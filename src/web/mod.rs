@@ -1,24 +1,24 @@
-//! The browser shell: Yew components, the canvas painter and file input. Thin by design:
-//! browser events become plain values here and every decision is made by the core.
+//! The browser shell: Yew components over one pure app state, the effects that talk to the
+//! browser and the engine's worker, and the canvas painter. Thin by design: browser events
+//! become plain values here and every decision is made by the core.
 
 mod app;
-mod canvas;
+mod components;
+mod crash;
 mod download;
 mod engine;
+mod export;
 mod hooks;
-mod labels_panel;
 mod link;
-mod loaded;
-mod sandwich;
-mod top_table;
-mod worker;
+mod paint;
 
-pub use worker::worker_start;
+pub use engine::worker::worker_start;
 
 /// Mounts the app on the page's body; does nothing in the engine's worker (no page there),
 /// where the worker script calls [`worker_start`] instead.
 pub fn start() {
     if web_sys::window().is_some() {
+        crash::install();
         yew::Renderer::<app::App>::new().render();
     }
 }

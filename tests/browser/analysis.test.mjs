@@ -236,9 +236,9 @@ test('keyboard: help on ?, orientation, table, value type, cursor moves, zoom in
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
   await page.locator('.breadcrumbs').waitFor();
-  assert.equal((await page.locator('.breadcrumbs span:not(.sep)').allTextContents())[0], heaviest);
+  assert.equal((await page.locator('.breadcrumbs .crumb').allTextContents())[0], heaviest);
   await page.keyboard.press('Backspace');
-  await page.waitForFunction(() => document.querySelectorAll('.breadcrumbs span:not(.sep)').length === 1);
+  await page.waitForFunction(() => document.querySelectorAll('.breadcrumbs .crumb').length === 1);
   await page.keyboard.press('0');
   await page.locator('.breadcrumbs').waitFor({ state: 'detached' });
 

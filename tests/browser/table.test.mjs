@@ -46,6 +46,15 @@ test('the top table: pprof rows, sorting, search, virtual scrolling, selection a
   const minCum = cums.reduce((a, b) => (b < a ? b : a));
   await page.locator('.top-head[data-column=cum]').click();
   assert.equal(BigInt(await firstRow(page).getAttribute('data-cum')), maxCum);
+  // In pprof's -top -cum order, with sum% the running sum of flat down that order (0 for
+  // the first rows, which have no flat), and one header showing the order.
+  const byCum = engineTop('--cum');
+  const shownRows = await page.locator('.top-row').evaluateAll((rows) => rows
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).slice(0, 10)
+    .map((r) => ({ name: r.title, sum: r.dataset.sum, cum: r.dataset.cum })));
+  assert.deepEqual(shownRows, byCum.slice(0, 10).map(({ name, sum, cum }) => ({ name, sum, cum })));
+  assert.equal(byCum[0].sum, '0');
+  assert.equal(await page.locator('.top-head[aria-sort=descending], .top-head[aria-sort=ascending]').count(), 1);
   await page.locator('.top-head[data-column=cum]').click();
   assert.equal(BigInt(await firstRow(page).getAttribute('data-cum')), minCum);
   await page.locator('.top-head[data-column=name]').click();

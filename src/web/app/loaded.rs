@@ -1,5 +1,5 @@
-//! An opened profile and the derivations drawn from it (call tree and layout per value type),
-//! each computed once and kept.
+//! An opened profile on the page and the graphs drawn from it (call tree and layout per value
+//! type and filters), each built once and kept; and where the profile lives (page or worker).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use crate::top::TopTable;
 use crate::transfer::Summary;
 use web_sys::Blob;
 
-use super::engine::{Engine, Opened};
+use crate::web::engine::page::{Engine, Opened};
 
 /// The fill colour of every frame for one theme, as indices into distinct CSS colours, so the
 /// painter formats no colour per rect and can group rects of one colour.
@@ -176,8 +176,10 @@ pub struct Loaded {
     backend: Backend,
     /// Graphs by value type and filters, each built once.
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
-    /// The name of the base profile opened to compare with.
+    /// The name of the base profile compared with.
     base: RefCell<Option<String>>,
+    /// The name of a base profile being opened, which replaces `base` once it has opened.
+    opening_base: RefCell<Option<String>>,
     /// The size of the engine's wasm memory when it had opened the profile, in bytes (0 for
     /// a profile on the page).
     pub engine_memory: f64,
@@ -192,6 +194,7 @@ impl Loaded {
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
             base: RefCell::default(),
+            opening_base: RefCell::default(),
             source,
             backend: Backend::Local(Box::new(profile)),
             engine_memory: 0.0,
@@ -211,6 +214,7 @@ impl Loaded {
             name,
             graphs: RefCell::default(),
             base: RefCell::default(),
+            opening_base: RefCell::default(),
             summary: opened.summary,
             source,
             backend: Backend::Worker(engine),
@@ -253,8 +257,16 @@ impl Loaded {
         }
     }
 
+    /// The engine's worker holding this profile, if it is not kept on the page.
+    pub fn engine(&self) -> Option<&Engine> {
+        match &self.backend {
+            Backend::Worker(engine) => Some(engine),
+            Backend::Local(_) => None,
+        }
+    }
+
     /// Opens `blob` as the base profile to compare with (in the worker; a profile kept on the
-    /// page cannot be compared). Graphs compared with an earlier base are dropped.
+    /// page cannot be compared). The comparison shown stays until the new base has opened.
     pub fn open_base(&self, blob: &Blob, name: String, limit: u64) -> Result<(), String> {
         let Backend::Worker(engine) = &self.backend else {
             return Err(
@@ -263,15 +275,27 @@ impl Loaded {
                     .into(),
             );
         };
-        self.graphs
-            .borrow_mut()
-            .retain(|(_, filters), _| filters.diff == DiffMode::Off);
-        *self.base.borrow_mut() = Some(name);
+        *self.opening_base.borrow_mut() = Some(name);
         engine.open_base(blob, limit);
         Ok(())
     }
 
-    /// The base profile's name, once one was asked for.
+    /// The base being opened has opened: graphs compared with an earlier base are dropped.
+    pub fn base_opened(&self) {
+        if let Some(name) = self.opening_base.borrow_mut().take() {
+            self.graphs
+                .borrow_mut()
+                .retain(|(_, filters), _| filters.diff == DiffMode::Off);
+            *self.base.borrow_mut() = Some(name);
+        }
+    }
+
+    /// The base being opened failed: the earlier one (if any) stays.
+    pub fn base_failed(&self) {
+        self.opening_base.borrow_mut().take();
+    }
+
+    /// The base profile's name, once one has opened.
     pub fn base_name(&self) -> Option<String> {
         self.base.borrow().clone()
     }

@@ -9,12 +9,12 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::hooks::use_measured;
-use super::loaded::Graph;
 use crate::format;
 use crate::frames::FrameId;
 use crate::search::{name_matcher, SearchResult};
-use crate::top::{TopColumn, TopSort};
+use crate::top::{Arranged, TopColumn, TopSort};
+use crate::web::app::loaded::Graph;
+use crate::web::hooks::use_measured;
 use rustc_hash::FxHashMap;
 
 /// Height of a row in CSS pixels (the stylesheet's `.top-row` height).
@@ -38,7 +38,8 @@ pub struct TopTableProps {
 
 #[component]
 pub fn TopTablePanel(props: &TopTableProps) -> Html {
-    let sort = use_state(TopSort::default);
+    // The order, and the header that set it (flat and flat% sort alike; one shows the arrow).
+    let sort = use_state(|| (TopSort::default(), "flat"));
     let scroll_top = use_state(|| 0.0f64);
     let body_ref = use_node_ref();
     let body_height = use_measured(
@@ -49,10 +50,10 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     );
     let table = props.graph.top_table();
     // Rows: of the top table, or of a comparison's diff table.
-    let order: Rc<Vec<u32>> = {
+    let arranged: Rc<Arranged> = {
         let deps = (
             props.graph.clone(),
-            *sort,
+            sort.0,
             props.search.clone(),
             props.query.clone(),
         );
@@ -79,10 +80,11 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             None => FxHashMap::default(),
         }
     });
+    let order = &arranged.order;
     // The row of the function under the pointer in the graph comes into view.
     {
         let body_ref = body_ref.clone();
-        let order = order.clone();
+        let arranged = arranged.clone();
         let table = table.clone();
         let graph = props.graph.clone();
         use_effect_with(props.hovered, move |hovered| {
@@ -94,7 +96,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
                     }
                     None => table.position(frame)?,
                 } as u32;
-                order.iter().position(|&i| i == index)
+                arranged.order.iter().position(|&i| i == index)
             });
             if let (Some(row), Some(body)) = (row, body_ref.cast::<HtmlElement>()) {
                 let top = row as f64 * ROW_HEIGHT;
@@ -116,10 +118,8 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
     };
     let header = |column: TopColumn, label: &'static str, class: &'static str| {
         let sort = sort.clone();
-        let current = *sort;
-        // Flat and sum% are one order.
-        let flat_order = |c| matches!(c, TopColumn::Flat | TopColumn::Sum);
-        let active = current.column == column || (flat_order(column) && flat_order(current.column));
+        let (current, clicked) = *sort;
+        let active = current.column == column && clicked == label;
         let aria = match (active, current.descending) {
             (false, _) => "none",
             (true, true) => "descending",
@@ -136,7 +136,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             } else {
                 column.descending_first()
             };
-            sort.set(TopSort { column, descending });
+            sort.set((TopSort { column, descending }, label));
         });
         html! {
             <button class={classes!("top-head", class)} role="columnheader" aria-sort={aria}
@@ -169,9 +169,10 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
         html! {
             <div {key} class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
                 role="row" aria-selected={selected.to_string()} data-flat={data.0.to_string()}
-                data-cum={data.1.to_string()} title={name.clone()} {style} {onclick}>
+                data-cum={data.1.to_string()} data-sum={arranged.sums[position].to_string()}
+                title={name.clone()} {style} {onclick}>
                 {cells}
-                <span class="name">{name}</span>
+                <span class="name">{format::frame_label(&name).into_owned()}</span>
             </div>
         }
     };
@@ -204,7 +205,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
                     <>
                         <span class="num">{format::value(row.flat, unit)}</span>
                         <span class="num">{format::percent(row.flat, total, 2)}</span>
-                        <span class="num">{format::percent(row.sum, total, 2)}</span>
+                        <span class="num">{format::percent(arranged.sums[position], total, 2)}</span>
                         <span class="num">{format::value(row.cum, unit)}</span>
                         <span class="num">{format::percent(row.cum, total, 2)}</span>
                     </>
@@ -239,7 +240,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             <>
                 {header(TopColumn::Flat, "flat", "num")}
                 {header(TopColumn::Flat, "flat%", "num")}
-                {header(TopColumn::Sum, "sum%", "num")}
+                <span class="top-head num" title="The running sum of flat down the table, as pprof's sum%">{"sum%"}</span>
                 {header(TopColumn::Cum, "cum", "num")}
                 {header(TopColumn::Cum, "cum%", "num")}
                 {header(TopColumn::Name, "name", "name")}

@@ -8,9 +8,6 @@ use std::rc::Rc;
 use web_sys::{HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
-use super::canvas::{paint, Scene, ROW_HEIGHT};
-use super::hooks::use_measured;
-use super::loaded::Graph;
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::format;
@@ -18,6 +15,9 @@ use crate::frames::{FrameId, Frames};
 use crate::hit_test::{depth_at, node_at, Orientation};
 use crate::peek::{callees_tree, callers_tree, peek, Edge, Peek};
 use crate::viewport::Viewport;
+use crate::web::app::loaded::Graph;
+use crate::web::hooks::use_measured;
+use crate::web::paint::{paint, Scene, ROW_HEIGHT};
 
 #[derive(Properties, PartialEq)]
 pub struct SandwichProps {
@@ -203,7 +203,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
                     <tr key={e.frame.0} class={kind} data-weight={e.weight.to_string()} title={other.clone()} {onclick}>
                         <td class="num">{format::value(e.weight, unit)}</td>
                         <td class="num">{format::percent(e.weight, p.cum, 2)}</td>
-                        <td class="name">{other}</td>
+                        <td class="name"><span class="cut">{format::frame_label(&other).into_owned()}</span></td>
                     </tr>
                 }
             })

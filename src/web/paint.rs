@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::loaded::{DiffColors, Palette};
+use super::app::loaded::{DiffColors, Palette};
 use crate::call_tree::{CallTree, NodeId};
 use crate::color::Theme;
 use crate::flame_layout::FlameLayout;
@@ -164,9 +164,9 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
         if room < 3 {
             continue;
         }
-        let name = scene.tree.name(rect.node);
+        let name = crate::format::frame_label(scene.tree.name(rect.node));
         let label = if name.chars().count() <= room {
-            std::borrow::Cow::Borrowed(name)
+            name
         } else {
             let mut cut: String = name.chars().take(room - 1).collect();
             cut.push('…');

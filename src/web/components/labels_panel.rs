@@ -6,11 +6,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::loaded::Graph;
 use crate::filter::FilterKind;
 use crate::format;
 use crate::labels::{LabelKind, LabelTotal};
 use crate::tags::label_filter;
+use crate::web::app::loaded::Graph;
 
 /// Values listed per key; the rest are counted.
 const VALUES_SHOWN: usize = 40;
@@ -92,14 +92,14 @@ pub fn LabelsPanel(props: &LabelsProps) -> Html {
                     <div class="label-key-head">
                         <strong>{key.to_string()}</strong>
                         <span class="muted">{if kind == LabelKind::Num { " number" } else { "" }}
-                            {format!(" · {} values", values.len())}</span>
+                            {format!(" · {} {}", values.len(), if values.len() == 1 { "value" } else { "values" })}</span>
                         <button class={classes!("button", "group-by", is_grouped.then_some("active"))}
                             onclick={on_group} aria-pressed={is_grouped.to_string()}
                             title="A frame per value of this key at the root of every stack (pprof's tagroot)">
                             {"Group by"}</button>
                     </div>
                     <table class="label-values"><tbody>{rows}</tbody></table>
-                    if more > 0 { <div class="muted">{format!("and {more} more values")}</div> }
+                    if more > 0 { <div class="muted">{format!("and {more} more {}", if more == 1 { "value" } else { "values" })}</div> }
                 </div>
             }
         })

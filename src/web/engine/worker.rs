@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::engine::{filters_of, filters_value, get, message_of, wasm_memory_bytes};
+use super::protocol::{filters_of, filters_value, get, message_of, wasm_memory_bytes};
 use crate::diff::{self, DiffMode};
 use crate::filter;
 use crate::load;
@@ -202,10 +202,10 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     })
 }
 
-/// `{op: "base", blob, limit}`: decodes the blob as the profile to compare with, keeps it if
-/// it can be compared with the open one, and answers `{op: "base"}`.
+/// `{op: "base", blob, limit}`: decodes the blob as the profile to compare with, keeps it
+/// (in place of the earlier one) if it can be compared with the open one, and answers
+/// `{op: "base"}`. A base that fails leaves the earlier one, so the comparison shown stays.
 fn base(data: &JsValue) -> Result<Reply, String> {
-    BASE.with(|p| p.borrow_mut().take());
     let mut reader = BlobReader::of_message(data, -1.0)?;
     let options = DecodeOptions {
         max_inflated_bytes: get(data, "limit").as_f64().unwrap_or(0.0) as u64,

@@ -5,13 +5,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use prost::bytes::Buf;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::diff::DiffMode;
+use super::protocol::{filters_of, filters_value, get, message_of};
 use crate::filter::FilterSpec;
 use crate::filter::Report;
 use crate::transfer::{self, Summary};
@@ -79,63 +79,6 @@ pub struct Engine {
     early_failure: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
-}
-
-/// Field `key` of a message (undefined when missing).
-pub(super) fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// The size of this thread's wasm memory in bytes: its peak so far, as a wasm memory never
-/// shrinks.
-pub(super) fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory()
-        .unchecked_into::<js_sys::WebAssembly::Memory>()
-        .buffer()
-        .unchecked_into::<js_sys::ArrayBuffer>()
-        .byte_length() as f64
-}
-
-/// A message between the page and the worker: `{op, ...fields}`.
-pub(super) fn message_of(op: &str, fields: &[(&str, JsValue)]) -> JsValue {
-    let message = Object::new();
-    let _ = Reflect::set(&message, &"op".into(), &op.into());
-    for (key, value) in fields {
-        let _ = Reflect::set(&message, &(*key).into(), value);
-    }
-    message.into()
-}
-
-/// Filters as a message field: `{focus: "...", granularity: "lines", ...}`, the options that
-/// are not the default.
-pub fn filters_value(filters: &FilterSpec) -> JsValue {
-    let object = Object::new();
-    for (key, value) in filters.entries() {
-        let _ = Reflect::set(&object, &key.into(), &value.into());
-    }
-    if filters.diff != DiffMode::Off {
-        let _ = Reflect::set(&object, &"diff".into(), &filters.diff.name().into());
-    }
-    object.into()
-}
-
-/// The filters of a message's `filters` field (missing ones are the default).
-pub fn filters_of(message: &JsValue) -> FilterSpec {
-    let object = get(message, "filters");
-    let mut filters = FilterSpec::default();
-    if let Ok(object) = object.dyn_into::<Object>() {
-        for entry in Object::entries(&object) {
-            let pair = js_sys::Array::from(&entry);
-            if let (Some(key), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                if key == "diff" {
-                    filters.diff = DiffMode::from_name(&value);
-                } else {
-                    filters.set_entry(&key, &value);
-                }
-            }
-        }
-    }
-    filters
 }
 
 fn bytes(object: &JsValue, key: &str) -> Option<Vec<u8>> {
@@ -320,8 +263,20 @@ impl Engine {
 
     /// Sends this engine's reports to `on_event` from now on.
     /// A failure from before is reported to it afterwards, as any report would be.
+    /// Called from within the current handler (a profile that has just opened takes over its
+    /// engine's answers), the switch happens as soon as that handler returns, before the next
+    /// answer.
     pub fn on_event(&self, on_event: impl Fn(EngineEvent) + 'static) {
-        *self.handler.borrow_mut() = Box::new(on_event);
+        let on_event: Box<dyn Fn(EngineEvent)> = Box::new(on_event);
+        match self.handler.try_borrow_mut() {
+            Ok(mut handler) => *handler = on_event,
+            Err(_) => {
+                let handler = self.handler.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    *handler.borrow_mut() = on_event;
+                });
+            }
+        }
         if let Some(message) = self.early_failure.borrow_mut().take() {
             let handler = self.handler.clone();
             wasm_bindgen_futures::spawn_local(async move {

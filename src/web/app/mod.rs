@@ -1,0 +1,292 @@
+//! The app: composes the components over one state and wires the effects; it decides nothing
+//! itself. What is shown is derived here once per render ([`Shown`]): the profile's graph for
+//! the view, the search result of that graph, the selected function's frame in it.
+
+pub mod effects;
+pub mod keyboard;
+pub mod loaded;
+pub mod loader;
+pub mod startup;
+pub mod state;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::call_tree::{CallTree, NodeId};
+use crate::color::Theme;
+use crate::diff::DiffMode;
+use crate::filter::FilterKind;
+use crate::frames::FrameId;
+use crate::hit_test::row_top;
+use crate::search::{search, SearchResult};
+use crate::view_state::ViewAction;
+use crate::view_state::ViewState;
+use crate::viewport::Viewport;
+use crate::web::components::{
+    banners::Banners, breadcrumbs::Breadcrumbs, diff_bar::DiffBar, filter_bar::FilterBar,
+    frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help, labels_panel::LabelsPanel,
+    sandwich::SandwichPanel, status_line::StatusLine, toolbar::OpenButton, toolbar::Toolbar,
+    tooltip::Tooltip, top_table::TopTablePanel,
+};
+use crate::web::paint::ROW_HEIGHT;
+use loaded::{Graph, Shared};
+use loader::use_loader;
+use state::AppAction;
+
+/// The profile and graph shown, with what is derived from them; the components' shared input.
+#[derive(Clone)]
+pub struct Shown {
+    pub loaded: Shared,
+    pub graph: Rc<Graph>,
+    /// The search box's matches in this graph (none without a search).
+    pub search: Rc<Option<SearchResult>>,
+    /// The selected function's frame in this graph.
+    pub selected: Option<FrameId>,
+    pub theme: Theme,
+}
+
+impl Shown {
+    /// The unit of the value type shown.
+    pub fn unit(&self) -> &str {
+        &self.loaded.0.summary.value_types[self.graph.tree.value_index()].unit
+    }
+}
+
+/// Derivations are built once and shared, so they compare by identity.
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        self.loaded == other.loaded
+            && Rc::ptr_eq(&self.graph, &other.graph)
+            && Rc::ptr_eq(&self.search, &other.search)
+            && self.selected == other.selected
+            && self.theme == other.theme
+    }
+}
+
+/// The frame under the pointer, or tapped on a touch screen, and where the pointer is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Hover {
+    pub node: NodeId,
+    pub client_x: i32,
+    pub client_y: i32,
+    /// Tapped: the tooltip stays, with a zoom button, until closed or another tap.
+    pub tapped: bool,
+}
+
+/// The frame menu: its node in `graph`, and where it was asked for.
+#[derive(Clone)]
+struct Menu {
+    graph: Rc<Graph>,
+    node: NodeId,
+    at: (i32, i32),
+}
+
+impl PartialEq for Menu {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.graph, &other.graph) && self.node == other.node && self.at == other.at
+    }
+}
+
+/// A tooltip's place beside `node` as drawn (the canvas's place is only read then: reading it
+/// forces a layout).
+fn cursor_hover(graph: &Graph, node: NodeId, view: &ViewState) -> Option<Hover> {
+    let canvas = web_sys::window()?
+        .document()?
+        .query_selector(".graph canvas")
+        .ok()??;
+    let rect = canvas.get_bounding_client_rect();
+    let whole = graph.layout.extent(&graph.tree, CallTree::ROOT).max(1) as f64;
+    let viewport = Viewport::new(view.window.0 * whole, view.window.1 * whole, rect.width());
+    let x = viewport.css_x(graph.layout.x(node) as f64).max(0.0);
+    let rows = graph.tree.max_depth() + 1;
+    let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);
+    Some(Hover {
+        node,
+        client_x: (rect.left() + x + 8.0) as i32,
+        client_y: (rect.top() + y + ROW_HEIGHT) as i32,
+        tapped: false,
+    })
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(startup::initial_state);
+    let dispatch = state.dispatcher();
+    let loader = use_loader(dispatch.clone());
+    let search_ref = use_node_ref();
+    let keyed = keyboard::use_keyboard(dispatch.clone(), search_ref.clone());
+    effects::use_graph_requests(&state);
+    effects::use_example_fallback(&state);
+    effects::use_fragment_sync(&state);
+    effects::use_url_fetch(&loader, dispatch.clone());
+    effects::use_paste(&loader);
+    let theme = effects::use_theme();
+    let hover = use_state(|| None::<Hover>);
+    let menu = use_state(|| None::<Menu>);
+
+    let view = &state.view;
+    let graph = state
+        .loaded
+        .as_ref()
+        .and_then(|l| l.0.graph(view.value_index, &view.filters));
+    // A search result indexes one graph's nodes and frames: it is kept for that graph only.
+    let search_result: Rc<Option<SearchResult>> = {
+        let deps = (graph.clone(), view.search.clone());
+        use_memo(deps, |(graph, text)| {
+            graph.as_ref().and_then(|g| search(&g.tree, text))
+        })
+    };
+    // The selected function's frame in the graph shown (by name: frames differ per graph).
+    let selected: Option<FrameId> = *use_memo(
+        (graph.clone(), view.selected.clone()),
+        |(graph, selected)| {
+            let (graph, name) = (graph.as_ref()?, selected.as_ref()?);
+            let frames = graph.tree.frames();
+            (1..frames.len() as u32)
+                .map(FrameId)
+                .find(|&f| frames.name(f) == name)
+        },
+    );
+    // A tapped frame belongs to its graph.
+    {
+        let hover = hover.clone();
+        use_effect_with(graph.clone(), move |_| {
+            if hover.is_some_and(|h| h.tapped) {
+                hover.set(None);
+            }
+        });
+    }
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let loader = loader.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                loader.load_file(file);
+            }
+        })
+    };
+
+    let (Some(loaded), Some(graph)) = (state.loaded.clone(), graph) else {
+        *keyed.borrow_mut() = None;
+        return html! {
+            <main class="app" {ondragover} {ondrop}>
+                <header class="toolbar">
+                    <strong class="brand">{"Scorch"}</strong>
+                    <OpenButton loader={loader.clone()} />
+                </header>
+                <Banners state={state.clone()} loader={loader.clone()} />
+            </main>
+        };
+    };
+    let shown = Shown {
+        loaded,
+        graph: graph.clone(),
+        search: search_result,
+        selected,
+        theme,
+    };
+    *keyed.borrow_mut() = Some(((*state).clone(), shown.clone()));
+    let tree = &graph.tree;
+    let cursor = view.cursor.as_ref().and_then(|path| tree.find_path(path));
+    let zoomed = tree
+        .find_path(&view.zoom_path)
+        .filter(|_| !view.zoom_path.is_empty());
+    let unit = shown.unit().to_string();
+
+    let on_hover = {
+        let hover = hover.clone();
+        Callback::from(move |next: Option<Hover>| hover.set(next))
+    };
+    let on_menu = {
+        let menu = menu.clone();
+        let graph = graph.clone();
+        Callback::from(move |(node, x, y): (NodeId, i32, i32)| {
+            menu.set(Some(Menu {
+                graph: graph.clone(),
+                node,
+                at: (x, y),
+            }))
+        })
+    };
+    let close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |()| menu.set(None))
+    };
+    let close_tooltip = {
+        let hover = hover.clone();
+        Callback::from(move |()| hover.set(None))
+    };
+    let on_select_frame = {
+        let dispatch = dispatch.clone();
+        let graph = graph.clone();
+        Callback::from(move |frame: Option<FrameId>| {
+            let name = frame.map(|f| graph.tree.frames().name(f).to_string());
+            dispatch.dispatch(AppAction::View(ViewAction::Select(name)));
+        })
+    };
+    let on_label_option = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(kind, pattern): (FilterKind, String)| {
+            dispatch.dispatch(AppAction::AskFilter(kind, pattern))
+        })
+    };
+    let close_sandwich = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(false)))
+        })
+    };
+    // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
+    let tooltip = (*hover).or_else(|| cursor_hover(&graph, cursor?, view));
+    let tooltip = tooltip.filter(|_| menu.is_none());
+    let menu = (*menu).clone().filter(|m| Rc::ptr_eq(&m.graph, &graph));
+
+    html! {
+        <main class="app" {ondragover} {ondrop}>
+            <Toolbar state={state.clone()} shown={shown.clone()} loader={loader.clone()}
+                search_ref={search_ref.clone()} />
+            <FilterBar view={view.clone()} shown={shown.clone()} dispatch={dispatch.clone()} />
+            if view.labels {
+                <LabelsPanel graph={graph.clone()} unit={unit.clone()} tagroot={view.filters.tagroot.clone()}
+                    on_option={on_label_option} />
+            }
+            if view.filters.diff != DiffMode::Off {
+                <DiffBar mode={view.filters.diff} shown={shown.clone()} dispatch={dispatch.clone()} />
+            }
+            <Banners state={state.clone()} loader={loader.clone()} />
+            <StatusLine shown={shown.clone()} view={view.clone()} />
+            if let Some(zoomed) = zoomed {
+                <Breadcrumbs shown={shown.clone()} {zoomed} dispatch={dispatch.clone()} />
+            }
+            <div class="workspace">
+                if let Some(frame) = selected.filter(|_| view.sandwich) {
+                    <SandwichPanel graph={graph.clone()} {frame} unit={unit.clone()} {theme}
+                        on_select={on_select_frame.reform(Some)} on_close={close_sandwich} />
+                }
+                <GraphCanvas shown={shown.clone()} view={view.clone()} dispatch={dispatch.clone()}
+                    hover={*hover} {on_hover} {on_menu} {cursor} hidden={view.sandwich && selected.is_some()} />
+                if view.table {
+                    <TopTablePanel graph={graph.clone()} search={shown.search.clone()} query={view.search.clone()}
+                        unit={unit.clone()} selected={selected} hovered={hover.map(|h| tree.frame(h.node))}
+                        on_select={on_select_frame.clone()} />
+                }
+            </div>
+            if let Some(hover) = tooltip {
+                <Tooltip shown={shown.clone()} {hover} dispatch={dispatch.clone()} on_close={close_tooltip} />
+            }
+            if let Some(menu) = menu {
+                <FrameMenu shown={shown.clone()} node={menu.node} at={menu.at} dispatch={dispatch.clone()}
+                    on_close={close_menu} />
+            }
+            if state.help {
+                <Help dispatch={dispatch.clone()} />
+            }
+        </main>
+    }
+}

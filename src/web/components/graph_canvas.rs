@@ -1,0 +1,462 @@
+//! The flame graph's area: the canvas drawn after each change, the pointer (hover, click to
+//! zoom, drag to pan, right-click for the frame menu, a tap on a touch screen to select), the
+//! wheel (zoom, shift to pan), and the scroll position that keeps the root row on screen.
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlElement, PointerEvent, ResizeObserver};
+use yew::prelude::*;
+
+use crate::call_tree::{CallTree, NodeId};
+use crate::hit_test::{depth_at, node_at, row_top, Orientation};
+use crate::view_state::{ViewAction, ViewState};
+use crate::viewport::Viewport;
+use crate::web::app::loaded::Shared;
+use crate::web::app::state::{AppAction, AppState};
+use crate::web::app::{Hover, Shown};
+use crate::web::engine::protocol::wasm_memory_bytes;
+use crate::web::link;
+use crate::web::paint::{paint, Scene, ROW_HEIGHT};
+
+#[derive(Properties, PartialEq)]
+pub struct GraphCanvasProps {
+    pub shown: Shown,
+    pub view: ViewState,
+    pub dispatch: UseReducerDispatcher<AppState>,
+    /// The frame under the pointer (or tapped), with where the pointer is.
+    pub hover: Option<Hover>,
+    pub on_hover: Callback<Option<Hover>>,
+    /// Right-click on a frame: the frame menu at client (x, y).
+    pub on_menu: Callback<(NodeId, i32, i32)>,
+    /// The keyboard's cursor frame.
+    pub cursor: Option<NodeId>,
+    /// Hidden (the callers and callees are shown in its place).
+    pub hidden: bool,
+}
+
+/// A drag in progress: where it started and the viewport then.
+struct Drag {
+    start_x: f64,
+    viewport: Viewport,
+    moved: bool,
+}
+
+/// What listeners made once read of the latest render.
+struct Latest {
+    shown: Shown,
+    viewport: Viewport,
+    /// The graph's width in value units.
+    whole: f64,
+    orientation: Orientation,
+    rows: u32,
+    hover: Option<Hover>,
+    on_hover: Callback<Option<Hover>>,
+}
+
+impl Latest {
+    /// The node under client point (`x`, `y`), if the point is on the canvas.
+    fn node_at_client(&self, canvas: &HtmlCanvasElement, x: i32, y: i32) -> Option<NodeId> {
+        let rect = canvas.get_bounding_client_rect();
+        let (css_x, css_y) = (x as f64 - rect.left(), y as f64 - rect.top());
+        if css_x < 0.0 || css_x > rect.width() {
+            return None;
+        }
+        let depth = depth_at(css_y, ROW_HEIGHT, self.rows, self.orientation)?;
+        let graph = &self.shown.graph;
+        node_at(&graph.tree, &graph.layout, &self.viewport, depth, css_x)
+    }
+
+    /// The hover follows the frame now under the pointer (after a zoom, pan, scroll or a new
+    /// graph), or goes away; a tapped frame stays.
+    fn refresh_hover(&self, canvas: &HtmlCanvasElement) {
+        let Some(hover) = self.hover.filter(|h| !h.tapped) else {
+            return;
+        };
+        let next = self
+            .node_at_client(canvas, hover.client_x, hover.client_y)
+            .map(|node| Hover { node, ..hover });
+        if next != self.hover {
+            self.on_hover.emit(next);
+        }
+    }
+}
+
+/// How far the scroll position is from the root's edge of the area (the bottom in flame, the
+/// top in icicle), in CSS pixels.
+fn distance_from_root(area: &HtmlElement, orientation: Orientation) -> f64 {
+    let top = area.scroll_top() as f64;
+    match orientation {
+        Orientation::Icicle => top,
+        Orientation::Flame => (area.scroll_height() - area.client_height()) as f64 - top,
+    }
+}
+
+/// Scrolls `area` to `distance` from the root's edge.
+fn scroll_to_distance(area: &HtmlElement, orientation: Orientation, distance: f64) {
+    let top = match orientation {
+        Orientation::Icicle => distance,
+        Orientation::Flame => (area.scroll_height() - area.client_height()) as f64 - distance,
+    };
+    if (area.scroll_top() as f64 - top).abs() >= 1.0 {
+        area.set_scroll_top(top.max(0.0).round() as i32);
+    }
+}
+
+#[component]
+pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
+    let canvas_ref = use_node_ref();
+    let area_ref = use_node_ref();
+    let width = use_state(|| 800.0f64);
+    let drag = use_mut_ref(|| None::<Drag>);
+    // The scroll position the person chose, as a distance from the root's edge (0: the root
+    // row at the edge), kept when the area or the graph changes height.
+    let anchor = use_mut_ref(|| 0.0f64);
+    // The profile whose first drawing was marked (for tests and benchmarks).
+    let marked = use_mut_ref(|| None::<Shared>);
+
+    let graph = &props.shown.graph;
+    let view = &props.view;
+    let whole = graph.layout.extent(&graph.tree, CallTree::ROOT).max(1) as f64;
+    let viewport = Viewport::new(view.window.0 * whole, view.window.1 * whole, *width);
+    let rows = graph.tree.max_depth() + 1;
+    let latest = use_mut_ref(|| None::<Latest>);
+    *latest.borrow_mut() = Some(Latest {
+        shown: props.shown.clone(),
+        viewport,
+        whole,
+        orientation: view.orientation,
+        rows,
+        hover: props.hover,
+        on_hover: props.on_hover.clone(),
+    });
+
+    // The area's width, and the root kept in view when its size changes (a panel opens, the
+    // window is resized, the breadcrumbs appear).
+    {
+        let area_ref = area_ref.clone();
+        let width = width.clone();
+        let anchor = anchor.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let area = area_ref.cast::<HtmlElement>();
+            let observer = area.as_ref().and_then(|area| {
+                let observed = area.clone();
+                let callback = Closure::<dyn FnMut()>::new(move || {
+                    let measured = observed.client_width().max(100) as f64;
+                    if measured != *width {
+                        width.set(measured);
+                    }
+                    if let Some(latest) = latest.borrow().as_ref() {
+                        scroll_to_distance(&observed, latest.orientation, *anchor.borrow());
+                    }
+                });
+                let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+                observer.observe(area);
+                Some((observer, callback))
+            });
+            move || {
+                if let Some((observer, _callback)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    // A new profile or orientation starts with the root row at its edge.
+    {
+        let anchor = anchor.clone();
+        let deps = (props.shown.loaded.clone(), view.orientation);
+        use_effect_with(deps, move |_| *anchor.borrow_mut() = 0.0);
+    }
+    // Draw after every render that changed what is shown, then put the root where the person
+    // left it and let the hover follow what is now under the pointer.
+    {
+        let canvas_ref = canvas_ref.clone();
+        let area_ref = area_ref.clone();
+        let anchor = anchor.clone();
+        let latest = latest.clone();
+        let shown = props.shown.clone();
+        let marked = marked.clone();
+        // The pointer's frame, else the keyboard cursor's, is outlined.
+        let outlined = props.hover.map(|h| h.node).or(props.cursor);
+        let deps = (props.shown.clone(), view.clone(), *width, outlined);
+        use_effect_with(deps, move |(_, view, _, _)| {
+            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let g = &shown.graph;
+            let palette = g.palette(shown.theme);
+            let diff_colors = g.diff.as_ref().map(|d| d.colors(shown.theme));
+            let scene = Scene {
+                palette: &palette,
+                tree: &g.tree,
+                layout: &g.layout,
+                viewport,
+                orientation: view.orientation,
+                search: (*shown.search).as_ref(),
+                hover: outlined,
+                selected: shown.selected,
+                diff: diff_colors,
+            };
+            let performance = web_sys::window().and_then(|w| w.performance());
+            let started = performance.as_ref().map_or(0.0, |p| p.now());
+            if let Ok(drawn) = paint(&canvas, &scene) {
+                // For tests and benchmarks: what was drawn and how long painting took.
+                let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
+                let _ = canvas.set_attribute("data-drawn", &drawn.rects.to_string());
+                let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
+                let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
+                if marked.borrow().as_ref() != Some(&shown.loaded) {
+                    // The wasm memory of the page and of the profile's engine, in bytes:
+                    // their peaks, as a wasm memory never shrinks.
+                    let _ =
+                        canvas.set_attribute("data-wasm-bytes", &wasm_memory_bytes().to_string());
+                    let engine = shown.loaded.0.engine_memory;
+                    let _ = canvas.set_attribute("data-engine-wasm-bytes", &engine.to_string());
+                    *marked.borrow_mut() = Some(shown.loaded.clone());
+                    if let Some(p) = &performance {
+                        let _ = p.mark("scorch:first-draw");
+                    }
+                }
+            }
+            if let Some(area) = area_ref.cast::<HtmlElement>() {
+                scroll_to_distance(&area, view.orientation, *anchor.borrow());
+            }
+            if let Some(latest) = latest.borrow().as_ref() {
+                latest.refresh_hover(&canvas);
+            }
+        });
+    }
+    // Stepping through search matches brings the match's row into view.
+    {
+        let area_ref = area_ref.clone();
+        let anchor = anchor.clone();
+        let matched = view.match_cursor.and_then(|c| {
+            let result = (*props.shown.search).as_ref()?;
+            result.top_matches.get(c).copied()
+        });
+        let cursor = props.cursor;
+        let orientation = view.orientation;
+        let tree_depth = |node: NodeId| graph.tree.depth(node);
+        let wanted = matched.or(cursor).map(tree_depth);
+        use_effect_with((view.match_cursor, view.cursor.clone()), move |_| {
+            let (Some(depth), Some(area)) = (wanted, area_ref.cast::<HtmlElement>()) else {
+                return;
+            };
+            let y = row_top(depth, ROW_HEIGHT, rows, orientation);
+            // The canvas sits at the bottom of an area taller than it.
+            let offset = (area.client_height() as f64 - rows as f64 * ROW_HEIGHT).max(0.0);
+            let y = y + if orientation == Orientation::Flame {
+                offset
+            } else {
+                0.0
+            };
+            let (top, height) = (area.scroll_top() as f64, area.client_height() as f64);
+            if y < top || y + ROW_HEIGHT > top + height {
+                area.set_scroll_top((y - height / 2.0).max(0.0) as i32);
+                *anchor.borrow_mut() = distance_from_root(&area, orientation);
+            }
+        });
+    }
+    // Wheel zooms around the pointer (shift or a horizontal swipe pans); the listener is not
+    // passive so the page does not scroll instead.
+    {
+        let canvas_ref = canvas_ref.clone();
+        let dispatch = props.dispatch.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
+                EventListener::new_with_options(&canvas, "wheel", options, move |event| {
+                    let Some(wheel) = event.dyn_ref::<WheelEvent>() else {
+                        return;
+                    };
+                    let Some((viewport, whole)) =
+                        latest.borrow().as_ref().map(|l| (l.viewport, l.whole))
+                    else {
+                        return;
+                    };
+                    let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
+                    let next = if wheel.shift_key() || dx.abs() > dy.abs() {
+                        viewport.pan(-(if dx.abs() > dy.abs() { dx } else { dy }), whole)
+                    } else if wheel.ctrl_key() || dy != 0.0 {
+                        viewport.zoom_around(wheel.offset_x() as f64, (-dy * 0.002).exp(), whole)
+                    } else {
+                        return;
+                    };
+                    wheel.prevent_default();
+                    dispatch.dispatch(show_window(&next, whole));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let node_at_event = {
+        let latest = latest.clone();
+        let canvas_ref = canvas_ref.clone();
+        move |e: &MouseEvent| -> Option<NodeId> {
+            let canvas = canvas_ref.cast::<HtmlCanvasElement>()?;
+            latest
+                .borrow()
+                .as_ref()?
+                .node_at_client(&canvas, e.client_x(), e.client_y())
+        }
+    };
+    let hover_at = |node: NodeId, e: &MouseEvent, tapped: bool| Hover {
+        node,
+        client_x: e.client_x(),
+        client_y: e.client_y(),
+        tapped,
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let dispatch = props.dispatch.clone();
+        let on_hover = props.on_hover.clone();
+        let current = props.hover;
+        let node_at_event = node_at_event.clone();
+        Callback::from(move |e: PointerEvent| {
+            if let Some(d) = drag.borrow_mut().as_mut() {
+                if e.buttons() & 1 == 1 {
+                    let dx = e.offset_x() as f64 - d.start_x;
+                    if dx.abs() > 3.0 {
+                        d.moved = true;
+                    }
+                    if d.moved {
+                        dispatch.dispatch(show_window(&d.viewport.pan(dx, whole), whole));
+                        return;
+                    }
+                }
+            }
+            // A finger that moves without dragging points at nothing.
+            if e.pointer_type() == "touch" {
+                return;
+            }
+            let next = node_at_event(&e).map(|node| hover_at(node, &e, false));
+            if current != next {
+                on_hover.emit(next);
+            }
+        })
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            *drag.borrow_mut() = Some(Drag {
+                start_x: e.offset_x() as f64,
+                viewport,
+                moved: false,
+            });
+        })
+    };
+    // A click zooms to the frame; a tap on a touch screen selects it (its tooltip offers the
+    // zoom), so a finger can read a frame before changing the view.
+    let onpointerup = {
+        let drag = drag.clone();
+        let dispatch = props.dispatch.clone();
+        let on_hover = props.on_hover.clone();
+        let graph = graph.clone();
+        let node_at_event = node_at_event.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            let was_drag = drag.borrow_mut().take().is_some_and(|d| d.moved);
+            if was_drag {
+                return;
+            }
+            let node = node_at_event(&e);
+            if e.pointer_type() == "touch" {
+                on_hover.emit(node.map(|node| hover_at(node, &e, true)));
+            } else if let Some(node) = node {
+                dispatch.dispatch(AppAction::View(link::zoom_to(&graph, node)));
+            }
+        })
+    };
+    // Right-click on a frame: a menu to filter by it.
+    let oncontextmenu = {
+        let on_menu = props.on_menu.clone();
+        let node_at_event = node_at_event.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(node) = node_at_event(&e) {
+                e.prevent_default();
+                on_menu.emit((node, e.client_x(), e.client_y()));
+            }
+        })
+    };
+    let onpointerleave = {
+        let drag = drag.clone();
+        let on_hover = props.on_hover.clone();
+        let tapped = props.hover.is_some_and(|h| h.tapped);
+        Callback::from(move |e: PointerEvent| {
+            *drag.borrow_mut() = None;
+            if e.pointer_type() != "touch" && !tapped {
+                on_hover.emit(None);
+            }
+        })
+    };
+    // Scrolling by the person moves the root away from its edge: remembered, so a change of
+    // size keeps that place; the hover follows.
+    let onscroll = {
+        let anchor = anchor.clone();
+        let latest = latest.clone();
+        let canvas_ref = canvas_ref.clone();
+        let orientation = view.orientation;
+        Callback::from(move |e: Event| {
+            if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                *anchor.borrow_mut() = distance_from_root(&area, orientation);
+            }
+            if let (Some(latest), Some(canvas)) = (
+                latest.borrow().as_ref(),
+                canvas_ref.cast::<HtmlCanvasElement>(),
+            ) {
+                latest.refresh_hover(&canvas);
+            }
+        })
+    };
+
+    let orientation_class = match view.orientation {
+        Orientation::Flame => "flame",
+        Orientation::Icicle => "icicle",
+    };
+    let empty = (graph.tree.total_value(CallTree::ROOT) == 0).then(|| empty_message(view));
+    html! {
+        <div class={classes!("graph", orientation_class, props.hidden.then_some("hidden"))}
+            ref={area_ref} {onscroll}>
+            if let Some(message) = empty {
+                <div class="graph-empty" role="status">{message}</div>
+            }
+            <canvas ref={canvas_ref} {onpointermove} {onpointerdown} {onpointerup}
+                {onpointerleave} {oncontextmenu}></canvas>
+        </div>
+    }
+}
+
+/// What a graph with nothing in it says: which options left nothing.
+fn empty_message(view: &ViewState) -> String {
+    let options: Vec<String> = view
+        .filters
+        .entries()
+        .into_iter()
+        .filter(|(key, _)| *key != "granularity")
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    if options.is_empty() {
+        "This value type has no samples (every value is zero).".to_string()
+    } else {
+        format!(
+            "No samples match {}: remove a filter to see the graph.",
+            options.join(", ")
+        )
+    }
+}
+
+/// The action that shows `viewport`'s window of a graph `whole` value units wide.
+fn show_window(viewport: &Viewport, whole: f64) -> AppAction {
+    AppAction::View(ViewAction::SetWindow((
+        viewport.start / whole,
+        viewport.end / whole,
+    )))
+}

@@ -1,0 +1,37 @@
+//! The status line under the toolbar: the profile's name, value type and total, and what the
+//! filters leave of it. Its data attributes are what tests read of the view.
+
+use yew::prelude::*;
+
+use crate::call_tree::CallTree;
+use crate::format;
+use crate::view_state::ViewState;
+use crate::web::app::Shown;
+
+#[derive(Properties, PartialEq)]
+pub struct StatusLineProps {
+    pub shown: Shown,
+    pub view: ViewState,
+}
+
+#[component]
+pub fn StatusLine(props: &StatusLineProps) -> Html {
+    let (view, loaded, tree) = (&props.view, &props.shown.loaded.0, &props.shown.graph.tree);
+    let unit = props.shown.unit();
+    let total = tree.profile_total();
+    let shown = tree.total_value(CallTree::ROOT);
+    let value_type = &loaded.summary.value_types[view.value_index];
+    html! {
+        <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}
+            data-shown={shown.to_string()}
+            data-orientation={format!("{:?}", view.orientation).to_lowercase()}>
+            <span class="profile-name">{loaded.name.clone()}</span>
+            <span>{format!(" · {value_type} · total {}", format::value(total, unit))}</span>
+            if !view.filters.is_empty() {
+                <span class="shown">{format!(" · filtered: {} ({})",
+                    format::value(shown, unit), format::percent(shown, total, 1))}</span>
+            }
+            <span class="hint">{" · drop a .pprof anywhere to open it"}</span>
+        </div>
+    }
+}
