@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
-export const dist = path.join(root, 'dist');
+// SCORCH_DIST serves another build (an older one, to see a test fail before its fix).
+export const dist = process.env.SCORCH_DIST || path.join(root, 'dist');
 export const scorchBin = path.join(root, 'target/release/scorch');
 export const artifacts = path.join(root, 'test-artifacts');
 export const corpus = process.env.SCORCH_CORPUS || path.resolve(root, '../shared/corpus');
