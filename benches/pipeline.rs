@@ -15,9 +15,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use scorch::flame_layout::FlameLayout;
-use scorch::pprof;
+use scorch::input::pprof;
 use scorch::synthetic::{self, SyntheticOptions};
+use scorch::view::flame_layout::FlameLayout;
 use scorch::CallTree;
 
 /// Counts live heap bytes and their peak.

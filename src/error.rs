@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-/// Why a file could not be turned into a [`crate::profile::Profile`].
+/// Why a file could not be turned into a [`crate::model::profile::Profile`].
 ///
 /// The `Display` text is shown to the person as written, so every message names the file's
 /// problem in their terms ("sample 12 has 3 values but the profile declares 2 value types").

@@ -1,72 +1,47 @@
 //! Scorch: a pprof flame graph viewer that runs entirely in the browser.
 //!
-//! The core is plain Rust, built and tested natively; the browser shell is `src/web/`.
+//! The core is plain Rust, built and tested natively, one folder per stage of the pipeline;
+//! the browser shell is `src/web/`, where the engine runs in a Web Worker:
 //!
 //! ```text
-//! bytes --load::open / pprof::decode--> Profile --CallTree::build(profile, value_index)--> CallTree
-//!        (gzip, protobuf, validation,                  (frames, self/total per node,
-//!         drop_frames pruning)                          pprof's flat/cum table)
-//!                                   CallTree --folded::write--> `main;a;b 12` lines
-//!            CallTree --FlameLayout::new--> x/extent per node in value units
-//!                     --Viewport--> CSS pixels --> canvas painter (src/web/)
-//!                                   \--> hit_test, search, view_state
+//!  page                         worker (engine)
+//!  file/blob ----------------> input::load::open_read (gzip, protobuf, validation, pruning)
+//!                                 -> model::profile::Profile (kept for the next request)
+//!  FilterSpec, value type ---> analysis::report (filters, tags, granularity -> CallTree,
+//!                                 label totals; diff against a base)
+//!  transfer (bytes)  <-------- the report as protobuf bytes
+//!  CallTree -> view::flame_layout (x/extent per node in value units)
+//!           -> view::viewport (CSS pixels) -> web::paint (canvas)
+//!           \-> view::hit_test, view::search, analysis::top, analysis::peek, view::svg
+//!  ViewState::apply(ViewAction) and AppState's reducer: every change, as pure functions
 //! ```
 //!
-//! - [`pprof`]: the only module that knows profile.proto.
-//! - [`profile`]: the decoded model, ids as `u32` newtypes into flat arrays.
-//! - [`frames`]: function identities at pprof's function granularity, inlined lines expanded.
-//! - [`call_tree`]: the arena call tree and the per-function table.
-//! - [`total`]: pprof's report total (the 100% of percentages).
-//! - [`labels`]: label totals.
-//! - [`tags`]: pprof's label options (tagfocus, tagignore, tagroot).
-//! - [`folded`]: folded stacks out and in.
-//! - [`load`]: open any supported file, recognised by content.
-//! - [`format`](mod@format): values and percentages for people.
-//! - [`flame_layout`], [`viewport`], [`hit_test`]: rects, value <-> pixels, point -> node.
-//! - [`peek`]: callers and callees of a function (pprof's -peek, the sandwich trees).
-//! - [`top`]: pprof's top table, sortable and searchable.
-//! - [`diff`]: a profile against a base profile (pprof's -diff_base, -normalize).
-//! - [`svg`]: a flame graph as a self-contained, zoomable and searchable SVG.
-//! - [`keys`]: keyboard shortcuts and the frame cursor's moves.
-//! - [`search`]: regex/substring matches and the matched share.
-//! - [`color`]: a stable colour per package.
-//! - [`share`]: the view (and a small profile) as a URL fragment.
-//! - [`view_state`]: the view as data, changed only by `ViewState::apply`.
-//! - `web` (wasm32 only): the Yew shell: components, canvas painter, file input.
+//! - [`model`]: what a profile is, no I/O: the profile, frames, the stack trie.
+//! - [`input`]: bytes to a profile: profile.proto (the only code that knows it), folded
+//!   stacks, any file by content.
+//! - [`analysis`]: pprof's semantics: options, filters, label options, total, call tree, top
+//!   table, callers and callees, comparison, the report a view shows.
+//! - [`view`]: drawing as data: layout, viewport, hit test, orientation, search, colours,
+//!   keys, the view state, links, SVG.
+//! - [`format`](mod@format): values, percentages and frame names for people.
+//! - [`transfer`]: the worker <-> page wire format.
 //! - [`synthetic`]: a generator of large realistic profiles for benchmarks.
 //! - [`error`]: [`LoadError`], one variant per reason a file cannot be opened.
+//! - `web` (wasm32 only): the Yew shell: components over one pure state, effects, the
+//!   engine's worker.
 
-pub mod call_tree;
-pub mod color;
-pub mod diff;
+pub mod analysis;
 pub mod error;
-pub mod filter;
-pub mod flame_layout;
-pub mod folded;
 pub mod format;
-pub mod frames;
-pub mod hit_test;
-pub mod keys;
-pub mod labels;
-pub mod load;
-pub mod peek;
-pub mod pprof;
-pub mod profile;
-pub mod search;
-pub mod share;
-pub mod svg;
+pub mod input;
+pub mod model;
 pub mod synthetic;
-pub mod tags;
-pub mod top;
-pub mod total;
 pub mod transfer;
-mod trie;
-pub mod view_state;
-pub mod viewport;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use call_tree::{CallTree, NodeId};
+pub use analysis::call_tree::{CallTree, NodeId};
 pub use error::LoadError;
-pub use profile::Profile;
+pub use model::profile::Profile;

@@ -9,7 +9,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use prost::Message;
 
-use crate::pprof::proto;
+use crate::input::pprof::proto;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -354,7 +354,7 @@ mod tests {
         };
         let summary = write(&options, &mut bytes).unwrap();
         assert_eq!(summary.gzipped_bytes, bytes.len() as u64);
-        let profile = crate::pprof::decode(&bytes).unwrap();
+        let profile = crate::input::pprof::decode(&bytes).unwrap();
         assert_eq!(profile.samples.len() as u64, summary.samples);
         assert_eq!(profile.value_types.len(), 2);
         assert!(

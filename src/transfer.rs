@@ -4,11 +4,11 @@
 
 use prost::Message;
 
-use crate::call_tree::{CallTree, InvalidTree, TreeParts};
-use crate::filter::Report;
-use crate::frames::{Frame, FrameId, Frames};
-use crate::labels::{LabelKind, LabelTotal};
-use crate::profile::{find_value_type, Profile, UnknownValueType, ValueType};
+use crate::analysis::call_tree::{CallTree, InvalidTree, TreeParts};
+use crate::analysis::labels::{LabelKind, LabelTotal};
+use crate::analysis::report::Report;
+use crate::model::frames::{Frame, FrameId, Frames};
+use crate::model::profile::{find_value_type, Profile, UnknownValueType, ValueType};
 
 #[derive(Clone, PartialEq, prost::Message)]
 struct TreeMessage {
@@ -87,7 +87,7 @@ impl std::fmt::Display for TransferError {
 
 impl std::error::Error for TransferError {}
 
-/// A report (call tree and label totals, see [`crate::filter::report_parts`]) as bytes: the
+/// A report (call tree and label totals, see [`crate::analysis::report::report_parts`]) as bytes: the
 /// number of nodes as a varint, then a `TreeMessage`.
 ///
 /// The per-node fields are appended to the rest of the message straight from the tree's
@@ -262,7 +262,7 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::input::folded;
 
     fn profile() -> Profile {
         folded::parse("main;a;b 3\nmain;a 2\nmain;c;b 5\nother -4\n").unwrap()
@@ -287,12 +287,12 @@ mod tests {
         let moved = decode_report(&encode(report.clone())[..]).unwrap();
         assert_eq!(moved.labels, report.labels);
         let moved = moved.tree;
-        assert_eq!(folded::write(&moved), folded::write(tree));
+        assert_eq!(moved.folded_stacks(), tree.folded_stacks());
         assert_eq!(moved.function_table(), tree.function_table());
         assert_eq!(moved.profile_total(), tree.profile_total());
         assert_eq!(moved.len(), tree.len());
         for n in 0..tree.len() as u32 {
-            let node = crate::call_tree::NodeId(n);
+            let node = crate::analysis::call_tree::NodeId(n);
             assert_eq!(moved.parent(node), tree.parent(node));
             assert_eq!(moved.subtree_end(node), tree.subtree_end(node));
             assert_eq!(moved.total_value(node), tree.total_value(node));
@@ -342,7 +342,7 @@ mod tests {
             prost::encoding::encode_varint(count, &mut wrong);
             m.encode(&mut wrong).unwrap();
             let moved = decode_report(&wrong[..]).unwrap().tree;
-            assert_eq!(folded::write(&moved), folded::write(&report().tree));
+            assert_eq!(moved.folded_stacks(), report().tree.folded_stacks());
         }
         let mut m = message_of(&bytes);
         m.inlined.pop();

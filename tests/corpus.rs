@@ -9,9 +9,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use scorch::labels::label_totals;
-use scorch::pprof::DecodeOptions;
-use scorch::{folded, load, CallTree, LoadError};
+use scorch::analysis::labels::label_totals;
+use scorch::input::load;
+use scorch::input::pprof::DecodeOptions;
+use scorch::{CallTree, LoadError};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("SCORCH_CORPUS")
@@ -151,7 +152,7 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
         if let Some(d) = first_difference(&top.body, &top_got) {
             return Err(format!("{where_}: top differs: {d}"));
         }
-        if let Some(d) = first_difference(&folded_ref.body, &folded::write(&tree)) {
+        if let Some(d) = first_difference(&folded_ref.body, &tree.folded_stacks()) {
             return Err(format!("{where_}: folded differs: {d}"));
         }
         let labels_got: Vec<String> = label_totals(&profile, index)

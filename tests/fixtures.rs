@@ -10,9 +10,10 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use prost::Message;
 
-use scorch::labels::label_totals;
-use scorch::pprof::{self, proto, DecodeOptions};
-use scorch::{folded, load, CallTree, LoadError, Profile};
+use scorch::analysis::labels::label_totals;
+use scorch::input::pprof::{self, proto, DecodeOptions};
+use scorch::input::{folded, load};
+use scorch::{CallTree, LoadError, Profile};
 
 /// Builds a profile.proto message by name instead of by string index.
 #[derive(Default)]
@@ -138,7 +139,7 @@ fn describe(profile: &Profile) -> String {
             tree.profile_total(),
             tree.total_value(CallTree::ROOT)
         );
-        for line in folded::write(&tree) {
+        for line in tree.folded_stacks() {
             out += &line;
             out.push('\n');
         }
@@ -378,7 +379,7 @@ fn folded_text_round_trips() {
     let profile = load::open(text.as_bytes(), &DecodeOptions::default()).unwrap();
     let tree = CallTree::build(&profile, 0);
     assert_eq!(
-        folded::write(&tree),
+        tree.folded_stacks(),
         vec!["main;a 2", "main;a;b 7", "main;c 1"]
     );
     let gzipped = load::open(&gzip(text.as_bytes()), &DecodeOptions::default()).unwrap();
@@ -553,6 +554,6 @@ fn other_formats_are_named() {
     bytes[at] = 0xe9;
     assert!(decode(&bytes)
         .strings
-        .get(scorch::profile::StrId(1))
+        .get(scorch::model::profile::StrId(1))
         .contains('\u{fffd}'));
 }

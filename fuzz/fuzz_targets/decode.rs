@@ -4,19 +4,19 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scorch::pprof::DecodeOptions;
+use scorch::input::pprof::DecodeOptions;
 
 fuzz_target!(|data: &[u8]| {
     // A small inflation bound keeps each run fast; the bound itself is what is being tested.
     let options = DecodeOptions {
         max_inflated_bytes: 4 << 20,
     };
-    if let Ok(profile) = scorch::load::open(data, &options) {
+    if let Ok(profile) = scorch::input::load::open(data, &options) {
         for index in 0..profile.value_types.len() {
             let tree = scorch::CallTree::build(&profile, index);
             let _ = tree.function_table();
-            let _ = scorch::folded::write(&tree);
-            let _ = scorch::labels::label_totals(&profile, index);
+            let _ = tree.folded_stacks();
+            let _ = scorch::analysis::labels::label_totals(&profile, index);
         }
     }
 });

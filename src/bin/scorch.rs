@@ -8,17 +8,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use scorch::color::Theme;
-use scorch::diff::{self, DiffMode, DiffTable};
-use scorch::filter::{self, FilterSpec};
-use scorch::frames::Granularity;
-use scorch::hit_test::Orientation;
-use scorch::labels::label_totals;
-use scorch::pprof::DecodeOptions;
-use scorch::svg::SvgOptions;
+use scorch::analysis::diff::{self, DiffTable};
+use scorch::analysis::labels::label_totals;
+use scorch::analysis::options::DiffMode;
+use scorch::analysis::options::FilterSpec;
+use scorch::analysis::report;
+use scorch::analysis::top::{TopColumn, TopSort, TopTable};
+use scorch::input::load;
+use scorch::input::pprof::DecodeOptions;
+use scorch::model::frames::Granularity;
 use scorch::synthetic::{self, SyntheticOptions};
-use scorch::top::{TopColumn, TopSort, TopTable};
-use scorch::{format, load, CallTree, Profile};
+use scorch::view::color::Theme;
+use scorch::view::orientation::Orientation;
+use scorch::view::svg::SvgOptions;
+use scorch::{format, CallTree, Profile};
 
 #[derive(Parser)]
 #[command(
@@ -206,7 +209,7 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         } else {
             ""
         };
-        let total = scorch::total::pprof_total(profile, i);
+        let total = scorch::analysis::total::pprof_total(profile, i);
         writeln!(out, "  {i}: {t}  total {total}{mark}")?;
     }
     writeln!(out, "samples: {}", profile.samples.len())?;
@@ -264,7 +267,7 @@ fn top(
         TopFormat::Ordered => {
             writeln!(out, "total\t{}", tree.profile_total())?;
             let table = TopTable::new(tree);
-            let arranged = table.arranged(tree, sort, None);
+            let arranged = table.arranged(tree, sort, |_| true);
             for (&i, sum) in arranged.order.iter().zip(arranged.sums) {
                 let row = table.rows()[i as usize];
                 let name = frames.name(row.frame);
@@ -275,7 +278,7 @@ fn top(
             let unit = &profile.value_types[tree.value_index()].unit;
             let total = tree.profile_total();
             let table = TopTable::new(tree);
-            let arranged = table.arranged(tree, sort, None);
+            let arranged = table.arranged(tree, sort, |_| true);
             let rows = table.rows();
             let shown = nodecount.unwrap_or(rows.len()).min(rows.len());
             let shown_flat = shown.checked_sub(1).map_or(0, |last| arranged.sums[last]);
@@ -382,7 +385,7 @@ fn peek(
         if !regex.is_match(name) {
             continue;
         }
-        let p = scorch::peek::peek(tree, row.frame);
+        let p = scorch::analysis::peek::peek(tree, row.frame);
         match format_ {
             PeekFormat::Ordered => {
                 writeln!(out, "node\t{}\t{}\t{name}", p.flat, p.cum)?;
@@ -394,7 +397,7 @@ fn peek(
             }
             PeekFormat::Text => {
                 writeln!(out, "{}", "-".repeat(72))?;
-                let edge = |out: &mut dyn Write, e: &scorch::peek::Edge| {
+                let edge = |out: &mut dyn Write, e: &scorch::analysis::peek::Edge| {
                     writeln!(
                         out,
                         "{:>32} {:>8} |   {}",
@@ -429,7 +432,7 @@ fn tree_for(
     filters: &FilterArgs,
 ) -> Result<CallTree, Failure> {
     let index = profile.value_index(&value_type.value_type)?;
-    Ok(filter::call_tree(
+    Ok(report::call_tree(
         profile,
         index,
         &filters.spec().compile()?,
@@ -502,7 +505,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             filters,
         } => {
             let profile = open(&file)?;
-            for line in scorch::folded::write(&tree_for(&profile, &value_type, &filters)?) {
+            for line in tree_for(&profile, &value_type, &filters)?.folded_stacks() {
                 writeln!(out, "{line}")?;
             }
         }
@@ -514,12 +517,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let profile = open(&file)?;
             let tree = tree_for(&profile, &value_type, &filters)?;
-            let layout = scorch::flame_layout::FlameLayout::new(&tree);
+            let layout = scorch::view::flame_layout::FlameLayout::new(&tree);
             let title = file
                 .file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-            let color = |n: scorch::NodeId| scorch::color::frame_color(tree.name(n), Theme::Light);
-            let svg = scorch::svg::write(
+            let color =
+                |n: scorch::NodeId| scorch::view::color::frame_color(tree.name(n), Theme::Light);
+            let svg = scorch::view::svg::write(
                 &tree,
                 &layout,
                 &SvgOptions {

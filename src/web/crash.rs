@@ -5,9 +5,10 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Installs the panic hook (once, at start).
+/// Installs the panic hook (once, at start). Through yew, which otherwise sets its own hook
+/// (a console message only) when it starts rendering.
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = match info.payload().downcast_ref::<&str>() {
             Some(text) => text.to_string(),
             None => info
@@ -20,6 +21,7 @@ pub fn install() {
             .location()
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
             .unwrap_or_default();
+        web_sys::console::error_1(&format!("panicked: {message}{place}").into());
         show(&format!("{message}{place}"));
     }));
 }

@@ -6,11 +6,11 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::app::Shown;
 use super::download;
-use crate::call_tree::{CallTree, NodeId};
-use crate::color::Theme;
+use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::format;
-use crate::svg::SvgOptions;
-use crate::view_state::ViewState;
+use crate::view::color::Theme;
+use crate::view::svg::SvgOptions;
+use crate::view::view_state::ViewState;
 
 /// What to export.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
                     [palette.frame_color[graph.tree.frame(n).0 as usize] as usize]
                     .clone(),
             };
-            let svg = crate::svg::write(
+            let svg = crate::view::svg::write(
                 &graph.tree,
                 &graph.layout,
                 &SvgOptions {
@@ -76,7 +76,7 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
             download::save_text(&name("svg"), &svg, "image/svg+xml")
         }
         ExportKind::Folded => {
-            let mut text = crate::folded::write(&graph.tree).join("\n");
+            let mut text = graph.tree.folded_stacks().join("\n");
             text.push('\n');
             download::save_text(&name("folded.txt"), &text, "text/plain")
         }

@@ -6,9 +6,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::app::loaded::{Graph, Loaded, Source};
-use crate::call_tree::CallTree;
-use crate::share::{self, ShareError, ShareState};
-use crate::view_state::{ViewAction, ViewState};
+use crate::analysis::call_tree::CallTree;
+use crate::view::share::{self, ShareError, ShareState};
+use crate::view::view_state::{ViewAction, ViewState};
 
 /// The most a `#url=` response may hold (512 MiB), so a hostile server cannot exhaust the
 /// tab's memory.
@@ -68,7 +68,7 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
 }
 
 /// The zoom action that shows `node` (the root resets).
-pub fn zoom_to(graph: &Graph, node: crate::call_tree::NodeId) -> ViewAction {
+pub fn zoom_to(graph: &Graph, node: crate::analysis::call_tree::NodeId) -> ViewAction {
     if node == CallTree::ROOT {
         return ViewAction::ResetZoom;
     }

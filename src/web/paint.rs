@@ -5,13 +5,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::app::loaded::{DiffColors, Palette};
-use crate::call_tree::{CallTree, NodeId};
-use crate::color::Theme;
-use crate::flame_layout::FlameLayout;
-use crate::frames::FrameId;
-use crate::hit_test::{row_top, Orientation};
-use crate::search::SearchResult;
-use crate::viewport::Viewport;
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::model::frames::FrameId;
+use crate::view::color::Theme;
+use crate::view::flame_layout::FlameLayout;
+use crate::view::hit_test::row_top;
+use crate::view::orientation::Orientation;
+use crate::view::search::SearchResult;
+use crate::view::viewport::Viewport;
 
 /// Height of one row in CSS pixels.
 pub const ROW_HEIGHT: f64 = 18.0;

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::loader::{LoadKind, Loader};
 use super::startup;
 use super::state::{AppAction, AppState};
-use crate::color::Theme;
+use crate::view::color::Theme;
 use crate::web::link;
 use std::rc::Rc;
 

@@ -11,10 +11,10 @@ use yew::prelude::*;
 
 use super::state::{AppAction, AppState};
 use super::Shown;
-use crate::call_tree::CallTree;
-use crate::hit_test::Orientation;
-use crate::keys::{self, Command};
-use crate::view_state::ViewAction;
+use crate::analysis::call_tree::CallTree;
+use crate::view::keys::{self, Command};
+use crate::view::orientation::Orientation;
+use crate::view::view_state::ViewAction;
 use crate::web::link;
 
 /// The actions `command` stands for in `state` showing `shown`, `None` when it does nothing.

@@ -5,16 +5,18 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::call_tree::CallTree;
-use crate::call_tree::NodeId;
-use crate::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
-use crate::diff::{self, DiffMode, DiffTable};
-use crate::filter::{self, FilterSpec, Report};
-use crate::flame_layout::FlameLayout;
-use crate::labels::LabelTotal;
-use crate::profile::Profile;
-use crate::top::TopTable;
+use crate::analysis::call_tree::CallTree;
+use crate::analysis::call_tree::NodeId;
+use crate::analysis::diff::{self, DiffTable};
+use crate::analysis::labels::LabelTotal;
+use crate::analysis::options::DiffMode;
+use crate::analysis::options::FilterSpec;
+use crate::analysis::report::{self, Report};
+use crate::analysis::top::TopTable;
+use crate::model::profile::Profile;
 use crate::transfer::Summary;
+use crate::view::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
+use crate::view::flame_layout::FlameLayout;
 use web_sys::Blob;
 
 use crate::web::engine::page::{Engine, Opened};
@@ -122,7 +124,7 @@ impl Graph {
         let mut colors = Vec::new();
         let frame_color = (0..frames.len() as u32)
             .map(|f| {
-                let color = frame_color(frames.name(crate::frames::FrameId(f)), theme);
+                let color = frame_color(frames.name(crate::model::frames::FrameId(f)), theme);
                 *index.entry(color.clone()).or_insert_with(|| {
                     colors.push(color);
                     colors.len() as u32 - 1
@@ -240,7 +242,7 @@ impl Loaded {
                 if filters.diff != DiffMode::Off {
                     return None;
                 }
-                let report = filter::report(profile, index, &filters.compile().ok()?);
+                let report = report::report(profile, index, &filters.compile().ok()?);
                 Some(self.insert_report(index, key.1, report, None))
             }
             Backend::Worker(_) => None,

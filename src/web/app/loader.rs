@@ -12,8 +12,8 @@ use yew::prelude::*;
 
 use super::loaded::{Loaded, Source, KEEP_FILE_BYTES};
 use super::state::{AppAction, AppState, Loading};
-use crate::pprof::DecodeOptions;
-use crate::share::ShareState;
+use crate::input::pprof::DecodeOptions;
+use crate::view::share::ShareState;
 use crate::web::engine::page::{Engine, EngineEvent, Progress, Stage};
 use crate::web::link;
 

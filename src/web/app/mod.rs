@@ -13,16 +13,16 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::color::Theme;
-use crate::diff::DiffMode;
-use crate::filter::FilterKind;
-use crate::frames::FrameId;
-use crate::hit_test::row_top;
-use crate::search::{search, SearchResult};
-use crate::view_state::ViewAction;
-use crate::view_state::ViewState;
-use crate::viewport::Viewport;
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::analysis::options::DiffMode;
+use crate::analysis::options::FilterKind;
+use crate::model::frames::FrameId;
+use crate::view::color::Theme;
+use crate::view::hit_test::row_top;
+use crate::view::search::{search, SearchResult};
+use crate::view::view_state::ViewAction;
+use crate::view::view_state::ViewState;
+use crate::view::viewport::Viewport;
 use crate::web::components::{
     banners::Banners, breadcrumbs::Breadcrumbs, diff_bar::DiffBar, filter_bar::FilterBar,
     frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help, labels_panel::LabelsPanel,
@@ -54,6 +54,13 @@ impl Shown {
 }
 
 /// Derivations are built once and shared, so they compare by identity.
+impl Hover {
+    /// The key of `graph` in [`Hover::graph`].
+    pub fn key(graph: &Rc<Graph>) -> usize {
+        Rc::as_ptr(graph) as usize
+    }
+}
+
 impl PartialEq for Shown {
     fn eq(&self, other: &Self) -> bool {
         self.loaded == other.loaded
@@ -67,6 +74,8 @@ impl PartialEq for Shown {
 /// The frame under the pointer, or tapped on a touch screen, and where the pointer is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Hover {
+    /// The graph `node` is a node of, by address: a node id means nothing in another graph.
+    pub graph: usize,
     pub node: NodeId,
     pub client_x: i32,
     pub client_y: i32,
@@ -90,7 +99,7 @@ impl PartialEq for Menu {
 
 /// A tooltip's place beside `node` as drawn (the canvas's place is only read then: reading it
 /// forces a layout).
-fn cursor_hover(graph: &Graph, node: NodeId, view: &ViewState) -> Option<Hover> {
+fn cursor_hover(graph: &Rc<Graph>, node: NodeId, view: &ViewState) -> Option<Hover> {
     let canvas = web_sys::window()?
         .document()?
         .query_selector(".graph canvas")
@@ -102,6 +111,7 @@ fn cursor_hover(graph: &Graph, node: NodeId, view: &ViewState) -> Option<Hover> 
     let rows = graph.tree.max_depth() + 1;
     let y = row_top(graph.tree.depth(node), ROW_HEIGHT, rows, view.orientation);
     Some(Hover {
+        graph: Hover::key(graph),
         node,
         client_x: (rect.left() + x + 8.0) as i32,
         client_y: (rect.top() + y + ROW_HEIGHT) as i32,
@@ -193,6 +203,8 @@ pub fn App() -> Html {
     };
     *keyed.borrow_mut() = Some(((*state).clone(), shown.clone()));
     let tree = &graph.tree;
+    // A hover found in an earlier graph waits for the canvas to find it again in this one.
+    let pointed = (*hover).filter(|h| h.graph == Hover::key(&graph));
     let cursor = view.cursor.as_ref().and_then(|path| tree.find_path(path));
     let zoomed = tree
         .find_path(&view.zoom_path)
@@ -243,7 +255,7 @@ pub fn App() -> Html {
         })
     };
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
-    let tooltip = (*hover).or_else(|| cursor_hover(&graph, cursor?, view));
+    let tooltip = pointed.or_else(|| cursor_hover(&graph, cursor?, view));
     let tooltip = tooltip.filter(|_| menu.is_none());
     let menu = (*menu).clone().filter(|m| Rc::ptr_eq(&m.graph, &graph));
 
@@ -270,10 +282,10 @@ pub fn App() -> Html {
                         on_select={on_select_frame.reform(Some)} on_close={close_sandwich} />
                 }
                 <GraphCanvas shown={shown.clone()} view={view.clone()} dispatch={dispatch.clone()}
-                    hover={*hover} {on_hover} {on_menu} {cursor} hidden={view.sandwich && selected.is_some()} />
+                    hover={pointed} {on_hover} {on_menu} {cursor} hidden={view.sandwich && selected.is_some()} />
                 if view.table {
                     <TopTablePanel graph={graph.clone()} search={shown.search.clone()} query={view.search.clone()}
-                        unit={unit.clone()} selected={selected} hovered={hover.map(|h| tree.frame(h.node))}
+                        unit={unit.clone()} selected={selected} hovered={pointed.map(|h| tree.frame(h.node))}
                         on_select={on_select_frame.clone()} />
                 }
             </div>

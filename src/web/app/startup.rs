@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use super::loaded::{Loaded, Shared, Source};
 use super::state::AppState;
-use crate::load;
-use crate::pprof::DecodeOptions;
-use crate::share::{self, ShareState};
-use crate::view_state::ViewState;
+use crate::input::load;
+use crate::input::pprof::DecodeOptions;
+use crate::view::share::{self, ShareState};
+use crate::view::view_state::ViewState;
 use crate::web::link;
 
 /// A real profile recorded by the project: Scorch's own engine, profiled with pprof-rs

@@ -7,11 +7,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::loaded::{Graph, Loaded, Shared, Source};
-use crate::diff::DiffMode;
-use crate::filter::{FilterKind, FilterSpec};
-use crate::frames::Granularity;
-use crate::share::ShareState;
-use crate::view_state::{ViewAction, ViewState};
+use crate::analysis::options::DiffMode;
+use crate::analysis::options::{FilterKind, FilterSpec};
+use crate::model::frames::Granularity;
+use crate::view::share::ShareState;
+use crate::view::view_state::{ViewAction, ViewState};
 use crate::web::engine::page::Progress;
 use crate::web::link::{self, ShareLink};
 

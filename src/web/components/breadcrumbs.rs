@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
-use crate::call_tree::{CallTree, NodeId};
+use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::format;
-use crate::view_state::ViewAction;
+use crate::view::view_state::ViewAction;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 use crate::web::link;

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::diff::DiffMode;
+use crate::analysis::options::DiffMode;
 use crate::format;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;

@@ -5,9 +5,9 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::filter::FilterKind;
-use crate::frames::Granularity;
-use crate::view_state::{ViewAction, ViewState};
+use crate::analysis::options::FilterKind;
+use crate::model::frames::Granularity;
+use crate::view::view_state::{ViewAction, ViewState};
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 

@@ -3,10 +3,10 @@
 
 use yew::prelude::*;
 
-use crate::call_tree::NodeId;
-use crate::filter::FilterKind;
+use crate::analysis::call_tree::NodeId;
+use crate::analysis::options::FilterKind;
 use crate::format;
-use crate::view_state::ViewAction;
+use crate::view::view_state::ViewAction;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 use crate::web::components::tooltip::beside;

@@ -8,10 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlElement, PointerEvent, ResizeObserver};
 use yew::prelude::*;
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::hit_test::{depth_at, node_at, row_top, Orientation};
-use crate::view_state::{ViewAction, ViewState};
-use crate::viewport::Viewport;
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::view::hit_test::{depth_at, node_at, row_top};
+use crate::view::orientation::Orientation;
+use crate::view::view_state::{ViewAction, ViewState};
+use crate::view::viewport::Viewport;
 use crate::web::app::loaded::Shared;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::{Hover, Shown};
@@ -67,15 +68,22 @@ impl Latest {
         node_at(&graph.tree, &graph.layout, &self.viewport, depth, css_x)
     }
 
-    /// The hover follows the frame now under the pointer (after a zoom, pan, scroll or a new
-    /// graph), or goes away; a tapped frame stays.
-    fn refresh_hover(&self, canvas: &HtmlCanvasElement) {
-        let Some(hover) = self.hover.filter(|h| !h.tapped) else {
+    /// The hover follows the frame now under the pointer at client `pointer` (after a zoom,
+    /// pan, scroll or a new graph), or goes away; a tapped frame stays.
+    fn refresh_hover(&self, canvas: &HtmlCanvasElement, pointer: Option<(i32, i32)>) {
+        if self.hover.is_some_and(|h| h.tapped) {
             return;
-        };
-        let next = self
-            .node_at_client(canvas, hover.client_x, hover.client_y)
-            .map(|node| Hover { node, ..hover });
+        }
+        let next = pointer.and_then(|(x, y)| {
+            let node = self.node_at_client(canvas, x, y)?;
+            Some(Hover {
+                graph: Hover::key(&self.shown.graph),
+                node,
+                client_x: x,
+                client_y: y,
+                tapped: false,
+            })
+        });
         if next != self.hover {
             self.on_hover.emit(next);
         }
@@ -92,14 +100,45 @@ fn distance_from_root(area: &HtmlElement, orientation: Orientation) -> f64 {
     }
 }
 
-/// Scrolls `area` to `distance` from the root's edge.
-fn scroll_to_distance(area: &HtmlElement, orientation: Orientation, distance: f64) {
-    let top = match orientation {
-        Orientation::Icicle => distance,
-        Orientation::Flame => (area.scroll_height() - area.client_height()) as f64 - distance,
-    };
-    if (area.scroll_top() as f64 - top).abs() >= 1.0 {
-        area.set_scroll_top(top.max(0.0).round() as i32);
+/// The scroll position the person chose, as a distance from the root's edge (0: the root row
+/// at the edge), kept when the area or the graph changes height.
+#[derive(Default)]
+struct Anchor {
+    distance: f64,
+    /// The scroll position last set here: its scroll event, which may come after a later
+    /// change of size, is not the person's.
+    set_top: Option<i32>,
+}
+
+impl Anchor {
+    /// Scrolls `area` to the anchor's distance from the root's edge.
+    fn apply(&mut self, area: &HtmlElement, orientation: Orientation) {
+        let top = match orientation {
+            Orientation::Icicle => self.distance,
+            Orientation::Flame => {
+                (area.scroll_height() - area.client_height()) as f64 - self.distance
+            }
+        };
+        let top = top.max(0.0).round() as i32;
+        if area.scroll_top() != top {
+            area.set_scroll_top(top);
+            self.set_top = Some(area.scroll_top());
+        }
+    }
+
+    /// A scroll event: the person's unless it is the position set here.
+    fn scrolled(&mut self, area: &HtmlElement, orientation: Orientation) {
+        if self.set_top.take() == Some(area.scroll_top()) {
+            return;
+        }
+        self.distance = distance_from_root(area, orientation);
+    }
+
+    /// Scrolls `area` to `top` (to show a row), which the person then keeps.
+    fn scroll_to(&mut self, area: &HtmlElement, orientation: Orientation, top: i32) {
+        area.set_scroll_top(top.max(0));
+        self.set_top = Some(area.scroll_top());
+        self.distance = distance_from_root(area, orientation);
     }
 }
 
@@ -109,9 +148,9 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     let area_ref = use_node_ref();
     let width = use_state(|| 800.0f64);
     let drag = use_mut_ref(|| None::<Drag>);
-    // The scroll position the person chose, as a distance from the root's edge (0: the root
-    // row at the edge), kept when the area or the graph changes height.
-    let anchor = use_mut_ref(|| 0.0f64);
+    let anchor = use_mut_ref(Anchor::default);
+    // Where the mouse is over the canvas, in client pixels (none off it, or for a finger).
+    let pointer = use_mut_ref(|| None::<(i32, i32)>);
     // The profile whose first drawing was marked (for tests and benchmarks).
     let marked = use_mut_ref(|| None::<Shared>);
 
@@ -135,9 +174,11 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     // window is resized, the breadcrumbs appear).
     {
         let area_ref = area_ref.clone();
+        let canvas_ref = canvas_ref.clone();
         let width = width.clone();
         let anchor = anchor.clone();
         let latest = latest.clone();
+        let pointer = pointer.clone();
         use_effect_with((), move |_| {
             let area = area_ref.cast::<HtmlElement>();
             let observer = area.as_ref().and_then(|area| {
@@ -148,7 +189,11 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
                         width.set(measured);
                     }
                     if let Some(latest) = latest.borrow().as_ref() {
-                        scroll_to_distance(&observed, latest.orientation, *anchor.borrow());
+                        anchor.borrow_mut().apply(&observed, latest.orientation);
+                        // What is under the pointer moved with the area.
+                        if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                            latest.refresh_hover(&canvas, *pointer.borrow());
+                        }
                     }
                 });
                 let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
@@ -166,7 +211,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     {
         let anchor = anchor.clone();
         let deps = (props.shown.loaded.clone(), view.orientation);
-        use_effect_with(deps, move |_| *anchor.borrow_mut() = 0.0);
+        use_effect_with(deps, move |_| *anchor.borrow_mut() = Anchor::default());
     }
     // Draw after every render that changed what is shown, then put the root where the person
     // left it and let the hover follow what is now under the pointer.
@@ -177,6 +222,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         let latest = latest.clone();
         let shown = props.shown.clone();
         let marked = marked.clone();
+        let pointer = pointer.clone();
         // The pointer's frame, else the keyboard cursor's, is outlined.
         let outlined = props.hover.map(|h| h.node).or(props.cursor);
         let deps = (props.shown.clone(), view.clone(), *width, outlined);
@@ -220,10 +266,10 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
                 }
             }
             if let Some(area) = area_ref.cast::<HtmlElement>() {
-                scroll_to_distance(&area, view.orientation, *anchor.borrow());
+                anchor.borrow_mut().apply(&area, view.orientation);
             }
             if let Some(latest) = latest.borrow().as_ref() {
-                latest.refresh_hover(&canvas);
+                latest.refresh_hover(&canvas, *pointer.borrow());
             }
         });
     }
@@ -253,8 +299,8 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
             };
             let (top, height) = (area.scroll_top() as f64, area.client_height() as f64);
             if y < top || y + ROW_HEIGHT > top + height {
-                area.set_scroll_top((y - height / 2.0).max(0.0) as i32);
-                *anchor.borrow_mut() = distance_from_root(&area, orientation);
+                let top = (y - height / 2.0) as i32;
+                anchor.borrow_mut().scroll_to(&area, orientation, top);
             }
         });
     }
@@ -303,7 +349,9 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
                 .node_at_client(&canvas, e.client_x(), e.client_y())
         }
     };
-    let hover_at = |node: NodeId, e: &MouseEvent, tapped: bool| Hover {
+    let graph_key = Hover::key(graph);
+    let hover_at = move |node: NodeId, e: &MouseEvent, tapped: bool| Hover {
+        graph: graph_key,
         node,
         client_x: e.client_x(),
         client_y: e.client_y(),
@@ -311,6 +359,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     };
     let onpointermove = {
         let drag = drag.clone();
+        let pointer = pointer.clone();
         let dispatch = props.dispatch.clone();
         let on_hover = props.on_hover.clone();
         let current = props.hover;
@@ -332,6 +381,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
             if e.pointer_type() == "touch" {
                 return;
             }
+            *pointer.borrow_mut() = Some((e.client_x(), e.client_y()));
             let next = node_at_event(&e).map(|node| hover_at(node, &e, false));
             if current != next {
                 on_hover.emit(next);
@@ -388,10 +438,12 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     };
     let onpointerleave = {
         let drag = drag.clone();
+        let pointer = pointer.clone();
         let on_hover = props.on_hover.clone();
         let tapped = props.hover.is_some_and(|h| h.tapped);
         Callback::from(move |e: PointerEvent| {
             *drag.borrow_mut() = None;
+            *pointer.borrow_mut() = None;
             if e.pointer_type() != "touch" && !tapped {
                 on_hover.emit(None);
             }
@@ -403,16 +455,17 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         let anchor = anchor.clone();
         let latest = latest.clone();
         let canvas_ref = canvas_ref.clone();
+        let pointer = pointer.clone();
         let orientation = view.orientation;
         Callback::from(move |e: Event| {
             if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-                *anchor.borrow_mut() = distance_from_root(&area, orientation);
+                anchor.borrow_mut().scrolled(&area, orientation);
             }
             if let (Some(latest), Some(canvas)) = (
                 latest.borrow().as_ref(),
                 canvas_ref.cast::<HtmlCanvasElement>(),
             ) {
-                latest.refresh_hover(&canvas);
+                latest.refresh_hover(&canvas, *pointer.borrow());
             }
         })
     };

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::keys;
+use crate::view::keys;
 use crate::web::app::state::{AppAction, AppState};
 
 #[derive(Properties, PartialEq)]

@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::filter::FilterKind;
+use crate::analysis::labels::{LabelKind, LabelTotal};
+use crate::analysis::options::FilterKind;
+use crate::analysis::tags::label_filter;
 use crate::format;
-use crate::labels::{LabelKind, LabelTotal};
-use crate::tags::label_filter;
 use crate::web::app::loaded::Graph;
 
 /// Values listed per key; the rest are counted.

@@ -3,9 +3,9 @@
 
 use yew::prelude::*;
 
-use crate::call_tree::CallTree;
+use crate::analysis::call_tree::CallTree;
 use crate::format;
-use crate::view_state::ViewState;
+use crate::view::view_state::ViewState;
 use crate::web::app::Shown;
 
 #[derive(Properties, PartialEq)]

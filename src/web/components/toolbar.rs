@@ -7,11 +7,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::format;
-use crate::hit_test::Orientation;
-use crate::keys::Command;
-use crate::pprof::DecodeOptions;
-use crate::search::QueryKind;
-use crate::view_state::ViewAction;
+use crate::input::pprof::DecodeOptions;
+use crate::view::keys::Command;
+use crate::view::orientation::Orientation;
+use crate::view::search::QueryKind;
+use crate::view::view_state::ViewAction;
 use crate::web::app::keyboard::key_actions;
 use crate::web::app::loader::Loader;
 use crate::web::app::state::{AppAction, AppState};

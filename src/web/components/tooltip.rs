@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::call_tree::CallTree;
+use crate::analysis::call_tree::CallTree;
 use crate::format;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::{Hover, Shown};

@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::analysis::top::{Arranged, TopColumn, TopSort};
 use crate::format;
-use crate::frames::FrameId;
-use crate::search::{name_matcher, SearchResult};
-use crate::top::{Arranged, TopColumn, TopSort};
+use crate::model::frames::FrameId;
+use crate::view::search::{name_matcher, SearchResult};
 use crate::web::app::loaded::Graph;
 use crate::web::hooks::use_measured;
 use rustc_hash::FxHashMap;
@@ -65,7 +65,11 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
                     diff.table
                         .arranged(*sort, |name| matches.as_ref().is_none_or(|m| m(name)))
                 }
-                None => table.arranged(&graph.tree, *sort, (**search).as_ref()),
+                None => table.arranged(&graph.tree, *sort, |frame| {
+                    (**search)
+                        .as_ref()
+                        .is_none_or(|s| s.frame_matches[frame.0 as usize])
+                }),
             }
         })
     };

@@ -12,8 +12,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::{filters_of, filters_value, get, message_of};
-use crate::filter::FilterSpec;
-use crate::filter::Report;
+use crate::analysis::options::FilterSpec;
+use crate::analysis::report::Report;
 use crate::transfer::{self, Summary};
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
@@ -46,7 +46,7 @@ pub struct Opened {
     pub index: usize,
     pub filters: FilterSpec,
     pub report: Report,
-    /// [`crate::share::content_hash`] of the file.
+    /// [`crate::view::share::content_hash`] of the file.
     pub hash: String,
     /// The file itself, when it is small enough to put in a link.
     pub kept: Option<Rc<[u8]>>,

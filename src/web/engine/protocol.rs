@@ -4,8 +4,8 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::diff::DiffMode;
-use crate::filter::FilterSpec;
+use crate::analysis::options::DiffMode;
+use crate::analysis::options::FilterSpec;
 
 /// Field `key` of a message (undefined when missing).
 pub fn get(object: &JsValue, key: &str) -> JsValue {

@@ -11,13 +11,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::{filters_of, filters_value, get, message_of, wasm_memory_bytes};
-use crate::diff::{self, DiffMode};
-use crate::filter;
-use crate::load;
-use crate::pprof::DecodeOptions;
-use crate::profile::Profile;
-use crate::share::ContentHasher;
+use crate::analysis::diff::{self};
+use crate::analysis::options::DiffMode;
+use crate::analysis::report;
+use crate::input::load;
+use crate::input::pprof::DecodeOptions;
+use crate::model::profile::Profile;
 use crate::transfer::{self, Summary};
+use crate::view::share::ContentHasher;
 
 /// How much of the file is read at a time (and how often progress is reported).
 const READ_BYTES: usize = 4 << 20;
@@ -176,7 +177,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
-    let (tree, labels) = filter::report_parts(&profile, index, &filters);
+    let (tree, labels) = report::report_parts(&profile, index, &filters);
     let tree = transfer::encode_report(tree, labels);
     let summary = Summary::of(&profile).encode();
     PROFILE.with(|p| *p.borrow_mut() = Some(profile));
@@ -238,7 +239,7 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
         }
         let index = index as usize;
         if filter_spec.diff == DiffMode::Off {
-            let (tree, labels) = filter::report_parts(profile, index, &filters);
+            let (tree, labels) = report::report_parts(profile, index, &filters);
             return Ok((transfer::encode_report(tree, labels), None));
         }
         BASE.with(|b| {

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use pprof::protos::Message;
-use scorch::pprof::decode;
+use scorch::input::pprof::decode;
 use scorch::synthetic::{self, SyntheticOptions};
-use scorch::{folded, CallTree};
+use scorch::input::folded;
+use scorch::CallTree;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
@@ -33,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for index in 0..profile.value_types.len() {
             let tree = CallTree::build(&profile, index);
             std::hint::black_box(tree.function_table());
-            std::hint::black_box(folded::write(&tree).len());
+            std::hint::black_box(tree.folded_stacks().len());
         }
     }
     let report = guard.report().build()?;

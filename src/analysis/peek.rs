@@ -4,9 +4,9 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::call_tree::{CallTree, NodeId, TreeParts, Visit};
-use crate::frames::{FrameId, Frames};
-use crate::trie::Trie;
+use crate::analysis::call_tree::{CallTree, NodeId, TreeParts, Visit};
+use crate::model::frames::{FrameId, Frames};
+use crate::model::trie::Trie;
 
 /// An edge to or from the function: the other frame and the value of the samples through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,7 +240,7 @@ pub fn callers_tree(tree: &CallTree, frame: FrameId) -> CallTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::input::folded;
 
     fn tree(text: &str) -> CallTree {
         CallTree::build(&folded::parse(text).unwrap(), 0)
@@ -283,11 +283,11 @@ mod tests {
         let f = frame(&t, "f");
         let callees = callees_tree(&t, f);
         assert_eq!(callees.name(CallTree::ROOT), "f");
-        assert_eq!(folded::write(&callees), vec!["f;h 2", "g 5"]);
+        assert_eq!(callees.folded_stacks(), vec!["f;h 2", "g 5"]);
         assert_eq!(callees.self_value(CallTree::ROOT), 2);
         let callers = callers_tree(&t, f);
         assert_eq!(
-            folded::write(&callers),
+            callers.folded_stacks(),
             vec!["a;main 5", "b;main 2", "main 2"]
         );
         assert_eq!(callers.total_value(CallTree::ROOT), peek(&t, f).cum);

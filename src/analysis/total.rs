@@ -8,8 +8,8 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::profile::{LabelSetId, LabelValue, Profile, StackId};
-use crate::trie::Trie;
+use crate::model::profile::{LabelSetId, LabelValue, Profile, StackId};
+use crate::model::trie::Trie;
 
 /// pprof's total for value type `value_index`.
 pub fn pprof_total(profile: &Profile, value_index: usize) -> i64 {
@@ -45,7 +45,7 @@ pub fn pprof_total(profile: &Profile, value_index: usize) -> i64 {
     groups.values().map(|(v, _)| v.abs()).sum()
 }
 
-fn is_base_label(profile: &Profile, label: &crate::profile::Label) -> bool {
+fn is_base_label(profile: &Profile, label: &crate::model::profile::Label) -> bool {
     matches!(label.value, LabelValue::Str(s)
         if profile.str(label.key) == "pprof::base" && profile.str(s) == "true")
 }

@@ -4,7 +4,7 @@
 
 use regex::RegexBuilder;
 
-use crate::call_tree::{CallTree, NodeId, Visit};
+use crate::analysis::call_tree::{CallTree, NodeId, Visit};
 
 /// How the query was understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub fn search(tree: &CallTree, query: &str) -> Option<SearchResult> {
     let frames = tree.frames();
     let (kind, matches) = name_matcher(query);
     let frame_matches: Vec<bool> = (0..frames.len())
-        .map(|f| f != 0 && matches(frames.name(crate::frames::FrameId(f as u32))))
+        .map(|f| f != 0 && matches(frames.name(crate::model::frames::FrameId(f as u32))))
         .collect();
     let mut matched_total = 0;
     let mut top_matches = Vec::new();
@@ -103,8 +103,8 @@ pub fn search(tree: &CallTree, query: &str) -> Option<SearchResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load;
-    use crate::pprof::DecodeOptions;
+    use crate::input::load;
+    use crate::input::pprof::DecodeOptions;
 
     fn tree(folded: &str) -> CallTree {
         let profile = load::open(folded.as_bytes(), &DecodeOptions::default()).unwrap();

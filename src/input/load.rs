@@ -4,8 +4,8 @@
 use std::io::BufRead;
 
 use crate::error::LoadError;
-use crate::profile::Profile;
-use crate::{folded, pprof};
+use crate::input::{folded, pprof};
+use crate::model::profile::Profile;
 
 /// The error for a text file of a format people mistake for a profile, recognised by its
 /// first character: JSON (speedscope, Chrome traces) and HTML (an error or login page saved in

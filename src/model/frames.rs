@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use crate::profile::{LocationId, Profile};
+use crate::model::profile::{LocationId, Profile};
 
 /// An index into a [`Frames`] table; [`Frames::ROOT`] is the pseudo-frame above every stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,19 +1,10 @@
 //! Point -> node: which rect is under the pointer, for either orientation. Depends on the call
 //! tree, layout and viewport only.
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::flame_layout::FlameLayout;
-use crate::viewport::Viewport;
-
-/// Which way the graph grows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Orientation {
-    /// Root at the bottom, callees above (Brendan Gregg's flame graph).
-    #[default]
-    Flame,
-    /// Root at the top, callees below.
-    Icicle,
-}
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::view::flame_layout::FlameLayout;
+use crate::view::orientation::Orientation;
+use crate::view::viewport::Viewport;
 
 /// The depth shown in the row at CSS y `css_y` of a drawing `rows` rows of `row_height` high.
 pub fn depth_at(css_y: f64, row_height: f64, rows: u32, orientation: Orientation) -> Option<u32> {
@@ -65,8 +56,8 @@ pub fn node_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load;
-    use crate::pprof::DecodeOptions;
+    use crate::input::load;
+    use crate::input::pprof::DecodeOptions;
 
     #[test]
     fn finds_the_rect_under_the_pointer_in_both_orientations() {

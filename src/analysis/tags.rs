@@ -6,8 +6,8 @@
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
-use crate::labels::{LabelKind, LabelTotal};
-use crate::profile::{
+use crate::analysis::labels::{LabelKind, LabelTotal};
+use crate::model::profile::{
     Function, LabelSetId, LabelValue, Line, Location, LocationId, Profile, Samples, StackId,
     Stacks, StacksBuilder,
 };
@@ -297,7 +297,7 @@ impl NumUnits {
 }
 
 /// The `tagfocus` / `tagignore` expression that matches exactly the label value `label`
-/// (as [`crate::labels::label_totals`] lists it, a numeric key with a unit written
+/// (as [`crate::analysis::labels::label_totals`] lists it, a numeric key with a unit written
 /// `key[unit]`): `key=^value$` for text, `key=N` plus the key's unit when pprof knows it.
 pub fn label_filter(label: &LabelTotal) -> String {
     match label.kind {
@@ -392,11 +392,12 @@ pub fn tag_root(profile: &Profile, keys: &[&str]) -> Profile {
             let location = *pseudo
                 .entry((name.clone(), key.to_string()))
                 .or_insert_with(|| {
-                    let function = crate::profile::FunctionId(derived.functions.len() as u32);
+                    let function =
+                        crate::model::profile::FunctionId(derived.functions.len() as u32);
                     derived.functions.push(Function {
                         id: 0,
                         name: derived.strings.push(&name),
-                        system_name: crate::profile::StrId(0),
+                        system_name: crate::model::profile::StrId(0),
                         file: derived.strings.push(key),
                         start_line: 0,
                     });

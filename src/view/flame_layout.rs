@@ -2,8 +2,8 @@
 //! visible through a viewport (level of detail: subtrees narrower than a pixel or outside the
 //! view are skipped whole). Depends on the call tree and viewport only.
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::viewport::Viewport;
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::view::viewport::Viewport;
 
 /// Horizontal placement of every node, in value units.
 ///
@@ -115,8 +115,8 @@ impl FlameLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load;
-    use crate::pprof::DecodeOptions;
+    use crate::input::load;
+    use crate::input::pprof::DecodeOptions;
 
     fn tree(folded: &str) -> CallTree {
         let profile = load::open(folded.as_bytes(), &DecodeOptions::default()).unwrap();

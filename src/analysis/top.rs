@@ -1,12 +1,11 @@
 //! The top table: pprof's `-top` rows (flat, flat%, sum%, cum, cum%, name) for a call tree, in
-//! pprof's order, and the same rows sorted by any column and narrowed by a search. Depends on
-//! the call tree only.
+//! pprof's order or `-top -cum`'s, sorted by any column and narrowed to some frames, with
+//! sum% the running sum of flat in the order shown. Depends on the call tree only.
 
 use std::cmp::Ordering;
 
-use crate::call_tree::{CallTree, FunctionRow};
-use crate::frames::FrameId;
-use crate::search::SearchResult;
+use crate::analysis::call_tree::{CallTree, FunctionRow};
+use crate::model::frames::FrameId;
 
 /// One row: a frame's flat and cum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,20 +149,20 @@ impl TopTable {
         self.rows.iter().position(|r| r.frame == frame)
     }
 
-    /// The rows whose frame matches `search` (all rows without one), as indices into
-    /// [`TopTable::rows`] in `sort`'s order, with their running sums.
+    /// The rows whose frame `keep` accepts (a search's matches, or every frame), as indices
+    /// into [`TopTable::rows`] in `sort`'s order, with their running sums.
     pub fn arranged(
         &self,
         tree: &CallTree,
         sort: TopSort,
-        search: Option<&SearchResult>,
+        keep: impl Fn(FrameId) -> bool,
     ) -> Arranged {
         let frames = tree.frames();
         let rows = &self.rows;
         arrange(
             rows.len(),
             sort,
-            |i| search.is_none_or(|s| s.frame_matches[rows[i].frame.0 as usize]),
+            |i| keep(rows[i].frame),
             |i| RowKey {
                 flat: rows[i].flat,
                 cum: rows[i].cum,
@@ -176,8 +175,8 @@ impl TopTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
-    use crate::search::search;
+    use crate::input::folded;
+    use crate::view::search::search;
 
     fn tree(text: &str) -> CallTree {
         let profile = folded::parse(text).unwrap();
@@ -199,7 +198,7 @@ mod tests {
     fn pprof_order_and_running_sum() {
         let tree = tree("main;a;b 5\nmain;c 5\nmain;a 2\nmain 1\n");
         let table = TopTable::new(&tree);
-        let arranged = table.arranged(&tree, TopSort::default(), None);
+        let arranged = table.arranged(&tree, TopSort::default(), |_| true);
         let rows: Vec<_> = table
             .rows()
             .iter()
@@ -227,7 +226,7 @@ mod tests {
                 &tree,
                 &table,
                 &table
-                    .arranged(&tree, TopSort { column, descending }, None)
+                    .arranged(&tree, TopSort { column, descending }, |_| true)
                     .order,
             )
         };
@@ -236,7 +235,9 @@ mod tests {
         assert_eq!(by(TopColumn::Cum, true), ["main", "a", "b", "c"]);
         assert_eq!(by(TopColumn::Name, false), ["a", "b", "c", "main"]);
         let found = search(&tree, "^[ab]$").unwrap();
-        let shown = table.arranged(&tree, TopSort::default(), Some(&found));
+        let shown = table.arranged(&tree, TopSort::default(), |f| {
+            found.frame_matches[f.0 as usize]
+        });
         assert_eq!(names(&tree, &table, &shown.order), ["b", "a"]);
         assert_eq!(shown.sums, [5, 7]);
         assert_eq!(table.position(table.rows()[2].frame), Some(2));
@@ -256,7 +257,7 @@ main;d 2
             column: TopColumn::Cum,
             descending: true,
         };
-        let shown = table.arranged(&tree, cum, None);
+        let shown = table.arranged(&tree, cum, |_| true);
         // b and c tie on cum and flat: name order.
         assert_eq!(
             names(&tree, &table, &shown.order),
@@ -278,7 +279,7 @@ main;x;z 4
             column: TopColumn::Cum,
             descending: true,
         };
-        let shown = table.arranged(&tree, cum, None);
+        let shown = table.arranged(&tree, cum, |_| true);
         assert_eq!(names(&tree, &table, &shown.order), ["main", "x", "y", "z"]);
     }
 }

@@ -6,7 +6,7 @@
 use prost::encoding::encode_varint;
 
 use crate::error::LoadError;
-use crate::profile::{reserve_gently, LocationId, StackId, Stacks};
+use crate::model::profile::{reserve_gently, LocationId, StackId, Stacks};
 
 /// Each sample's location ids, root first, as varints back to back.
 #[derive(Debug, Default)]
@@ -279,7 +279,7 @@ fn read_varint(bytes: &[u8]) -> (u64, usize) {
 mod tests {
     use super::{encode_varint, ChunkedBytes, RawStacks, CHUNK};
     use crate::error::LoadError;
-    use crate::profile::{LocationId, StackId, Stacks};
+    use crate::model::profile::{LocationId, StackId, Stacks};
 
     /// The locations of `stack`, root first.
     fn path(stacks: &Stacks, mut stack: StackId) -> Vec<u32> {

@@ -2,8 +2,8 @@
 //! current match. `ViewState::apply(action)` is the only way it changes (the web shell's
 //! reducer is an adapter around it). Depends on nothing that draws or decodes.
 
-use crate::filter::FilterSpec;
-use crate::hit_test::Orientation;
+use crate::analysis::options::FilterSpec;
+use crate::view::orientation::Orientation;
 
 /// The view of one profile.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,7 +139,7 @@ impl ViewState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::FilterKind;
+    use crate::analysis::options::FilterKind;
 
     #[test]
     fn zoom_and_reset() {
@@ -196,9 +196,9 @@ mod tests {
 
     #[test]
     fn a_zoom_path_names_the_same_frame_in_another_value_type() {
-        let profile = crate::load::open(
+        let profile = crate::input::load::open(
             b"main;a;b 3\nmain;c 5\n",
-            &crate::pprof::DecodeOptions::default(),
+            &crate::input::pprof::DecodeOptions::default(),
         )
         .unwrap();
         let tree = crate::CallTree::build(&profile, 0);

@@ -2,8 +2,8 @@
 //! pointer does, [`POINTER`]), and moving the keyboard's frame cursor through a call tree.
 //! Depends on the call tree only.
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::hit_test::Orientation;
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::view::orientation::Orientation;
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +145,7 @@ pub fn step(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::input::folded;
 
     #[test]
     fn the_cursor_moves_along_the_tree_as_drawn() {

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use super::proto;
 use super::stacks::RawStacks;
 use crate::error::LoadError;
-use crate::profile::{
+use crate::model::profile::{
     reserve_gently, Function, FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, Line,
     Location, Mapping, MappingId, Profile, Samples, StrId, StringTable, ValueType,
 };

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 use crate::error::LoadError;
-use crate::profile::{Profile, StackId, Stacks};
+use crate::model::profile::{Profile, StackId, Stacks};
 
 fn anchored(field: &'static str, pattern: &str) -> Result<Regex, LoadError> {
     Regex::new(&format!("^({pattern})$")).map_err(|e| LoadError::FramesRegex {

@@ -18,8 +18,8 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::filter::FilterSpec;
-use crate::hit_test::Orientation;
+use crate::analysis::options::FilterSpec;
+use crate::view::orientation::Orientation;
 
 /// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
 /// and below the 2 MiB at which Chromium refuses to open a URL at all.
@@ -250,8 +250,8 @@ impl ContentHasher {
 /// `None` when the result is longer than [`EMBED_LIMIT_CHARS`].
 pub fn embed(file: &[u8]) -> Option<String> {
     let inflated;
-    let raw = if crate::pprof::is_gzip(file) {
-        inflated = crate::pprof::inflate(file, MAX_EMBEDDED_INFLATED).ok()?;
+    let raw = if crate::input::pprof::is_gzip(file) {
+        inflated = crate::input::pprof::inflate(file, MAX_EMBEDDED_INFLATED).ok()?;
         &inflated[..]
     } else {
         file
@@ -286,7 +286,7 @@ pub fn unembed(text: &str) -> Result<Vec<u8>, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frames::Granularity;
+    use crate::model::frames::Granularity;
 
     #[test]
     fn a_view_round_trips_through_the_fragment() {

@@ -2,9 +2,9 @@
 //! type, and pprof's per-function flat/cum table derived from it. Built from a [`Profile`];
 //! knows nothing of protobuf or drawing.
 
-use crate::frames::{FrameId, Frames, Granularity};
-use crate::profile::{Profile, StackId};
-use crate::total;
+use crate::analysis::total;
+use crate::model::frames::{FrameId, Frames, Granularity};
+use crate::model::profile::{Profile, StackId};
 
 /// An index into a [`CallTree`]'s nodes; [`CallTree::ROOT`] is the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -465,6 +465,32 @@ impl CallTree {
     /// pprof's total for percentages (sum of |value| after pprof's merge).
     pub fn profile_total(&self) -> i64 {
         self.profile_total
+    }
+
+    /// The folded stacks: one line per distinct stack (`root;...;leaf value`) whose value is not zero, sorted by
+    /// stack (byte order). Names are written as they are, even when they contain `;`.
+    pub fn folded_stacks(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut path = String::new();
+        let mut lengths: Vec<usize> = Vec::new();
+        self.walk(|visit| match visit {
+            Visit::Enter(node) => {
+                lengths.push(path.len());
+                if node != CallTree::ROOT {
+                    if !path.is_empty() {
+                        path.push(';');
+                    }
+                    path.push_str(self.name(node));
+                    let value = self.self_value(node);
+                    if value != 0 {
+                        lines.push(format!("{path} {value}"));
+                    }
+                }
+            }
+            Visit::Leave(_) => path.truncate(lengths.pop().unwrap_or(0)),
+        });
+        lines.sort_unstable();
+        lines
     }
 
     /// Number of nodes, the root included.

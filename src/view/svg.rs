@@ -5,10 +5,10 @@
 
 use std::fmt::Write;
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::flame_layout::FlameLayout;
+use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::format;
-use crate::hit_test::Orientation;
+use crate::view::flame_layout::FlameLayout;
+use crate::view::orientation::Orientation;
 
 /// Width of the drawing in pixels.
 const WIDTH: f64 = 1200.0;
@@ -186,7 +186,7 @@ pub fn write(tree: &CallTree, layout: &FlameLayout, options: &SvgOptions<'_>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::input::folded;
 
     #[test]
     fn every_frame_wide_enough_is_drawn_and_names_are_escaped() {

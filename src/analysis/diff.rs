@@ -6,41 +6,12 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::call_tree::{CallTree, NodeId};
-use crate::filter::{self, Filters, Report};
-use crate::profile::Profile;
-use crate::top::{arrange, pprof_order, Arranged, RowKey, TopSort};
-
-/// Whether a view compares its profile with a base profile, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum DiffMode {
-    /// No comparison.
-    #[default]
-    Off,
-    /// New minus base (pprof's `-diff_base`).
-    Base,
-    /// New, scaled to the base's total, minus base (with pprof's `-normalize`).
-    Normalized,
-}
-
-impl DiffMode {
-    /// How a message names it (`off`, `base`, `normalized`).
-    pub fn name(self) -> &'static str {
-        match self {
-            DiffMode::Off => "off",
-            DiffMode::Base => "base",
-            DiffMode::Normalized => "normalized",
-        }
-    }
-
-    pub fn from_name(name: &str) -> DiffMode {
-        match name {
-            "base" => DiffMode::Base,
-            "normalized" => DiffMode::Normalized,
-            _ => DiffMode::Off,
-        }
-    }
-}
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::analysis::filter::Filters;
+use crate::analysis::options::DiffMode;
+use crate::analysis::report::{self, Report};
+use crate::analysis::top::{arrange, pprof_order, Arranged, RowKey, TopSort};
+use crate::model::profile::Profile;
 
 /// Why two profiles cannot be compared (pprof's `compatible`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,8 +124,8 @@ pub fn reports(
         profile
     };
     (
-        filter::report(profile, value_index, filters),
-        filter::report(base, value_index, filters),
+        report::report(profile, value_index, filters),
+        report::report(base, value_index, filters),
     )
 }
 
@@ -275,7 +246,7 @@ pub fn node_on_path(tree: &CallTree, path: &[&str]) -> Option<NodeId> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::input::folded;
 
     fn tree(text: &str) -> CallTree {
         CallTree::build(&folded::parse(text).unwrap(), 0)
@@ -312,7 +283,7 @@ mod tests {
         let base = folded::parse("main;a 4\nmain;b 4\n").unwrap();
         let scaled = normalize(&new, &base);
         assert_eq!(
-            folded::write(&CallTree::build(&scaled, 0)),
+            CallTree::build(&scaled, 0).folded_stacks(),
             ["main;a 6", "main;b 2"]
         );
         assert!(check_compatible(&new, &base).is_ok());

@@ -1,40 +1,14 @@
-//! Brendan Gregg's folded (collapsed) stacks, `main;a;b 12`: written from a call tree, and read
-//! into a [`Profile`] so the viewer and tests can open them. Knows nothing of protobuf.
+//! Brendan Gregg's folded (collapsed) stacks, `main;a;b 12`, read
+//! into a [`Profile`] so the viewer and tests can open them (a call tree writes them:
+//! `CallTree::folded_stacks`). Knows nothing of protobuf.
 
 use rustc_hash::FxHashMap;
 
-use crate::call_tree::{CallTree, Visit};
 use crate::error::LoadError;
-use crate::profile::{
+use crate::model::profile::{
     Function, FunctionId, LabelSets, Line, Location, LocationId, Profile, Samples, StacksBuilder,
     StrId, StringTable, TooManyStacks, ValueType,
 };
-
-/// One line per distinct stack (`root;...;leaf value`) whose value is not zero, sorted by
-/// stack (byte order). Names are written as they are, even when they contain `;`.
-pub fn write(tree: &CallTree) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut path = String::new();
-    let mut lengths: Vec<usize> = Vec::new();
-    tree.walk(|visit| match visit {
-        Visit::Enter(node) => {
-            lengths.push(path.len());
-            if node != CallTree::ROOT {
-                if !path.is_empty() {
-                    path.push(';');
-                }
-                path.push_str(tree.name(node));
-                let value = tree.self_value(node);
-                if value != 0 {
-                    lines.push(format!("{path} {value}"));
-                }
-            }
-        }
-        Visit::Leave(_) => path.truncate(lengths.pop().unwrap_or(0)),
-    });
-    lines.sort_unstable();
-    lines
-}
 
 /// True when `bytes` look like folded stacks: text whose first non-empty line ends in a
 /// number after a space.

@@ -1,19 +1,35 @@
 //! pprof's filters on frame names, applied to a profile as `go tool pprof` applies them
 //! (`FilterSamplesByName`, then `ShowFrom`): focus, ignore, hide, show and show_from, each a
 //! regular expression matched anywhere in a function's name or file name, or a location's
-//! mapping file; with the label options (see [`crate::tags`]) and the granularity, what
-//! shapes a call tree. Depends only on the profile model.
+//! mapping file, compiled from [`crate::analysis::options`], with the label filters (see
+//! [`crate::analysis::tags`]). Depends on the profile model and the tag filters.
 
 use std::borrow::Cow;
 
 use regex::Regex;
 
-use crate::call_tree::{CallTree, TreeParts};
-use crate::diff::DiffMode;
-use crate::frames::Granularity;
-use crate::labels::{label_totals, LabelTotal};
-use crate::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
-use crate::tags::{filter_samples, tag_root, TagFilter};
+use crate::analysis::tags::{filter_samples, tag_root, TagFilter};
+use crate::model::frames::Granularity;
+use crate::model::profile::{Line, Location, Profile, Samples, StackId, Stacks, StacksBuilder};
+
+/// A filter's regular expression that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFilter {
+    pub filter: &'static str,
+    pub detail: String,
+}
+
+impl std::fmt::Display for BadFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the {} expression is not valid: {}",
+            self.filter, self.detail
+        )
+    }
+}
+
+impl std::error::Error for BadFilter {}
 
 /// The filters; `None` is no filter.
 #[derive(Debug, Clone, Default)]
@@ -38,25 +54,6 @@ pub struct Filters {
     pub granularity: Granularity,
 }
 
-/// A filter's regular expression that does not compile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadFilter {
-    pub filter: &'static str,
-    pub detail: String,
-}
-
-impl std::fmt::Display for BadFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the {} expression is not valid: {}",
-            self.filter, self.detail
-        )
-    }
-}
-
-impl std::error::Error for BadFilter {}
-
 impl Filters {
     /// Compiles one filter's expression (empty means none).
     pub fn regex(filter: &'static str, pattern: &str) -> Result<Option<Regex>, BadFilter> {
@@ -79,164 +76,6 @@ impl Filters {
     }
 }
 
-/// One of pprof's options written as text: the name filters, then the label options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FilterKind {
-    Focus,
-    Ignore,
-    Hide,
-    Show,
-    ShowFrom,
-    TagFocus,
-    TagIgnore,
-    /// Not a filter: label keys whose values become frames at the root.
-    TagRoot,
-}
-
-impl FilterKind {
-    pub const ALL: [FilterKind; 8] = [
-        FilterKind::Focus,
-        FilterKind::Ignore,
-        FilterKind::Hide,
-        FilterKind::Show,
-        FilterKind::ShowFrom,
-        FilterKind::TagFocus,
-        FilterKind::TagIgnore,
-        FilterKind::TagRoot,
-    ];
-
-    /// pprof's option name (`show_from`), also the key in a link.
-    pub fn name(self) -> &'static str {
-        match self {
-            FilterKind::Focus => "focus",
-            FilterKind::Ignore => "ignore",
-            FilterKind::Hide => "hide",
-            FilterKind::Show => "show",
-            FilterKind::ShowFrom => "show_from",
-            FilterKind::TagFocus => "tagfocus",
-            FilterKind::TagIgnore => "tagignore",
-            FilterKind::TagRoot => "tagroot",
-        }
-    }
-}
-
-/// What shapes a call tree besides its value type, as the person wrote it (empty: not set):
-/// the filters and the granularity. What a view and a link hold.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct FilterSpec {
-    pub focus: String,
-    pub ignore: String,
-    pub hide: String,
-    pub show: String,
-    pub show_from: String,
-    /// pprof's tagfocus: `[key=]regexp[,regexp...]` or `[key=]range`.
-    pub tagfocus: String,
-    pub tagignore: String,
-    /// Comma-separated label keys.
-    pub tagroot: String,
-    pub granularity: Granularity,
-    /// Whether the tree is compared with a base profile. Not in a link: the base is a file
-    /// on the person's machine.
-    pub diff: DiffMode,
-}
-
-impl FilterSpec {
-    pub fn get(&self, kind: FilterKind) -> &str {
-        match kind {
-            FilterKind::Focus => &self.focus,
-            FilterKind::Ignore => &self.ignore,
-            FilterKind::Hide => &self.hide,
-            FilterKind::Show => &self.show,
-            FilterKind::ShowFrom => &self.show_from,
-            FilterKind::TagFocus => &self.tagfocus,
-            FilterKind::TagIgnore => &self.tagignore,
-            FilterKind::TagRoot => &self.tagroot,
-        }
-    }
-
-    pub fn set(&mut self, kind: FilterKind, pattern: String) {
-        *match kind {
-            FilterKind::Focus => &mut self.focus,
-            FilterKind::Ignore => &mut self.ignore,
-            FilterKind::Hide => &mut self.hide,
-            FilterKind::Show => &mut self.show,
-            FilterKind::ShowFrom => &mut self.show_from,
-            FilterKind::TagFocus => &mut self.tagfocus,
-            FilterKind::TagIgnore => &mut self.tagignore,
-            FilterKind::TagRoot => &mut self.tagroot,
-        } = pattern;
-    }
-
-    /// True when no filter of samples or frames is set: the tree holds every sample
-    /// (whatever the tag roots and granularity).
-    pub fn is_empty(&self) -> bool {
-        FilterKind::ALL
-            .iter()
-            .all(|&k| k == FilterKind::TagRoot || self.get(k).is_empty())
-    }
-
-    /// The settings that are not the default, as pprof's option names and their values: what
-    /// a link and a message to the engine carry.
-    pub fn entries(&self) -> Vec<(&'static str, String)> {
-        let mut entries: Vec<(&'static str, String)> = FilterKind::ALL
-            .iter()
-            .filter(|&&k| !self.get(k).is_empty())
-            .map(|&k| (k.name(), self.get(k).to_string()))
-            .collect();
-        if self.granularity != Granularity::default() {
-            entries.push(("granularity", self.granularity.name().to_string()));
-        }
-        entries
-    }
-
-    /// Sets the option pprof calls `key` (one of [`FilterSpec::entries`]' names); false when
-    /// there is no such option or the value is not one of its values.
-    pub fn set_entry(&mut self, key: &str, value: &str) -> bool {
-        if key == "granularity" {
-            return Granularity::from_name(value)
-                .map(|g| self.granularity = g)
-                .is_some();
-        }
-        match FilterKind::ALL.iter().find(|k| k.name() == key) {
-            Some(&kind) => {
-                self.set(kind, value.to_string());
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The compiled filters.
-    pub fn compile(&self) -> Result<Filters, BadFilter> {
-        Ok(Filters {
-            focus: Filters::regex("focus", &self.focus)?,
-            ignore: Filters::regex("ignore", &self.ignore)?,
-            hide: Filters::regex("hide", &self.hide)?,
-            show: Filters::regex("show", &self.show)?,
-            show_from: Filters::regex("show_from", &self.show_from)?,
-            tagfocus: tag_filter("tagfocus", &self.tagfocus)?,
-            tagignore: tag_filter("tagignore", &self.tagignore)?,
-            tagroot: self
-                .tagroot
-                .split(',')
-                .filter(|k| !k.is_empty())
-                .map(str::to_string)
-                .collect(),
-            granularity: self.granularity,
-        })
-    }
-}
-
-/// One tag filter's expression compiled (empty means none).
-fn tag_filter(filter: &'static str, text: &str) -> Result<Option<TagFilter>, BadFilter> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    TagFilter::parse(text)
-        .map(Some)
-        .map_err(|detail| BadFilter { filter, detail })
-}
-
 /// `profile` as pprof reports it under `filters`: tag roots added, then the name filters and
 /// the tag filters applied (borrowed when there is nothing to do).
 pub fn filtered<'a>(profile: &'a Profile, filters: &Filters) -> Cow<'a, Profile> {
@@ -253,44 +92,6 @@ pub fn filtered<'a>(profile: &'a Profile, filters: &Filters) -> Cow<'a, Profile>
         current = Cow::Owned(filter_samples(&current, focus, ignore));
     }
     current
-}
-
-/// A call tree and the label totals of the samples it holds: what a view shows of a profile.
-#[derive(Debug, Clone)]
-pub struct Report {
-    pub tree: CallTree,
-    pub labels: Vec<LabelTotal>,
-}
-
-/// The report of `profile` for value type `value_index` under `filters`, as [`call_tree`].
-pub fn report(profile: &Profile, value_index: usize, filters: &Filters) -> Report {
-    let total = crate::total::pprof_total(profile, value_index);
-    let profile = filtered(profile, filters);
-    Report {
-        tree: CallTree::build_with(&profile, value_index, total, filters.granularity),
-        labels: label_totals(&profile, value_index),
-    }
-}
-
-/// [`report`] with the tree as the parts that move to the page ([`CallTree::parts_with`]):
-/// what the engine's worker encodes.
-pub fn report_parts(
-    profile: &Profile,
-    value_index: usize,
-    filters: &Filters,
-) -> (TreeParts, Vec<LabelTotal>) {
-    let total = crate::total::pprof_total(profile, value_index);
-    let profile = filtered(profile, filters);
-    let tree = CallTree::parts_with(&profile, value_index, total, filters.granularity);
-    (tree, label_totals(&profile, value_index))
-}
-
-/// The call tree of `profile` for value type `value_index` under `filters`, at their
-/// granularity, with pprof's total of the whole profile (pprof computes it before filtering).
-pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
-    let total = crate::total::pprof_total(profile, value_index);
-    let profile = filtered(profile, filters);
-    CallTree::build_with(&profile, value_index, total, filters.granularity)
 }
 
 /// What a regular expression matches in a profile, computed once per function and mapping.
@@ -473,30 +274,16 @@ pub fn apply(profile: &Profile, filters: &Filters) -> Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::folded;
+    use crate::analysis::call_tree::CallTree;
+    use crate::input::folded;
 
     fn filtered(filters: Filters) -> Vec<String> {
         let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a;d 2\nother 4\n").unwrap();
-        folded::write(&CallTree::build(&apply(&profile, &filters), 0))
+        CallTree::build(&apply(&profile, &filters), 0).folded_stacks()
     }
 
     fn re(pattern: &str) -> Option<Regex> {
         Some(Regex::new(pattern).unwrap())
-    }
-
-    #[test]
-    fn report_parts_make_the_report_again() {
-        let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a;d 2\nother 4\n").unwrap();
-        let filters = Filters {
-            hide: re("^c$"),
-            ..Filters::default()
-        };
-        let report = report(&profile, 0, &filters);
-        let (parts, labels) = report_parts(&profile, 0, &filters);
-        let tree = CallTree::from_parts(parts).unwrap();
-        assert_eq!(folded::write(&tree), folded::write(&report.tree));
-        assert_eq!(tree.profile_total(), report.tree.profile_total());
-        assert_eq!(labels, report.labels);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::profile::{LabelSetId, LabelValue, Profile, Stacks};
+use crate::model::profile::{LabelSetId, LabelValue, Profile, Stacks};
 
 /// Whether a label holds text or a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,7 +16,7 @@ pub use legacy::legacy_format;
 use std::io::BufRead;
 
 use crate::error::LoadError;
-use crate::profile::Profile;
+use crate::model::profile::Profile;
 
 /// How many inflated bytes are decoded at a time when streaming.
 pub const PIECE_BYTES: usize = 256 << 10;

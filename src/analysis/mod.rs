@@ -1,0 +1,14 @@
+//! pprof's semantics over a profile: the options as data, filters and label options, pprof's
+//! total, the call tree, label totals, the top table, callers and callees, comparison with a
+//! base, and the report a view shows.
+
+pub mod call_tree;
+pub mod diff;
+pub mod filter;
+pub mod labels;
+pub mod options;
+pub mod peek;
+pub mod report;
+pub mod tags;
+pub mod top;
+pub mod total;

@@ -1,0 +1,13 @@
+//! Drawing as data, without the DOM: the flame layout, value <-> pixel viewport, hit testing,
+//! search, colours, keys, the view state and its actions, links and the SVG export.
+
+pub mod color;
+pub mod flame_layout;
+pub mod hit_test;
+pub mod keys;
+pub mod orientation;
+pub mod search;
+pub mod share;
+pub mod svg;
+pub mod view_state;
+pub mod viewport;

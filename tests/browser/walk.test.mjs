@@ -1,0 +1,22 @@
+// The random walk (walk.mjs) for a fixed seed, and every seed that once failed, for a few
+// hundred steps in all: one feature after another must leave no page error and the app's
+// invariants holding.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { withAppAndBrowser } from './harness.mjs';
+import { walk } from './walk.mjs';
+
+const app = withAppAndBrowser();
+
+/** The fixed seed, then seeds that failed once (kept as regression tests), with their steps. */
+const SEEDS = [[20261201, 300]];
+
+for (const [seed, steps] of SEEDS) {
+  test(`a random walk of ${steps} steps from seed ${seed} keeps the app whole`, async () => {
+    const result = await walk(app.browser, app.server.url, seed, steps);
+    assert.equal(result.failure, null,
+      `after ${result.steps.length} steps: ${result.steps.slice(-8).join(' | ')}`);
+    assert.equal(result.steps.length, steps);
+  });
+}
