@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench bench-render bench-browser fuzz example screenshot
+.PHONY: serve test web bench bench-render bench-browser fuzz fuzz-ui example screenshot
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -32,6 +32,12 @@ bench-browser: web
 # Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
 fuzz:
 	scripts/fuzz.sh
+
+# The seeded random walk over the app in Chromium with new seeds for SCORCH_WALK_MINUTES
+# (default 60); a failing seed is printed, to be kept in tests/browser/walk.test.mjs.
+fuzz-ui: web
+	cargo build --release --bin scorch
+	. scripts/setup-web.sh && SCORCH_NEED_BROWSER=1 node tests/browser/walk.mjs
 
 # Re-record static/example.pb.gz: Scorch's own engine profiled with pprof-rs.
 example:

@@ -2,6 +2,9 @@
 //! zoom, drag to pan, right-click for the frame menu, a tap on a touch screen to select), the
 //! wheel (zoom, shift to pan), and the scroll position that keeps the root row on screen.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -142,25 +145,52 @@ impl Anchor {
     }
 }
 
+/// The element refs and mutable state the canvas's listeners share across renders.
+#[derive(Clone)]
+struct Refs {
+    canvas_ref: NodeRef,
+    area_ref: NodeRef,
+    drag: Rc<RefCell<Option<Drag>>>,
+    anchor: Rc<RefCell<Anchor>>,
+    /// Where the mouse is over the canvas, in client pixels (none off it, or for a finger).
+    pointer: Rc<RefCell<Option<(i32, i32)>>>,
+    latest: Rc<RefCell<Option<Latest>>>,
+}
+
+impl Refs {
+    /// The hover follows what is under the pointer now.
+    fn refresh_hover(&self) {
+        if let (Some(latest), Some(canvas)) = (
+            self.latest.borrow().as_ref(),
+            self.canvas_ref.cast::<HtmlCanvasElement>(),
+        ) {
+            latest.refresh_hover(&canvas, *self.pointer.borrow());
+        }
+    }
+}
+
+#[hook]
+fn use_refs() -> Refs {
+    Refs {
+        canvas_ref: use_node_ref(),
+        area_ref: use_node_ref(),
+        drag: use_mut_ref(|| None),
+        anchor: use_mut_ref(Anchor::default),
+        pointer: use_mut_ref(|| None),
+        latest: use_mut_ref(|| None),
+    }
+}
+
 #[component]
 pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
-    let canvas_ref = use_node_ref();
-    let area_ref = use_node_ref();
+    let refs = use_refs();
     let width = use_state(|| 800.0f64);
-    let drag = use_mut_ref(|| None::<Drag>);
-    let anchor = use_mut_ref(Anchor::default);
-    // Where the mouse is over the canvas, in client pixels (none off it, or for a finger).
-    let pointer = use_mut_ref(|| None::<(i32, i32)>);
-    // The profile whose first drawing was marked (for tests and benchmarks).
-    let marked = use_mut_ref(|| None::<Shared>);
-
     let graph = &props.shown.graph;
     let view = &props.view;
     let whole = graph.layout.extent(&graph.tree, CallTree::ROOT).max(1) as f64;
     let viewport = Viewport::new(view.window.0 * whole, view.window.1 * whole, *width);
     let rows = graph.tree.max_depth() + 1;
-    let latest = use_mut_ref(|| None::<Latest>);
-    *latest.borrow_mut() = Some(Latest {
+    *refs.latest.borrow_mut() = Some(Latest {
         shown: props.shown.clone(),
         viewport,
         whole,
@@ -169,181 +199,238 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         hover: props.hover,
         on_hover: props.on_hover.clone(),
     });
-
-    // The area's width, and the root kept in view when its size changes (a panel opens, the
-    // window is resized, the breadcrumbs appear).
-    {
-        let area_ref = area_ref.clone();
-        let canvas_ref = canvas_ref.clone();
-        let width = width.clone();
-        let anchor = anchor.clone();
-        let latest = latest.clone();
-        let pointer = pointer.clone();
-        use_effect_with((), move |_| {
-            let area = area_ref.cast::<HtmlElement>();
-            let observer = area.as_ref().and_then(|area| {
-                let observed = area.clone();
-                let callback = Closure::<dyn FnMut()>::new(move || {
-                    let measured = observed.client_width().max(100) as f64;
-                    if measured != *width {
-                        width.set(measured);
-                    }
-                    if let Some(latest) = latest.borrow().as_ref() {
-                        anchor.borrow_mut().apply(&observed, latest.orientation);
-                        // What is under the pointer moved with the area.
-                        if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
-                            latest.refresh_hover(&canvas, *pointer.borrow());
-                        }
-                    }
-                });
-                let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-                observer.observe(area);
-                Some((observer, callback))
-            });
-            move || {
-                if let Some((observer, _callback)) = observer {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
+    use_area_observer(&refs, width.clone());
     // A new profile or orientation starts with the root row at its edge.
     {
-        let anchor = anchor.clone();
+        let anchor = refs.anchor.clone();
         let deps = (props.shown.loaded.clone(), view.orientation);
         use_effect_with(deps, move |_| *anchor.borrow_mut() = Anchor::default());
     }
-    // Draw after every render that changed what is shown, then put the root where the person
-    // left it and let the hover follow what is now under the pointer.
-    {
-        let canvas_ref = canvas_ref.clone();
-        let area_ref = area_ref.clone();
-        let anchor = anchor.clone();
-        let latest = latest.clone();
-        let shown = props.shown.clone();
-        let marked = marked.clone();
-        let pointer = pointer.clone();
-        // The pointer's frame, else the keyboard cursor's, is outlined.
-        let outlined = props.hover.map(|h| h.node).or(props.cursor);
-        let deps = (props.shown.clone(), view.clone(), *width, outlined);
-        use_effect_with(deps, move |(_, view, _, _)| {
-            let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            let g = &shown.graph;
-            let palette = g.palette(shown.theme);
-            let diff_colors = g.diff.as_ref().map(|d| d.colors(shown.theme));
-            let scene = Scene {
-                palette: &palette,
-                tree: &g.tree,
-                layout: &g.layout,
-                viewport,
-                orientation: view.orientation,
-                search: (*shown.search).as_ref(),
-                hover: outlined,
-                selected: shown.selected,
-                diff: diff_colors,
-            };
-            let performance = web_sys::window().and_then(|w| w.performance());
-            let started = performance.as_ref().map_or(0.0, |p| p.now());
-            if let Ok(drawn) = paint(&canvas, &scene) {
-                // For tests and benchmarks: what was drawn and how long painting took.
-                let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
-                let _ = canvas.set_attribute("data-drawn", &drawn.rects.to_string());
-                let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
-                let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
-                if marked.borrow().as_ref() != Some(&shown.loaded) {
-                    // The wasm memory of the page and of the profile's engine, in bytes:
-                    // their peaks, as a wasm memory never shrinks.
-                    let _ =
-                        canvas.set_attribute("data-wasm-bytes", &wasm_memory_bytes().to_string());
-                    let engine = shown.loaded.0.engine_memory;
-                    let _ = canvas.set_attribute("data-engine-wasm-bytes", &engine.to_string());
-                    *marked.borrow_mut() = Some(shown.loaded.clone());
-                    if let Some(p) = &performance {
-                        let _ = p.mark("scorch:first-draw");
-                    }
+    use_drawing(&refs, props, viewport, *width);
+    use_reveal(&refs, props, rows);
+    use_wheel(&refs, props.dispatch.clone());
+    let handlers = pointer_handlers(&refs, props, viewport, whole);
+    let onscroll = {
+        let refs = refs.clone();
+        let orientation = view.orientation;
+        Callback::from(move |e: Event| {
+            if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                refs.anchor.borrow_mut().scrolled(&area, orientation);
+            }
+            refs.refresh_hover();
+        })
+    };
+    let orientation_class = match view.orientation {
+        Orientation::Flame => "flame",
+        Orientation::Icicle => "icicle",
+    };
+    let empty = (graph.tree.total_value(CallTree::ROOT) == 0).then(|| empty_message(view));
+    let PointerHandlers {
+        onpointermove,
+        onpointerdown,
+        onpointerup,
+        onpointerleave,
+        oncontextmenu,
+    } = handlers;
+    html! {
+        <div class={classes!("graph", orientation_class, props.hidden.then_some("hidden"))}
+            ref={refs.area_ref.clone()} {onscroll}>
+            if let Some(message) = empty {
+                <div class="graph-empty" role="status">{message}</div>
+            }
+            <canvas ref={refs.canvas_ref.clone()} {onpointermove} {onpointerdown} {onpointerup}
+                {onpointerleave} {oncontextmenu}></canvas>
+        </div>
+    }
+}
+
+/// The area's width, and the root kept in view when its size changes (a panel opens, the
+/// window is resized, the breadcrumbs appear); what is under the pointer moves with it.
+#[hook]
+fn use_area_observer(refs: &Refs, width: UseStateHandle<f64>) {
+    let refs = refs.clone();
+    use_effect_with((), move |_| {
+        let area = refs.area_ref.cast::<HtmlElement>();
+        let observer = area.as_ref().and_then(|area| {
+            let observed = area.clone();
+            let callback = Closure::<dyn FnMut()>::new(move || {
+                let measured = observed.client_width().max(100) as f64;
+                if measured != *width {
+                    width.set(measured);
+                }
+                let orientation = refs.latest.borrow().as_ref().map(|l| l.orientation);
+                if let Some(orientation) = orientation {
+                    refs.anchor.borrow_mut().apply(&observed, orientation);
+                    refs.refresh_hover();
+                }
+            });
+            let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+            observer.observe(area);
+            Some((observer, callback))
+        });
+        move || {
+            if let Some((observer, _callback)) = observer {
+                observer.disconnect();
+            }
+        }
+    });
+}
+
+/// Draws after every render that changed what is shown, then puts the root where the person
+/// left it and lets the hover follow what is now under the pointer.
+#[hook]
+fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width: f64) {
+    // The profile whose first drawing was marked (for tests and benchmarks).
+    let marked = use_mut_ref(|| None::<Shared>);
+    let refs = refs.clone();
+    let shown = props.shown.clone();
+    // The pointer's frame, else the keyboard cursor's, is outlined.
+    let outlined = props.hover.map(|h| h.node).or(props.cursor);
+    let deps = (props.shown.clone(), props.view.clone(), width, outlined);
+    use_effect_with(deps, move |(_, view, _, _)| {
+        let Some(canvas) = refs.canvas_ref.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let g = &shown.graph;
+        let palette = g.palette(shown.theme);
+        let diff_colors = g.diff.as_ref().map(|d| d.colors(shown.theme));
+        let scene = Scene {
+            palette: &palette,
+            tree: &g.tree,
+            layout: &g.layout,
+            viewport,
+            orientation: view.orientation,
+            search: (*shown.search).as_ref(),
+            hover: outlined,
+            selected: shown.selected,
+            diff: diff_colors,
+        };
+        let performance = web_sys::window().and_then(|w| w.performance());
+        let started = performance.as_ref().map_or(0.0, |p| p.now());
+        if let Ok(drawn) = paint(&canvas, &scene) {
+            // For tests and benchmarks: what was drawn and how long painting took.
+            let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
+            let _ = canvas.set_attribute("data-drawn", &drawn.rects.to_string());
+            let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
+            let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
+            if marked.borrow().as_ref() != Some(&shown.loaded) {
+                // The wasm memory of the page and of the profile's engine, in bytes: their
+                // peaks, as a wasm memory never shrinks.
+                let _ = canvas.set_attribute("data-wasm-bytes", &wasm_memory_bytes().to_string());
+                let engine = shown.loaded.0.engine_memory;
+                let _ = canvas.set_attribute("data-engine-wasm-bytes", &engine.to_string());
+                *marked.borrow_mut() = Some(shown.loaded.clone());
+                if let Some(p) = &performance {
+                    let _ = p.mark("scorch:first-draw");
                 }
             }
-            if let Some(area) = area_ref.cast::<HtmlElement>() {
-                anchor.borrow_mut().apply(&area, view.orientation);
-            }
-            if let Some(latest) = latest.borrow().as_ref() {
-                latest.refresh_hover(&canvas, *pointer.borrow());
-            }
-        });
-    }
-    // Stepping through search matches brings the match's row into view.
-    {
-        let area_ref = area_ref.clone();
-        let anchor = anchor.clone();
-        let matched = view.match_cursor.and_then(|c| {
-            let result = (*props.shown.search).as_ref()?;
-            result.top_matches.get(c).copied()
-        });
-        let cursor = props.cursor;
-        let orientation = view.orientation;
-        let tree_depth = |node: NodeId| graph.tree.depth(node);
-        let wanted = matched.or(cursor).map(tree_depth);
-        use_effect_with((view.match_cursor, view.cursor.clone()), move |_| {
-            let (Some(depth), Some(area)) = (wanted, area_ref.cast::<HtmlElement>()) else {
-                return;
-            };
-            let y = row_top(depth, ROW_HEIGHT, rows, orientation);
-            // The canvas sits at the bottom of an area taller than it.
-            let offset = (area.client_height() as f64 - rows as f64 * ROW_HEIGHT).max(0.0);
-            let y = y + if orientation == Orientation::Flame {
-                offset
-            } else {
-                0.0
-            };
-            let (top, height) = (area.scroll_top() as f64, area.client_height() as f64);
-            if y < top || y + ROW_HEIGHT > top + height {
-                let top = (y - height / 2.0) as i32;
-                anchor.borrow_mut().scroll_to(&area, orientation, top);
-            }
-        });
-    }
-    // Wheel zooms around the pointer (shift or a horizontal swipe pans); the listener is not
-    // passive so the page does not scroll instead.
-    {
-        let canvas_ref = canvas_ref.clone();
-        let dispatch = props.dispatch.clone();
-        let latest = latest.clone();
-        use_effect_with((), move |_| {
-            let options = EventListenerOptions::enable_prevent_default();
-            let listener = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
-                EventListener::new_with_options(&canvas, "wheel", options, move |event| {
-                    let Some(wheel) = event.dyn_ref::<WheelEvent>() else {
-                        return;
-                    };
-                    let Some((viewport, whole)) =
-                        latest.borrow().as_ref().map(|l| (l.viewport, l.whole))
-                    else {
-                        return;
-                    };
-                    let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
-                    let next = if wheel.shift_key() || dx.abs() > dy.abs() {
-                        viewport.pan(-(if dx.abs() > dy.abs() { dx } else { dy }), whole)
-                    } else if wheel.ctrl_key() || dy != 0.0 {
-                        viewport.zoom_around(wheel.offset_x() as f64, (-dy * 0.002).exp(), whole)
-                    } else {
-                        return;
-                    };
-                    wheel.prevent_default();
-                    dispatch.dispatch(show_window(&next, whole));
-                })
-            });
-            move || drop(listener)
-        });
-    }
+        }
+        if let Some(area) = refs.area_ref.cast::<HtmlElement>() {
+            refs.anchor.borrow_mut().apply(&area, view.orientation);
+        }
+        refs.refresh_hover();
+    });
+}
 
+/// Stepping to a search match, or moving the keyboard's cursor, brings that row into view
+/// (only then: a search or cursor cleared moves nothing).
+#[hook]
+fn use_reveal(refs: &Refs, props: &GraphCanvasProps, rows: u32) {
+    let view = &props.view;
+    let tree = &props.shown.graph.tree;
+    let matched = view.match_cursor.and_then(|c| {
+        let result = (*props.shown.search).as_ref()?;
+        result.top_matches.get(c).copied()
+    });
+    let matched = matched.map(|node| tree.depth(node));
+    let cursor = props.cursor.map(|node| tree.depth(node));
+    let orientation = view.orientation;
+    let refs = refs.clone();
+    let deps = (view.match_cursor, view.cursor.clone());
+    let last = use_mut_ref(|| deps.clone());
+    use_effect_with(deps, move |deps| {
+        let before = std::mem::replace(&mut *last.borrow_mut(), deps.clone());
+        let wanted = if deps.0.is_some() && deps.0 != before.0 {
+            matched
+        } else if deps.1.is_some() && deps.1 != before.1 {
+            cursor
+        } else {
+            None
+        };
+        let (Some(depth), Some(area)) = (wanted, refs.area_ref.cast::<HtmlElement>()) else {
+            return;
+        };
+        let y = row_top(depth, ROW_HEIGHT, rows, orientation);
+        // The canvas sits at the bottom of an area taller than it.
+        let offset = (area.client_height() as f64 - rows as f64 * ROW_HEIGHT).max(0.0);
+        let y = y + if orientation == Orientation::Flame {
+            offset
+        } else {
+            0.0
+        };
+        let (top, height) = (area.scroll_top() as f64, area.client_height() as f64);
+        if y < top || y + ROW_HEIGHT > top + height {
+            let top = (y - height / 2.0) as i32;
+            refs.anchor.borrow_mut().scroll_to(&area, orientation, top);
+        }
+    });
+}
+
+/// The wheel zooms around the pointer (shift or a horizontal swipe pans); the listener is not
+/// passive so the page does not scroll instead.
+#[hook]
+fn use_wheel(refs: &Refs, dispatch: UseReducerDispatcher<AppState>) {
+    let refs = refs.clone();
+    use_effect_with((), move |_| {
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = refs.canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
+            EventListener::new_with_options(&canvas, "wheel", options, move |event| {
+                let Some(wheel) = event.dyn_ref::<WheelEvent>() else {
+                    return;
+                };
+                let Some((viewport, whole)) =
+                    refs.latest.borrow().as_ref().map(|l| (l.viewport, l.whole))
+                else {
+                    return;
+                };
+                let (dx, dy) = (wheel.delta_x(), wheel.delta_y());
+                let next = if wheel.shift_key() || dx.abs() > dy.abs() {
+                    viewport.pan(-(if dx.abs() > dy.abs() { dx } else { dy }), whole)
+                } else if wheel.ctrl_key() || dy != 0.0 {
+                    viewport.zoom_around(wheel.offset_x() as f64, (-dy * 0.002).exp(), whole)
+                } else {
+                    return;
+                };
+                wheel.prevent_default();
+                dispatch.dispatch(show_window(&next, whole));
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+/// The canvas's pointer listeners.
+struct PointerHandlers {
+    onpointermove: Callback<PointerEvent>,
+    onpointerdown: Callback<PointerEvent>,
+    onpointerup: Callback<PointerEvent>,
+    onpointerleave: Callback<PointerEvent>,
+    oncontextmenu: Callback<MouseEvent>,
+}
+
+/// Hover, click to zoom, drag to pan, right-click for the menu, a tap to select.
+fn pointer_handlers(
+    refs: &Refs,
+    props: &GraphCanvasProps,
+    viewport: Viewport,
+    whole: f64,
+) -> PointerHandlers {
+    let graph = &props.shown.graph;
     let node_at_event = {
-        let latest = latest.clone();
-        let canvas_ref = canvas_ref.clone();
+        let refs = refs.clone();
         move |e: &MouseEvent| -> Option<NodeId> {
-            let canvas = canvas_ref.cast::<HtmlCanvasElement>()?;
-            latest
+            let canvas = refs.canvas_ref.cast::<HtmlCanvasElement>()?;
+            refs.latest
                 .borrow()
                 .as_ref()?
                 .node_at_client(&canvas, e.client_x(), e.client_y())
@@ -358,8 +445,8 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         tapped,
     };
     let onpointermove = {
-        let drag = drag.clone();
-        let pointer = pointer.clone();
+        let drag = refs.drag.clone();
+        let pointer = refs.pointer.clone();
         let dispatch = props.dispatch.clone();
         let on_hover = props.on_hover.clone();
         let current = props.hover;
@@ -389,7 +476,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         })
     };
     let onpointerdown = {
-        let drag = drag.clone();
+        let drag = refs.drag.clone();
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
                 return;
@@ -404,7 +491,7 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     // A click zooms to the frame; a tap on a touch screen selects it (its tooltip offers the
     // zoom), so a finger can read a frame before changing the view.
     let onpointerup = {
-        let drag = drag.clone();
+        let drag = refs.drag.clone();
         let dispatch = props.dispatch.clone();
         let on_hover = props.on_hover.clone();
         let graph = graph.clone();
@@ -437,8 +524,8 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         })
     };
     let onpointerleave = {
-        let drag = drag.clone();
-        let pointer = pointer.clone();
+        let drag = refs.drag.clone();
+        let pointer = refs.pointer.clone();
         let on_hover = props.on_hover.clone();
         let tapped = props.hover.is_some_and(|h| h.tapped);
         Callback::from(move |e: PointerEvent| {
@@ -449,41 +536,12 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
             }
         })
     };
-    // Scrolling by the person moves the root away from its edge: remembered, so a change of
-    // size keeps that place; the hover follows.
-    let onscroll = {
-        let anchor = anchor.clone();
-        let latest = latest.clone();
-        let canvas_ref = canvas_ref.clone();
-        let pointer = pointer.clone();
-        let orientation = view.orientation;
-        Callback::from(move |e: Event| {
-            if let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-                anchor.borrow_mut().scrolled(&area, orientation);
-            }
-            if let (Some(latest), Some(canvas)) = (
-                latest.borrow().as_ref(),
-                canvas_ref.cast::<HtmlCanvasElement>(),
-            ) {
-                latest.refresh_hover(&canvas, *pointer.borrow());
-            }
-        })
-    };
-
-    let orientation_class = match view.orientation {
-        Orientation::Flame => "flame",
-        Orientation::Icicle => "icicle",
-    };
-    let empty = (graph.tree.total_value(CallTree::ROOT) == 0).then(|| empty_message(view));
-    html! {
-        <div class={classes!("graph", orientation_class, props.hidden.then_some("hidden"))}
-            ref={area_ref} {onscroll}>
-            if let Some(message) = empty {
-                <div class="graph-empty" role="status">{message}</div>
-            }
-            <canvas ref={canvas_ref} {onpointermove} {onpointerdown} {onpointerup}
-                {onpointerleave} {oncontextmenu}></canvas>
-        </div>
+    PointerHandlers {
+        onpointermove,
+        onpointerdown,
+        onpointerup,
+        onpointerleave,
+        oncontextmenu,
     }
 }
 

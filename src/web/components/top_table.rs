@@ -120,34 +120,6 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             }
         })
     };
-    let header = |column: TopColumn, label: &'static str, class: &'static str| {
-        let sort = sort.clone();
-        let (current, clicked) = *sort;
-        let active = current.column == column && clicked == label;
-        let aria = match (active, current.descending) {
-            (false, _) => "none",
-            (true, true) => "descending",
-            (true, false) => "ascending",
-        };
-        let arrow = match aria {
-            "descending" => " ▾",
-            "ascending" => " ▴",
-            _ => "",
-        };
-        let onclick = Callback::from(move |_| {
-            let descending = if current.column == column {
-                !current.descending
-            } else {
-                column.descending_first()
-            };
-            sort.set((TopSort { column, descending }, label));
-        });
-        html! {
-            <button class={classes!("top-head", class)} role="columnheader" aria-sort={aria}
-                data-column={label} {onclick}>{label}{arrow}</button>
-        }
-    };
-
     let tree = &props.graph.tree;
     let total = tree.profile_total();
     let unit = &props.unit;
@@ -229,28 +201,7 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
         (true, Some(_)) => format!("{all} functions changed (new minus base)"),
         (true, None) => format!("{all} functions"),
     };
-    let head = match &props.graph.diff {
-        Some(_) => html! {
-            <>
-                <span class="top-head num">{"flat"}</span>
-                {header(TopColumn::Flat, "Δflat", "num")}
-                <span class="top-head num">{"cum"}</span>
-                {header(TopColumn::Cum, "Δcum", "num")}
-                {header(TopColumn::Cum, "Δcum%", "num")}
-                {header(TopColumn::Name, "name", "name")}
-            </>
-        },
-        None => html! {
-            <>
-                {header(TopColumn::Flat, "flat", "num")}
-                {header(TopColumn::Flat, "flat%", "num")}
-                <span class="top-head num" title="The running sum of flat down the table, as pprof's sum%">{"sum%"}</span>
-                {header(TopColumn::Cum, "cum", "num")}
-                {header(TopColumn::Cum, "cum%", "num")}
-                {header(TopColumn::Name, "name", "name")}
-            </>
-        },
-    };
+    let head = table_head(&sort, props.graph.diff.is_some());
     html! {
         <section class={classes!("side", "top-table", props.graph.diff.is_some().then_some("diff"))}
             role="table" aria-label="Top functions"
@@ -263,5 +214,65 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// A header that sorts by `column`; it shows the order when it set it.
+fn sort_header(
+    sort: &UseStateHandle<(TopSort, &'static str)>,
+    column: TopColumn,
+    label: &'static str,
+    class: &'static str,
+) -> Html {
+    let sort = sort.clone();
+    let (current, clicked) = *sort;
+    let active = current.column == column && clicked == label;
+    let aria = match (active, current.descending) {
+        (false, _) => "none",
+        (true, true) => "descending",
+        (true, false) => "ascending",
+    };
+    let arrow = match aria {
+        "descending" => " ▾",
+        "ascending" => " ▴",
+        _ => "",
+    };
+    let onclick = Callback::from(move |_| {
+        let descending = if current.column == column {
+            !current.descending
+        } else {
+            column.descending_first()
+        };
+        sort.set((TopSort { column, descending }, label));
+    });
+    html! {
+        <button class={classes!("top-head", class)} role="columnheader" aria-sort={aria}
+            data-column={label} {onclick}>{label}{arrow}</button>
+    }
+}
+
+/// The header row: pprof's columns, or a comparison's.
+fn table_head(sort: &UseStateHandle<(TopSort, &'static str)>, diff: bool) -> Html {
+    match diff {
+        true => html! {
+            <>
+                <span class="top-head num">{"flat"}</span>
+                {sort_header(sort, TopColumn::Flat, "Δflat", "num")}
+                <span class="top-head num">{"cum"}</span>
+                {sort_header(sort, TopColumn::Cum, "Δcum", "num")}
+                {sort_header(sort, TopColumn::Cum, "Δcum%", "num")}
+                {sort_header(sort, TopColumn::Name, "name", "name")}
+            </>
+        },
+        false => html! {
+            <>
+                {sort_header(sort, TopColumn::Flat, "flat", "num")}
+                {sort_header(sort, TopColumn::Flat, "flat%", "num")}
+                <span class="top-head num" title="The running sum of flat down the table, as pprof's sum%">{"sum%"}</span>
+                {sort_header(sort, TopColumn::Cum, "cum", "num")}
+                {sort_header(sort, TopColumn::Cum, "cum%", "num")}
+                {sort_header(sort, TopColumn::Name, "name", "name")}
+            </>
+        },
     }
 }
