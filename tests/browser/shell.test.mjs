@@ -99,7 +99,16 @@ test('a deep graph opens with its root on screen, and keeps it there as the area
   await page.keyboard.press('o');
   await page.waitForFunction(() => document.querySelector('.status').dataset.orientation === 'flame');
   // A place the person scrolled to is kept when the area changes.
-  await page.locator('.graph').evaluate((g) => { g.scrollTop = 100; g.dispatchEvent(new Event('scroll')); });
+  // As a person dragging the area's scrollbar: a pointerdown on the area, then its scroll.
+  await page.locator('.graph').evaluate((g) => {
+    g.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+    g.scrollTop -= 300;
+  });
+  await page.waitForFunction(() => {
+    const g = document.querySelector('.graph');
+    return g.scrollHeight - g.clientHeight - g.scrollTop >= 290;
+  });
+  await settle(page);
   const chosen = await scroll();
   await page.locator('.labels-toggle').click();
   await page.locator('.labels-panel').waitFor({ state: 'detached' });

@@ -303,7 +303,7 @@ export async function walk(browser, url, seed, steps) {
     await check(page, walker);
     for (let i = 0; i < steps; i++) {
       done.push(await rng.pick(weighted)(page, walker, rng));
-      if (verbose) console.log(`  step ${i}: ${done[done.length - 1]} ${await page.evaluate(() => location.hash.slice(0, 120))}`);
+      if (verbose) console.log(`  step ${i}: ${done[done.length - 1]} ${await page.evaluate(() => { const g = document.querySelector('.graph'); return g ? `top ${g.scrollTop} max ${g.scrollHeight - g.clientHeight} h ${g.clientHeight}` : ''; })}`);
       await check(page, walker);
     }
     return { steps: done, failure: null };

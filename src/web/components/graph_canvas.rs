@@ -104,18 +104,23 @@ fn distance_from_root(area: &HtmlElement, orientation: Orientation) -> f64 {
 }
 
 /// The scroll position the person chose, as a distance from the root's edge (0: the root row
-/// at the edge), kept when the area or the graph changes height.
+/// at the edge), kept when the area or the graph changes height. Only scrolling that follows
+/// the person's own input on the area (wheel or scrollbar, keys, touch) moves it: the app's
+/// scrolls and the browser's clamps come with scroll events too, at times after a later
+/// change of size.
 #[derive(Default)]
 struct Anchor {
     distance: f64,
-    /// The scroll position last set here: its scroll event, which may come after a later
-    /// change of size, is not the person's.
-    set_top: Option<i32>,
+    /// Until when (`Date.now()` milliseconds) a scroll event is taken as the person's.
+    person_until: f64,
 }
+
+/// How long after the person's input on the area its scroll events are taken as theirs.
+const PERSON_SCROLL_MS: f64 = 600.0;
 
 impl Anchor {
     /// Scrolls `area` to the anchor's distance from the root's edge.
-    fn apply(&mut self, area: &HtmlElement, orientation: Orientation) {
+    fn apply(&self, area: &HtmlElement, orientation: Orientation) {
         let top = match orientation {
             Orientation::Icicle => self.distance,
             Orientation::Flame => {
@@ -125,22 +130,24 @@ impl Anchor {
         let top = top.max(0.0).round() as i32;
         if area.scroll_top() != top {
             area.set_scroll_top(top);
-            self.set_top = Some(area.scroll_top());
         }
     }
 
-    /// A scroll event: the person's unless it is the position set here.
+    /// The person is about to scroll the area themselves.
+    fn person_input(&mut self) {
+        self.person_until = js_sys::Date::now() + PERSON_SCROLL_MS;
+    }
+
+    /// A scroll event: the person's only just after their input.
     fn scrolled(&mut self, area: &HtmlElement, orientation: Orientation) {
-        if self.set_top.take() == Some(area.scroll_top()) {
-            return;
+        if js_sys::Date::now() <= self.person_until {
+            self.distance = distance_from_root(area, orientation);
         }
-        self.distance = distance_from_root(area, orientation);
     }
 
     /// Scrolls `area` to `top` (to show a row), which the person then keeps.
     fn scroll_to(&mut self, area: &HtmlElement, orientation: Orientation, top: i32) {
         area.set_scroll_top(top.max(0));
-        self.set_top = Some(area.scroll_top());
         self.distance = distance_from_root(area, orientation);
     }
 }
@@ -220,6 +227,33 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
             refs.refresh_hover();
         })
     };
+    // Input on the area itself (its scrollbar, a wheel beside the drawing, keys, a finger),
+    // not on the canvas, where the wheel zooms and a drag pans.
+    let person = {
+        let refs = refs.clone();
+        move |e: &Event| {
+            let on_area = e
+                .target()
+                .zip(refs.area_ref.get())
+                .is_some_and(|(target, area)| target == area.into());
+            if on_area || e.type_() == "keydown" || e.type_() == "touchstart" {
+                refs.anchor.borrow_mut().person_input();
+            }
+        }
+    };
+    let onwheel = {
+        let person = person.clone();
+        Callback::from(move |e: WheelEvent| person(&e))
+    };
+    let onpointerdown_area = {
+        let person = person.clone();
+        Callback::from(move |e: PointerEvent| person(&e))
+    };
+    let onkeydown = {
+        let person = person.clone();
+        Callback::from(move |e: KeyboardEvent| person(&e))
+    };
+    let ontouchstart = Callback::from(move |e: TouchEvent| person(&e));
     let orientation_class = match view.orientation {
         Orientation::Flame => "flame",
         Orientation::Icicle => "icicle",
@@ -234,7 +268,8 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     } = handlers;
     html! {
         <div class={classes!("graph", orientation_class, props.hidden.then_some("hidden"))}
-            ref={refs.area_ref.clone()} {onscroll}>
+            ref={refs.area_ref.clone()} {onscroll} {onwheel} onpointerdown={onpointerdown_area}
+            {onkeydown} {ontouchstart}>
             if let Some(message) = empty {
                 <div class="graph-empty" role="status">{message}</div>
             }
@@ -260,7 +295,7 @@ fn use_area_observer(refs: &Refs, width: UseStateHandle<f64>) {
                 }
                 let orientation = refs.latest.borrow().as_ref().map(|l| l.orientation);
                 if let Some(orientation) = orientation {
-                    refs.anchor.borrow_mut().apply(&observed, orientation);
+                    refs.anchor.borrow().apply(&observed, orientation);
                     refs.refresh_hover();
                 }
             });
@@ -326,7 +361,7 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             }
         }
         if let Some(area) = refs.area_ref.cast::<HtmlElement>() {
-            refs.anchor.borrow_mut().apply(&area, view.orientation);
+            refs.anchor.borrow().apply(&area, view.orientation);
         }
         refs.refresh_hover();
     });
