@@ -49,6 +49,16 @@ function deepestFunction() {
   return { name, search: `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, depth };
 }
 
+/** Searches the deepest function of DEEP and steps to its first match (Enter). */
+async function stepToDeepest(page) {
+  const deepest = deepestFunction();
+  await page.locator('.search').fill(deepest.search);
+  await page.locator('.search-status').waitFor();
+  await page.locator('.search').press('Enter');
+  await page.locator('.breadcrumbs').waitFor();
+  return deepest;
+}
+
 const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 test('a search kept across a change of granularity does not break the page', async () => {
@@ -120,11 +130,7 @@ test('a deep graph opens with its root on screen, and keeps it there as the area
 
 test('stepping to a search match scrolls it into view', async () => {
   const page = await opened(DEEP);
-  const deepest = deepestFunction();
-  await page.locator('.search').fill(deepest.search);
-  await page.locator('.search-status').waitFor();
-  await page.locator('.search').press('Enter');
-  await page.locator('.breadcrumbs').waitFor();
+  const deepest = await stepToDeepest(page);
   await settle(page);
   const depth = Number(await page.locator('.breadcrumbs').getAttribute('data-depth'));
   const area = await page.locator('.graph').boundingBox();
@@ -205,11 +211,7 @@ test('the tooltip follows the frame under the pointer after keys, wheel and drag
 
 test('zoomed deep, the breadcrumbs show the current frame and the whole path on hover', async () => {
   const page = await opened(DEEP);
-  const deepest = deepestFunction();
-  await page.locator('.search').fill(deepest.search);
-  await page.locator('.search-status').waitFor();
-  await page.locator('.search').press('Enter');
-  await page.locator('.breadcrumbs').waitFor();
+  const deepest = await stepToDeepest(page);
   await page.locator('.search').blur();
   const depth = Number(await page.locator('.breadcrumbs').getAttribute('data-depth'));
   assert.ok(depth >= deepest.depth);

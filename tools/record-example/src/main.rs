@@ -10,7 +10,6 @@ use flate2::Compression;
 use pprof::protos::Message;
 use scorch::input::pprof::decode;
 use scorch::synthetic::{self, SyntheticOptions};
-use scorch::input::folded;
 use scorch::CallTree;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
