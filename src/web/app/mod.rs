@@ -136,10 +136,23 @@ pub fn App() -> Html {
     let menu = use_state(|| None::<Menu>);
 
     let view = &state.view;
-    let graph = state
-        .loaded
-        .as_ref()
-        .and_then(|l| l.0.graph(view.value_index, &view.filters));
+    // The graph of the view; while it is rebuilt (a new base replaced the compared graphs),
+    // the one shown before stays, so the page keeps its drawing, pointer and scroll.
+    let last_shown = use_mut_ref(|| None::<(Shared, Rc<Graph>)>);
+    let graph = match &state.loaded {
+        Some(loaded) => match loaded.0.graph(view.value_index, &view.filters) {
+            Some(graph) => {
+                *last_shown.borrow_mut() = Some((loaded.clone(), graph.clone()));
+                Some(graph)
+            }
+            None => last_shown
+                .borrow()
+                .as_ref()
+                .filter(|(shown, _)| shown == loaded)
+                .map(|(_, graph)| graph.clone()),
+        },
+        None => None,
+    };
     // A search result indexes one graph's nodes and frames: it is kept for that graph only.
     let search_result: Rc<Option<SearchResult>> = {
         let deps = (graph.clone(), view.search.clone());
