@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup-web.sh
 "$SCORCH_WASM_CARGO" fetch --locked >/dev/null
-echo "== trunk build --release"
+echo "== trunk build --release (wasm with $SCORCH_WASM_TOOLCHAIN)"
 trunk build --release --offline
 node scripts/finish-dist.mjs dist
 wasm=$(ls dist/*.wasm)

@@ -20,19 +20,21 @@ apt_install() {
 if rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' ||
    rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
   SCORCH_WASM_CARGO=cargo
+  SCORCH_WASM_TOOLCHAIN="rustup's wasm32-unknown-unknown target"
 else
   if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src ] || [ ! -x /usr/lib/llvm-19/bin/wasm-ld ]; then
     echo "== installing Debian's rustc-web (the wasm32 target cannot be downloaded here)"
     apt_install rustc-web cargo-web rust-web-src lld-19
   fi
   SCORCH_WASM_CARGO=/usr/bin/cargo
+  SCORCH_WASM_TOOLCHAIN="Debian's rustc-web, building std for wasm32"
   export RUSTC_BOOTSTRAP=1
   export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-19/bin/wasm-ld
   # Trunk runs `cargo` from PATH: Debian's must come first, for the wasm build only.
   SCORCH_WASM_PATH=/usr/bin
 fi
-export SCORCH_WASM_CARGO
+export SCORCH_WASM_CARGO SCORCH_WASM_TOOLCHAIN
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   echo "== installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
