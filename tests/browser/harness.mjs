@@ -125,6 +125,11 @@ export async function waitForDraws(page, count) {
   );
 }
 
+/** Resolves after the next two animation frames: what the last change draws is drawn. */
+export function settle(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 /** Drops a file on the page as a person dragging it from their desktop would. */
 export async function dropFile(page, bytes, name) {
   await page.evaluate(

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { dropAndDraw, launch, openApp, root, scorch, serve } from './harness.mjs';
+import { dropAndDraw, launch, openApp, root, scorch, serve, settle } from './harness.mjs';
 
 const file = path.join(root, 'target/bench-data/synthetic-25mib.pb.gz');
 if (!fs.existsSync(file)) {
@@ -24,7 +24,7 @@ try {
   const box = await page.locator('.graph').boundingBox();
   const times = [];
   const frame = async () => {
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await settle(page);
     times.push(Number(await canvas.getAttribute('data-paint-ms')));
   };
   // Zoom in step by step around different points, pan across, zoom back out.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, dropFile, engineFolded, openApp, screenshot, withAppAndBrowser,
+  corpus, dropAndDraw, dropFile, engineFolded, openApp, screenshot, settle, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -27,7 +27,7 @@ async function opened(relative, options = {}) {
 /** The depth of the row under client point (x, y), from the tooltip, or null off the graph. */
 async function depthAt(page, x, y) {
   await page.mouse.move(x, y);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await settle(page);
   const tooltip = page.locator('.tooltip');
   return (await tooltip.count()) ? tooltip.getAttribute('data-depth') : null;
 }
@@ -59,7 +59,6 @@ async function stepToDeepest(page) {
   return deepest;
 }
 
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 test('a search kept across a change of granularity does not break the page', async () => {
   const page = await opened(DEEP);

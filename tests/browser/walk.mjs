@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { corpus, dropAndDraw, launch, openApp, scorch, serve, waitForDraws } from './harness.mjs';
+import {
+  corpus, dropAndDraw, launch, openApp, scorch, serve, settle, waitForDraws,
+} from './harness.mjs';
 
 /** Profiles of each kind, and text, opened by the walk. */
 const PROFILES = [
@@ -43,7 +45,6 @@ function random(seed) {
   return { next, int: (n) => Math.floor(next() * n), pick: (list) => list[Math.floor(next() * list.length)] };
 }
 
-const settle = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
 /** Waits until nothing is loading or being built. */
 async function idle(page) {
