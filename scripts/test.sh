@@ -23,6 +23,9 @@ cargo test --release --locked --lib --bins --tests
 echo "== release build of the browser app"
 export SCORCH_NEED_BROWSER=1
 scripts/build-web.sh
-echo "== browser tests"
 . scripts/setup-web.sh
+echo "== cargo clippy (wasm)"
+"$SCORCH_WASM_CARGO" clippy --lib --bin scorch-web --target wasm32-unknown-unknown \
+  --profile wasm-release --locked -- -D warnings
+echo "== browser tests"
 (cd tests/browser && npm test)

@@ -1,13 +1,15 @@
-//! What a person sees if the page's code panics: a banner saying the app failed, with the
-//! message and a reload button, instead of a page that stops answering. Written with the DOM
-//! directly, as the app's own rendering cannot be trusted after a panic.
+//! What a person sees if the page's code panics or its wasm traps (out of memory, a stack
+//! overflow): a banner saying the app failed, with the message and a reload button, instead of
+//! a page that stops answering. Written with the DOM directly, as the app's own rendering
+//! cannot be trusted after a panic.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Installs the panic hook (once, at start). Through yew, which otherwise sets its own hook
-/// (a console message only) when it starts rendering.
+/// Installs the panic hook and the page's trap listeners (once, at start). The hook goes
+/// through yew, which otherwise sets its own (a console message only) when it starts rendering.
 pub fn install() {
+    listen_for_traps();
     yew::set_custom_panic_hook(Box::new(|info| {
         let message = match info.payload().downcast_ref::<&str>() {
             Some(text) => text.to_string(),
@@ -24,6 +26,26 @@ pub fn install() {
         web_sys::console::error_1(&format!("panicked: {message}{place}").into());
         show(&format!("{message}{place}"));
     }));
+}
+
+/// A trap that is not a panic (memory exhausted, an overflowed stack) reaches the page only as
+/// an uncaught `WebAssembly.RuntimeError`, thrown from an event handler or rejected from a
+/// promise; either shows the banner too. Other page errors are left to the console.
+fn listen_for_traps() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    for (kind, field) in [("error", "error"), ("unhandledrejection", "reason")] {
+        let on_event = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let error = js_sys::Reflect::get(&event, &field.into()).unwrap_or_default();
+            if let Some(trap) = error.dyn_ref::<js_sys::WebAssembly::RuntimeError>() {
+                let message = String::from(trap.unchecked_ref::<js_sys::Error>().message());
+                show(&format!("the page's code stopped ({message})"));
+            }
+        });
+        let _ = window.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+        on_event.forget();
+    }
 }
 
 /// Puts the banner on the page (once).

@@ -2,14 +2,16 @@
 // another must not break the page, deep graphs open on their root, search steps into view, a
 // failing comparison keeps the view, the tooltip follows the pointer, breadcrumbs keep the
 // current frame, empty filters say so, a repeated filter says it replaces, phones work, and
-// the smaller things (addresses, lines, JSON, names in links, PNG title, help).
+// the smaller things (addresses, lines, JSON, names in links, PNG title, help), and a page
+// whose code traps says so and reloads into the same view.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, dropFile, engineFolded, openApp, screenshot, settle, withAppAndBrowser,
+  corpus, dropAndDraw, dropFile, engineFolded, engineTotals, openApp, screenshot, serveProfiles,
+  settle, waitForDraws, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -335,4 +337,45 @@ test('the PNG has a title line, and the help lists the mouse', async () => {
   const help = await page.locator('.help').textContent();
   for (const what of ['wheel', 'Shift+wheel', 'drag', 'click']) assert.ok(help.includes(what), what);
   assert.deepEqual(page.errors, []);
+});
+
+// A wasm module of one exported function whose body is `unreachable`: calling it traps.
+const TRAP = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type: () -> ()
+  0x03, 0x02, 0x01, 0x00, // function 0 of type 0
+  0x07, 0x08, 0x01, 0x04, 0x74, 0x72, 0x61, 0x70, 0x00, 0x00, // export "trap"
+  0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b, // body: unreachable
+]);
+
+test('a wasm trap in the page shows the failure banner, and Reload brings the view back', async () => {
+  const file = path.join(corpus, 'pprof/sample.cpu');
+  const host = await serveProfiles({ '/p/sample.cpu': { body: fs.readFileSync(file), cors: true } });
+  try {
+    const url = `${app.server.url}#url=${encodeURIComponent(`${host.url}/p/sample.cpu`)}&o=icicle`;
+    const page = await openApp(app.browser, url);
+    await page.locator('.search').fill('runtime');
+    await page.locator('.search-status').waitFor();
+    const before = await page.evaluate(() => location.hash);
+    assert.equal(await page.locator('.crash').count(), 0);
+    // A real trap, uncaught, as an out-of-memory or overflowed stack in the app's wasm would be.
+    await page.evaluate((bytes) => {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(bytes)));
+      setTimeout(() => instance.exports.trap());
+    }, [...TRAP]);
+    const banner = page.locator('.crash');
+    await banner.waitFor();
+    assert.match(await banner.textContent(), /Scorch failed and stopped: .*unreachable/);
+    await screenshot(page, 'shell-crash');
+    assert.ok(page.errors.some((e) => /unreachable/.test(e)), 'the trap itself is a page error');
+    await page.locator('.crash button').click();
+    await page.waitForFunction(() => !document.querySelector('.crash'));
+    await waitForDraws(page, 1);
+    assert.equal(await page.evaluate(() => location.hash), before, 'the address kept the view');
+    assert.equal(await page.locator('.search').inputValue(), 'runtime');
+    const { totals, defaultIndex } = engineTotals(file);
+    assert.equal(BigInt(await page.locator('.status').getAttribute('data-total')), totals[defaultIndex]);
+  } finally {
+    host.close();
+  }
 });
