@@ -320,7 +320,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const minutes = Number(process.env.SCORCH_WALK_MINUTES || 60);
   const steps = Number(process.env.SCORCH_WALK_STEPS || 200);
   const server = await serve();
-  const browser = await launch();
+  let browser = await launch();
   const end = Date.now() + minutes * 60000;
   let total = 0;
   let failed = 0;
@@ -328,6 +328,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const seed = (Math.random() * 2 ** 32) >>> 0;
     const result = await walk(browser, server.url, seed, steps);
     total += result.steps.length;
+    if (!browser.isConnected()) {
+      // The browser itself went away (it crashed, or the machine ran out of memory): say so,
+      // and go on with a new one.
+      result.failure = `the browser closed: ${result.failure}`;
+      browser = await launch();
+    }
     if (result.failure) {
       failed++;
       console.log(`seed ${seed} failed after ${result.steps.length} steps: ${result.failure}`);

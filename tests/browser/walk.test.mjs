@@ -15,6 +15,9 @@ const SEEDS = [
   // Comparing a profile with a base a second time dropped the graph shown until the new one
   // came, unmounting the canvas (its pointer, hover and scroll were lost).
   [3510354434, 40],
+  // A "Building" notice pushed the graph down and back under a pointer that stayed still: the
+  // canvas saw the pointer leave and never come back, and the tooltip was gone.
+  [2361443668, 90],
 ];
 
 for (const [seed, steps] of SEEDS) {

@@ -67,6 +67,7 @@ pub fn Banners(props: &BannersProps) -> Html {
                     <button class="link" onclick={act(|| AppAction::Notice(None))}>{"Dismiss"}</button>
                 </div>
             }
+            // In a corner over the page (see the stylesheet): a short build moves nothing.
             if state.wanted.is_some() && state.loaded.is_some() {
                 <div class="notice building" role="status"><span class="spinner"></span>{"Building the call tree…"}</div>
             }

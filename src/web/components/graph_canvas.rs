@@ -273,8 +273,10 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
             if let Some(message) = empty {
                 <div class="graph-empty" role="status">{message}</div>
             }
-            <canvas ref={refs.canvas_ref.clone()} {onpointermove} {onpointerdown} {onpointerup}
-                {onpointerleave} {oncontextmenu}></canvas>
+            // Entering is moving: the canvas may come back under a pointer that stayed still
+            // (the page's layout changed), and the hover must find it again.
+            <canvas ref={refs.canvas_ref.clone()} onpointerover={onpointermove.clone()} {onpointermove}
+                {onpointerdown} {onpointerup} {onpointerleave} {oncontextmenu}></canvas>
         </div>
     }
 }
