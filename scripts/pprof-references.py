@@ -223,4 +223,5 @@ def main():
         print(f"{name}: {len(rows)} rows")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -6,31 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn corpus() -> PathBuf {
-    std::env::var_os("SCORCH_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-}
-
-/// The first line where `got` differs from `want`, with its neighbours' count.
-fn difference(want: &[&str], got: &[&str]) -> Option<String> {
-    let at = want.iter().zip(got).position(|(w, g)| w != g);
-    match at {
-        Some(i) => Some(format!(
-            "line {}: pprof {:?}, scorch {:?}",
-            i + 1,
-            want[i],
-            got[i]
-        )),
-        None if want.len() != got.len() => Some(format!(
-            "pprof has {} lines, scorch {}; first extra: {:?}",
-            want.len(),
-            got.len(),
-            want.get(got.len()).or(got.get(want.len()))
-        )),
-        None => None,
-    }
-}
+mod common;
+use common::{corpus, difference};
 
 #[test]
 fn scorch_prints_what_go_tool_pprof_prints() {

@@ -1,7 +1,8 @@
 //! pprof's semantics over a profile: the options as data, filters and label options, pprof's
-//! total, the call tree, label totals, the top table, callers and callees, comparison with a
-//! base, and the report a view shows.
+//! total, the call tree, label totals, the top table, callers and callees, the call graph,
+//! comparison with a base, and the report a view shows.
 
+pub mod call_graph;
 pub mod call_tree;
 pub mod diff;
 pub mod filter;

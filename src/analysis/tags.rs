@@ -125,7 +125,7 @@ fn scale(value: i64, from: &str, to: &str) -> (f64, String) {
 }
 
 /// pprof's `measurement.ScaledLabel`: a number with its unit, two decimals unless whole.
-fn scaled_label(value: i64, from: &str, to: &str) -> String {
+pub(crate) fn scaled_label(value: i64, from: &str, to: &str) -> String {
     let (v, unit) = scale(value, from, to);
     let text = format!("{v:.2}");
     let text = text.strip_suffix(".00").unwrap_or(&text);
@@ -258,12 +258,12 @@ impl TagFilter {
 
 /// pprof's `NumLabelUnits`: each numeric label key's unit, the first one given for it, else
 /// `bytes` for `alignment` and `request`, else the key itself.
-struct NumUnits {
+pub(crate) struct NumUnits {
     units: FxHashMap<String, String>,
 }
 
 impl NumUnits {
-    fn of_profile(profile: &Profile) -> NumUnits {
+    pub(crate) fn of_profile(profile: &Profile) -> NumUnits {
         let mut units: FxHashMap<String, String> = FxHashMap::default();
         // Label sets are numbered in the order samples first use them.
         for label in profile.label_sets.all() {
@@ -291,7 +291,7 @@ impl NumUnits {
         }
     }
 
-    fn of<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn of<'a>(&'a self, key: &'a str) -> &'a str {
         self.units.get(key).map_or(key, String::as_str)
     }
 }

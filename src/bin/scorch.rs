@@ -1,5 +1,5 @@
-//! `scorch`: the command-line front end over the core: `info`, `top`, `folded`, `labels` and
-//! `generate`. Errors go to stderr with a non-zero exit code.
+//! `scorch`: the command-line front end over the core: `info`, `top`, `peek`, `folded`,
+//! `svg`, `graph`, `labels` and `generate`. Errors go to stderr with a non-zero exit code.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use scorch::analysis::call_graph::{call_graph, diff_call_graph, CallGraph, GraphOptions};
 use scorch::analysis::diff::{self, DiffTable};
 use scorch::analysis::labels::label_totals;
 use scorch::analysis::options::DiffMode;
@@ -91,6 +92,31 @@ enum Command {
         #[arg(long)]
         icicle: bool,
     },
+    /// pprof's call graph (`-dot`): nodes and edges trimmed as pprof trims them.
+    Graph {
+        file: PathBuf,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Show at most this many nodes, label boxes included; 0 shows all (pprof -nodecount).
+        #[arg(long, default_value_t = GraphOptions::default().node_count)]
+        nodecount: usize,
+        /// Drop nodes with less than this share of the total (pprof -nodefraction).
+        #[arg(long, default_value_t = GraphOptions::default().node_fraction)]
+        nodefraction: f64,
+        /// Drop edges with less than this share of the total (pprof -edgefraction).
+        #[arg(long, default_value_t = GraphOptions::default().edge_fraction)]
+        edgefraction: f64,
+        /// Compare with this base profile: values are FILE's minus the base's (pprof -diff_base).
+        #[arg(long)]
+        diff_base: Option<PathBuf>,
+        /// With --diff-base, scale FILE's values to the base's total first (pprof -normalize).
+        #[arg(long, requires = "diff_base")]
+        normalize: bool,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Tsv)]
+        format: GraphFormat,
+    },
     /// Label totals: `str|num<TAB>key<TAB>value<TAB>total`.
     Labels {
         file: PathBuf,
@@ -171,6 +197,14 @@ impl FilterArgs {
             ..FilterSpec::default()
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    /// `total`, `shown`, `dropped`, `out_of` lines, then `node<TAB>FLAT<TAB>CUM<TAB>NAME` in
+    /// pprof's order and `edge<TAB>WEIGHT<TAB>RESIDUAL<TAB>INLINE<TAB>CALLER<TAB>CALLEE` by
+    /// caller and callee: exact integers, as ../shared/oracle/graph.py prints pprof's graph.
+    Tsv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -426,6 +460,39 @@ fn peek(
     Ok(())
 }
 
+/// The graph as `graph.py` prints pprof's: legend lines, nodes in order, edges by name.
+fn graph_tsv(graph: &CallGraph, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "total\t{}", graph.total)?;
+    writeln!(out, "shown\t{}", graph.shown)?;
+    writeln!(
+        out,
+        "dropped\t{}\t{}",
+        graph.dropped_nodes, graph.dropped_edges
+    )?;
+    if let Some((shown, of)) = graph.top_of {
+        writeln!(out, "out_of\t{shown}\t{of}")?;
+    }
+    let name = |i: usize| graph.frames.name(graph.nodes[i].frame);
+    for node in &graph.nodes {
+        let name = graph.frames.name(node.frame);
+        writeln!(out, "node\t{}\t{}\t{name}", node.flat, node.cum)?;
+    }
+    let mut edges: Vec<_> = graph.edges.iter().collect();
+    edges.sort_by(|a, b| (name(a.caller), name(a.callee)).cmp(&(name(b.caller), name(b.callee))));
+    for e in edges {
+        writeln!(
+            out,
+            "edge\t{}\t{}\t{}\t{}\t{}",
+            e.weight,
+            u8::from(e.residual),
+            u8::from(e.inline),
+            name(e.caller),
+            name(e.callee)
+        )?;
+    }
+    Ok(())
+}
+
 fn tree_for(
     profile: &Profile,
     value_type: &ValueTypeArg,
@@ -539,6 +606,42 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 },
             );
             out.write_all(svg.as_bytes())?;
+        }
+        Command::Graph {
+            file,
+            value_type,
+            filters,
+            nodecount,
+            nodefraction,
+            edgefraction,
+            diff_base,
+            normalize,
+            format,
+        } => {
+            let profile = open(&file)?;
+            let index = profile.value_index(&value_type.value_type)?;
+            let filters = filters.spec().compile()?;
+            let options = GraphOptions {
+                node_count: nodecount,
+                node_fraction: nodefraction,
+                edge_fraction: edgefraction,
+            };
+            let graph = match diff_base {
+                None => call_graph(&profile, index, &filters, &options),
+                Some(base) => {
+                    let base = open(&base)?;
+                    diff::check_compatible(&profile, &base)?;
+                    let mode = if normalize {
+                        DiffMode::Normalized
+                    } else {
+                        DiffMode::Base
+                    };
+                    diff_call_graph(&profile, &base, mode, index, &filters, &options)
+                }
+            };
+            match format {
+                GraphFormat::Tsv => graph_tsv(&graph, &mut out)?,
+            }
         }
         Command::Labels { file, value_type } => {
             let profile = open(&file)?;

@@ -1,0 +1,128 @@
+//! `scorch graph --format tsv` against pprof's call graph (`go tool pprof -dot`, read by the
+//! oracle's graph.py): `tests/graph/corpus/` holds every corpus profile pprof decodes, for
+//! every value type, and `tests/graph/cases/` option cases; all written by
+//! `scripts/graph-references.py`, each starting with the `scorch` arguments that must print
+//! it. Every line must be equal. Needs the corpus (skipped without it, a failure when CI=true).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod common;
+use common::{corpus, difference};
+
+/// Every `.tsv` under `dir`, sorted.
+fn references(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "tsv") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A name as graph.py reads it back from pprof's DOT: pprof escapes `\\` and `"` (and a
+/// line break as `\l`), graph.py unescapes only `\"`.
+fn as_oracle_reads(name: &str) -> String {
+    name.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\l")
+        .replace("\\\"", "\"")
+}
+
+/// scorch's TSV with its names as the oracle would have read them.
+fn oracle_view(tsv: &str) -> Vec<String> {
+    tsv.lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            let names = match cells[0] {
+                "node" => 3..cells.len(),
+                "edge" => 4..cells.len(),
+                _ => 0..0,
+            };
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if names.contains(&i) {
+                        as_oracle_reads(c)
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect()
+}
+
+#[test]
+fn scorch_draws_the_graph_go_tool_pprof_draws() {
+    let corpus = corpus();
+    if !corpus.join("MANIFEST.tsv").is_file() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "no corpus at {}",
+            corpus.display()
+        );
+        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/graph");
+    let cases = references(&dir);
+    let option_cases = cases
+        .iter()
+        .filter(|c| c.starts_with(dir.join("cases")))
+        .count();
+    assert!(
+        cases.len() >= 200 && option_cases >= 12,
+        "expected the references in {} ({} found, {option_cases} option cases)",
+        dir.display(),
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let (header, want) = text.split_once('\n').unwrap();
+        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
+        // The profile and a base profile are corpus paths.
+        for i in 1..args.len() {
+            if i == 1 || args[i - 1] == "--diff-base" {
+                args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
+            }
+        }
+        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
+            .args(&args)
+            .args(["--format", "tsv"])
+            .output()
+            .unwrap();
+        let name = case.strip_prefix(&dir).unwrap().display().to_string();
+        if !output.status.success() {
+            failures.push(format!(
+                "{name}: scorch failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+            continue;
+        }
+        let got = oracle_view(&String::from_utf8_lossy(&output.stdout));
+        let got: Vec<&str> = got.iter().map(String::as_str).collect();
+        let want: Vec<&str> = want.lines().collect();
+        if let Some(d) = difference(&want, &got) {
+            failures.push(format!("{name}: {d}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
