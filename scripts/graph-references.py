@@ -9,10 +9,12 @@ line for line with `scorch graph --format tsv`.
     scripts/graph-references.py [CORPUS]     (default ../shared/corpus)
 
 Each file starts with `#<TAB>`-separated `scorch` arguments (corpus paths relative to the
-corpus), then graph.py's output."""
+corpus), then graph.py's output. tests/graph/dot/ holds the node and edge lines of pprof's own
+`-dot` (label boxes left out) for a few profiles, for `scorch graph --format dot`."""
 import csv
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +57,17 @@ CASES = [
      {"diff_base": "dd-trace-go/heap.pprof", "granularity": "lines", "hide": "runtime"}),
 ]
 
+# (corpus file, value type index) whose DOT lines are kept.
+DOT = [(GO_LABELS, 1), (GO_HEAP, 0), (GO_HEAP, 3), (GO_CPU, 0)]
+
+
+def dot_lines(file, index):
+    """pprof's -dot node and edge lines, without label boxes and their spacing."""
+    text = references.pprof(["-dot", f"-sample_index={index}", os.path.join(CORPUS, file)])
+    lines = [line.replace(" minlen=2", "") for line in text.splitlines()
+             if re.match(r"^N\d+ (->|\[)", line) and not re.search(r"N\d+_\d", line)]
+    return "".join(line + "\n" for line in lines)
+
 
 def graph(file, index, flags=()):
     """graph.py's lines for `file`, or None when it cannot read pprof's output."""
@@ -93,6 +106,10 @@ def main():
         args = references.scorch_args("graph", file, str(index), options)
         write(os.path.join(OUT, "cases", f"{name}.tsv"), args, text)
         print(f"{name}: {text.count(chr(10))} lines")
+    for file, index in DOT:
+        name = f"{file.replace('/', '-')}.{index}.dot"
+        write(os.path.join(OUT, "dot", name),
+              ["graph", file, "--value-type", str(index), "--format", "dot"], dot_lines(file, index))
 
 
 if __name__ == "__main__":

@@ -16,13 +16,14 @@
 //!  ViewState::apply(ViewAction) and AppState's reducer: every change, as pure functions
 //! ```
 //!
-//! - [`model`]: what a profile is, no I/O: the profile, frames, the stack trie.
+//! - [`model`]: what a profile is, no I/O: the profile, frames, the stack trie, profiles
+//!   joined into one.
 //! - [`input`]: bytes to a profile: profile.proto (the only code that knows it), folded
 //!   stacks, any file by content.
 //! - [`analysis`]: pprof's semantics: options, filters, label options, total, call tree, top
-//!   table, callers and callees, comparison, the report a view shows.
+//!   table, callers and callees, the call graph, comparison, the report a view shows.
 //! - [`view`]: drawing as data: layout, viewport, hit test, orientation, search, colours,
-//!   keys, the view state, links, SVG.
+//!   keys, the view state, links, SVG, the call graph as DOT.
 //! - [`format`](mod@format): values, percentages and frame names for people.
 //! - [`transfer`]: the worker <-> page wire format.
 //! - [`synthetic`]: a generator of large realistic profiles for benchmarks.

@@ -2,7 +2,9 @@
 //! oracle's graph.py): `tests/graph/corpus/` holds every corpus profile pprof decodes, for
 //! every value type, and `tests/graph/cases/` option cases; all written by
 //! `scripts/graph-references.py`, each starting with the `scorch` arguments that must print
-//! it. Every line must be equal. Needs the corpus (skipped without it, a failure when CI=true).
+//! it. Every line must be equal. `scorch graph --format dot` must write the node and edge
+//! lines of pprof's own `-dot` (`tests/graph/dot/`). Needs the corpus (skipped without it, a
+//! failure when CI=true).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -125,4 +127,52 @@ fn scorch_draws_the_graph_go_tool_pprof_draws() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn scorch_writes_the_dot_go_tool_pprof_writes() {
+    let corpus = corpus();
+    if !corpus.join("MANIFEST.tsv").is_file() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"));
+        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/graph/dot");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 4,
+        "expected the DOT references in {}",
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let (header, want) = text.split_once('\n').unwrap();
+        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
+        args[1] = corpus.join(&args[1]).to_string_lossy().into_owned();
+        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let got = String::from_utf8_lossy(&output.stdout);
+        // The node and edge lines: pprof's legend names its file differently.
+        let got: Vec<&str> = got
+            .lines()
+            .filter(|l| l.starts_with('N') && l[1..].starts_with(|c: char| c.is_ascii_digit()))
+            .collect();
+        let want: Vec<&str> = want.lines().collect();
+        if let Some(d) = difference(&want, &got) {
+            failures.push(format!("{}: {d}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

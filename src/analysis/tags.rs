@@ -97,7 +97,7 @@ impl UnitType {
 
 /// pprof's `measurement.Scale`: `value` in `from` converted to `to` ("minimum" or "auto": the
 /// largest unit it is at least one of), with the unit's name.
-fn scale(value: i64, from: &str, to: &str) -> (f64, String) {
+pub(crate) fn scale(value: i64, from: &str, to: &str) -> (f64, String) {
     if value < 0 && value != i64::MIN {
         let (v, u) = scale(-value, from, to);
         return (-v, u);

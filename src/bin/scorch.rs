@@ -20,6 +20,7 @@ use scorch::input::pprof::DecodeOptions;
 use scorch::model::frames::Granularity;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::view::color::Theme;
+use scorch::view::dot::DotOptions;
 use scorch::view::orientation::Orientation;
 use scorch::view::svg::SvgOptions;
 use scorch::{format, CallTree, Profile};
@@ -205,6 +206,8 @@ enum GraphFormat {
     /// pprof's order and `edge<TAB>WEIGHT<TAB>RESIDUAL<TAB>INLINE<TAB>CALLER<TAB>CALLEE` by
     /// caller and callee: exact integers, as ../shared/oracle/graph.py prints pprof's graph.
     Tsv,
+    /// A Graphviz file drawn as `go tool pprof -dot` draws it (`dot -Tsvg` renders it).
+    Dot,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -620,7 +623,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let profile = open(&file)?;
             let index = profile.value_index(&value_type.value_type)?;
-            let filters = filters.spec().compile()?;
+            let spec = filters.spec();
+            let filter_lines: Vec<String> = spec
+                .entries()
+                .into_iter()
+                .filter(|(key, _)| *key != "granularity")
+                .map(|(key, value)| format!("{key}={value}"))
+                .collect();
+            let filters = spec.compile()?;
             let options = GraphOptions {
                 node_count: nodecount,
                 node_fraction: nodefraction,
@@ -641,6 +651,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             match format {
                 GraphFormat::Tsv => graph_tsv(&graph, &mut out)?,
+                GraphFormat::Dot => {
+                    let value_type = &profile.value_types[index];
+                    let title = file
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                    let dot = scorch::view::dot::write(
+                        &graph,
+                        &DotOptions {
+                            title: &title,
+                            value_type: &value_type.name,
+                            unit: &value_type.unit,
+                            granularity: filters.granularity,
+                            filters: &filter_lines,
+                        },
+                    );
+                    out.write_all(dot.as_bytes())?;
+                }
             }
         }
         Command::Labels { file, value_type } => {

@@ -2,6 +2,7 @@
 //! search, colours, keys, the view state and its actions, links and the SVG export.
 
 pub mod color;
+pub mod dot;
 pub mod flame_layout;
 pub mod hit_test;
 pub mod keys;
