@@ -208,6 +208,8 @@ enum GraphFormat {
     Tsv,
     /// A Graphviz file drawn as `go tool pprof -dot` draws it (`dot -Tsvg` renders it).
     Dot,
+    /// The graph laid out by Scorch itself, as a self-contained SVG (no Graphviz needed).
+    Svg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -667,6 +669,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         },
                     );
                     out.write_all(dot.as_bytes())?;
+                }
+                GraphFormat::Svg => {
+                    let title = file
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                    let svg = scorch::view::graph_svg::write(
+                        &graph,
+                        &title,
+                        &profile.value_types[index].unit,
+                        filters.granularity,
+                    );
+                    out.write_all(svg.as_bytes())?;
                 }
             }
         }

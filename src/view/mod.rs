@@ -4,6 +4,8 @@
 pub mod color;
 pub mod dot;
 pub mod flame_layout;
+pub mod graph_layout;
+pub mod graph_svg;
 pub mod hit_test;
 pub mod keys;
 pub mod orientation;
