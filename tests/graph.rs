@@ -7,10 +7,9 @@
 //! failure when CI=true).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
-use common::{corpus, difference};
+use common::{corpus, difference, run_reference};
 
 /// Every `.tsv` under `dir`, sorted.
 fn references(dir: &Path) -> Vec<PathBuf> {
@@ -91,33 +90,17 @@ fn scorch_draws_the_graph_go_tool_pprof_draws() {
     );
     let mut failures = Vec::new();
     for case in &cases {
-        let text = std::fs::read_to_string(case).unwrap();
-        let (header, want) = text.split_once('\n').unwrap();
-        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
-        // The profile and a base profile are corpus paths.
-        for i in 1..args.len() {
-            if i == 1 || args[i - 1] == "--diff-base" {
-                args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
-            }
-        }
-        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
-            .args(&args)
-            .args(["--format", "tsv"])
-            .output()
-            .unwrap();
         let name = case.strip_prefix(&dir).unwrap().display().to_string();
-        if !output.status.success() {
-            failures.push(format!(
-                "{name}: scorch failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-            continue;
-        }
-        let got = oracle_view(&String::from_utf8_lossy(&output.stdout));
-        let got: Vec<&str> = got.iter().map(String::as_str).collect();
-        let want: Vec<&str> = want.lines().collect();
-        if let Some(d) = difference(&want, &got) {
-            failures.push(format!("{name}: {d}"));
+        match run_reference(case, &corpus, &["--format", "tsv"]) {
+            (_, Err(why)) => failures.push(format!("{name}: {why}")),
+            (want, Ok(got)) => {
+                let got = oracle_view(&got);
+                let got: Vec<&str> = got.iter().map(String::as_str).collect();
+                let want: Vec<&str> = want.lines().collect();
+                if let Some(d) = difference(&want, &got) {
+                    failures.push(format!("{name}: {d}"));
+                }
+            }
         }
     }
     assert!(
@@ -150,20 +133,8 @@ fn scorch_writes_the_dot_go_tool_pprof_writes() {
     );
     let mut failures = Vec::new();
     for case in &cases {
-        let text = std::fs::read_to_string(case).unwrap();
-        let (header, want) = text.split_once('\n').unwrap();
-        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
-        args[1] = corpus.join(&args[1]).to_string_lossy().into_owned();
-        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
-            .args(&args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let got = String::from_utf8_lossy(&output.stdout);
+        let (want, got) = run_reference(case, &corpus, &[]);
+        let got = got.unwrap_or_else(|why| panic!("{}: {why}", case.display()));
         // The node and edge lines: pprof's legend names its file differently.
         let got: Vec<&str> = got
             .lines()

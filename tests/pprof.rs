@@ -4,10 +4,9 @@
 //! Needs the corpus (skipped without it, a failure when CI=true).
 
 use std::path::PathBuf;
-use std::process::Command;
 
 mod common;
-use common::{corpus, difference};
+use common::{corpus, difference, run_reference};
 
 #[test]
 fn scorch_prints_what_go_tool_pprof_prints() {
@@ -35,32 +34,15 @@ fn scorch_prints_what_go_tool_pprof_prints() {
     );
     let mut failures = Vec::new();
     for case in &cases {
-        let text = std::fs::read_to_string(case).unwrap();
-        let (header, want) = text.split_once('\n').unwrap();
-        let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
-        // The profile and a base profile are corpus paths.
-        for i in 1..args.len() {
-            if i == 1 || args[i - 1] == "--diff-base" {
-                args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
-            }
-        }
-        let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
-            .args(&args)
-            .args(["--format", "ordered"])
-            .output()
-            .unwrap();
         let name = case.file_name().unwrap().to_string_lossy();
-        if !output.status.success() {
-            failures.push(format!(
-                "{name}: scorch failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-            continue;
-        }
-        let got = String::from_utf8_lossy(&output.stdout);
-        let want: Vec<&str> = want.lines().collect();
-        if let Some(d) = difference(&want, &got.lines().collect::<Vec<_>>()) {
-            failures.push(format!("{name}: {d}"));
+        match run_reference(case, &corpus, &["--format", "ordered"]) {
+            (_, Err(why)) => failures.push(format!("{name}: {why}")),
+            (want, Ok(got)) => {
+                let want: Vec<&str> = want.lines().collect();
+                if let Some(d) = difference(&want, &got.lines().collect::<Vec<_>>()) {
+                    failures.push(format!("{name}: {d}"));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

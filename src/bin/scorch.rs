@@ -240,6 +240,22 @@ fn open(path: &Path) -> Result<Profile, Failure> {
         .map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
+/// A `--diff-base` profile, checked against `profile`, and the comparison `--normalize` asks.
+fn open_base(
+    profile: &Profile,
+    base: &Path,
+    normalize: bool,
+) -> Result<(Profile, DiffMode), Failure> {
+    let base = open(base)?;
+    diff::check_compatible(profile, &base)?;
+    let mode = if normalize {
+        DiffMode::Normalized
+    } else {
+        DiffMode::Base
+    };
+    Ok((base, mode))
+}
+
 fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "value types:")?;
     for (i, t) in profile.value_types.iter().enumerate() {
@@ -537,13 +553,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     top(&profile, &tree, sort, format, nodecount, &mut out)?;
                 }
                 Some(base) => {
-                    let base = open(&base)?;
-                    diff::check_compatible(&profile, &base)?;
-                    let mode = if normalize {
-                        DiffMode::Normalized
-                    } else {
-                        DiffMode::Base
-                    };
+                    let (base, mode) = open_base(&profile, &base, normalize)?;
                     let index = profile.value_index(&value_type.value_type)?;
                     let filters = filters.spec().compile()?;
                     let (new, old) = diff::reports(&profile, &base, mode, index, &filters);
@@ -641,13 +651,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let graph = match diff_base {
                 None => call_graph(&profile, index, &filters, &options),
                 Some(base) => {
-                    let base = open(&base)?;
-                    diff::check_compatible(&profile, &base)?;
-                    let mode = if normalize {
-                        DiffMode::Normalized
-                    } else {
-                        DiffMode::Base
-                    };
+                    let (base, mode) = open_base(&profile, &base, normalize)?;
                     diff_call_graph(&profile, &base, mode, index, &filters, &options)
                 }
             };

@@ -46,12 +46,7 @@ pub fn write(graph: &CallGraph, options: &DotOptions<'_>) -> String {
             .join("\\l"),
         escape(options.title)
     );
-    let max_flat = graph
-        .nodes
-        .iter()
-        .map(|n| n.flat.unsigned_abs())
-        .max()
-        .unwrap_or(0) as f64;
+    let max_flat = max_flat(graph);
     let total = graph.total;
     for (i, node) in graph.nodes.iter().enumerate() {
         let name = graph.frames.name(node.frame);
@@ -72,10 +67,7 @@ pub fn write(graph: &CallGraph, options: &DotOptions<'_>) -> String {
             cum = value(node.cum);
             let _ = write!(label, "of {cum} ({})", percentage(node.cum, total));
         }
-        let mut font = 8;
-        if max_flat != 0.0 && node.flat != 0 && node.flat.unsigned_abs() as f64 <= max_flat {
-            font += (16.0 * (node.flat.unsigned_abs() as f64 / max_flat).sqrt()).ceil() as i32;
-        }
+        let font = font_size(node.flat, max_flat);
         let share = node.cum as f64 / total.unsigned_abs() as f64;
         let _ = writeln!(
             out,
@@ -126,6 +118,26 @@ pub fn write(graph: &CallGraph, options: &DotOptions<'_>) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// The largest |flat| of the graph's nodes.
+pub fn max_flat(graph: &CallGraph) -> f64 {
+    graph
+        .nodes
+        .iter()
+        .map(|n| n.flat.unsigned_abs())
+        .max()
+        .unwrap_or(0) as f64
+}
+
+/// pprof's font size for a box: 8, growing to 24 with the square root of its share of the
+/// largest flat.
+pub fn font_size(flat: i64, max_flat: f64) -> i32 {
+    let mut font = 8;
+    if max_flat != 0.0 && flat != 0 && flat.unsigned_abs() as f64 <= max_flat {
+        font += (16.0 * (flat.unsigned_abs() as f64 / max_flat).sqrt()).ceil() as i32;
+    }
+    font
 }
 
 /// pprof's legend: the type, the filters, what is shown and what was dropped.

@@ -9,7 +9,9 @@ use std::fmt::Write;
 use crate::analysis::call_graph::CallGraph;
 use crate::analysis::tags::scaled_label;
 use crate::model::frames::Granularity;
-use crate::view::dot::{color, label_lines, legend_counts, output_unit, percentage};
+use crate::view::dot::{
+    color, font_size, label_lines, legend_counts, max_flat, output_unit, percentage,
+};
 use crate::view::graph_layout::{layout, Layout, Size};
 
 /// One node's box: its text lines and font size (pprof's 8 to 24 by flat).
@@ -30,12 +32,7 @@ const PADDING: f64 = 8.0;
 pub fn node_boxes(graph: &CallGraph, unit: &str, granularity: Granularity) -> Vec<NodeBox> {
     let output = output_unit(graph, unit);
     let value = |v: i64| scaled_label(v, unit, &output);
-    let max_flat = graph
-        .nodes
-        .iter()
-        .map(|n| n.flat.unsigned_abs())
-        .max()
-        .unwrap_or(0) as f64;
+    let max_flat = max_flat(graph);
     graph
         .nodes
         .iter()
@@ -62,10 +59,7 @@ pub fn node_boxes(graph: &CallGraph, unit: &str, granularity: Granularity) -> Ve
                     *last = format!("{last} {of}");
                 }
             }
-            let mut font = 8.0;
-            if max_flat != 0.0 && node.flat != 0 {
-                font += (16.0 * (node.flat.unsigned_abs() as f64 / max_flat).sqrt()).ceil();
-            }
+            let font = font_size(node.flat, max_flat) as f64;
             let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
             let size = Size {
                 width: chars * font * CHAR_WIDTH + 2.0 * PADDING,

@@ -1,7 +1,8 @@
-//! What the reference tests share: where the corpus is, and the first line where scorch's
-//! output differs from a reference.
+//! What the reference tests share: where the corpus is, running `scorch` as a reference's
+//! first line says, and the first line where its output differs from the reference.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// `$SCORCH_CORPUS`, else `../shared/corpus` beside the repository.
 pub fn corpus() -> PathBuf {
@@ -27,4 +28,37 @@ pub fn difference(want: &[&str], got: &[&str]) -> Option<String> {
         )),
         None => None,
     }
+}
+
+/// A reference file: the `scorch` arguments of its first line (`#<TAB>`-separated, corpus
+/// paths relative to `corpus`) run with `extra`; its other lines and scorch's output, or why
+/// scorch failed.
+pub fn run_reference(
+    case: &Path,
+    corpus: &Path,
+    extra: &[&str],
+) -> (String, Result<String, String>) {
+    let text = std::fs::read_to_string(case).unwrap();
+    let (header, want) = text.split_once('\n').unwrap();
+    let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
+    // The profile and a base profile are corpus paths.
+    for i in 1..args.len() {
+        if i == 1 || args[i - 1] == "--diff-base" {
+            args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
+        }
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
+        .args(&args)
+        .args(extra)
+        .output()
+        .unwrap();
+    let got = if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "scorch failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    };
+    (want.to_string(), got)
 }
