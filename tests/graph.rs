@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{corpus, difference, run_reference};
+use common::{corpus_or_skip, difference, run_reference};
 
 /// Every `.tsv` under `dir`, sorted.
 fn references(dir: &Path) -> Vec<PathBuf> {
@@ -66,16 +66,9 @@ fn oracle_view(tsv: &str) -> Vec<String> {
 
 #[test]
 fn scorch_draws_the_graph_go_tool_pprof_draws() {
-    let corpus = corpus();
-    if !corpus.join("MANIFEST.tsv").is_file() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "no corpus at {}",
-            corpus.display()
-        );
-        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+    let Some(corpus) = corpus_or_skip() else {
         return;
-    }
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/graph");
     let cases = references(&dir);
     let option_cases = cases
@@ -114,12 +107,9 @@ fn scorch_draws_the_graph_go_tool_pprof_draws() {
 
 #[test]
 fn scorch_writes_the_dot_go_tool_pprof_writes() {
-    let corpus = corpus();
-    if !corpus.join("MANIFEST.tsv").is_file() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"));
-        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+    let Some(corpus) = corpus_or_skip() else {
         return;
-    }
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/graph/dot");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()

@@ -6,20 +6,13 @@
 use std::path::PathBuf;
 
 mod common;
-use common::{corpus, difference, run_reference};
+use common::{corpus_or_skip, difference, run_reference};
 
 #[test]
 fn scorch_prints_what_go_tool_pprof_prints() {
-    let corpus = corpus();
-    if !corpus.join("MANIFEST.tsv").is_file() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "no corpus at {}",
-            corpus.display()
-        );
-        eprintln!("SKIPPED: no corpus at {}", corpus.display());
+    let Some(corpus) = corpus_or_skip() else {
         return;
-    }
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
