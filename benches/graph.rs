@@ -11,7 +11,9 @@ use scorch::analysis::filter::Filters;
 use scorch::input::load;
 use scorch::input::pprof::DecodeOptions;
 use scorch::model::frames::Granularity;
-use scorch::view::graph_svg::{arrange, node_boxes, write};
+use scorch::view::color::Theme;
+use scorch::view::graph_drawing::GraphDrawing;
+use scorch::view::graph_svg::{write, SvgStyle};
 
 fn median(mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..5)
@@ -46,10 +48,15 @@ fn main() {
             call_graph(&profile, index, &Filters::default(), &options);
         });
         let layout = median(|| {
-            arrange(&graph, &node_boxes(&graph, &unit, Granularity::Functions));
+            GraphDrawing::new(&graph, &unit, Granularity::Functions);
         });
+        let drawing = GraphDrawing::new(&graph, &unit, Granularity::Functions);
+        let style = SvgStyle {
+            theme: Theme::Light,
+            file: None,
+        };
         let svg = median(|| {
-            write(&graph, "profile.pprof", &unit, Granularity::Functions);
+            write(&drawing, &style);
         });
         println!(
             "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms |",

@@ -1,6 +1,7 @@
-//! A call tree and an opened profile's summary as bytes (protobuf, with prost), to move them
-//! from the Web Worker that decodes and aggregates to the page that draws. Depends on the
-//! model and the call tree; knows nothing of the browser.
+//! A call tree, a laid-out call graph and an opened profile's summary as bytes (protobuf,
+//! with prost), to move them from the Web Worker that decodes and aggregates to the page that
+//! draws. Depends on the model, the call tree and the graph drawing; knows nothing of the
+//! browser.
 
 use prost::Message;
 
@@ -9,6 +10,7 @@ use crate::analysis::labels::{LabelKind, LabelTotal};
 use crate::analysis::report::Report;
 use crate::model::frames::{Frame, FrameId, Frames};
 use crate::model::profile::{find_value_type, Profile, UnknownValueType, ValueType};
+use crate::view::graph_drawing::{DrawnEdge, DrawnNode, GraphDrawing};
 
 #[derive(Clone, PartialEq, prost::Message)]
 struct TreeMessage {
@@ -64,6 +66,60 @@ struct SummaryMessage {
     default_value_index: u32,
 }
 
+#[derive(Clone, PartialEq, prost::Message)]
+struct DrawingMessage {
+    #[prost(string, repeated, tag = "1")]
+    legend: Vec<String>,
+    #[prost(message, repeated, tag = "2")]
+    nodes: Vec<NodeMessage>,
+    #[prost(message, repeated, tag = "3")]
+    edges: Vec<EdgeMessage>,
+    #[prost(double, tag = "4")]
+    width: f64,
+    #[prost(double, tag = "5")]
+    height: f64,
+    #[prost(int64, tag = "6")]
+    total: i64,
+    #[prost(string, tag = "7")]
+    unit: String,
+    #[prost(string, tag = "8")]
+    output_unit: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct NodeMessage {
+    #[prost(string, tag = "1")]
+    name: String,
+    #[prost(int64, tag = "2")]
+    flat: i64,
+    #[prost(int64, tag = "3")]
+    cum: i64,
+    #[prost(string, repeated, tag = "4")]
+    lines: Vec<String>,
+    /// Font size, then the box's centre and size.
+    #[prost(double, repeated, tag = "5")]
+    geometry: Vec<f64>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct EdgeMessage {
+    #[prost(uint32, tag = "1")]
+    caller: u32,
+    #[prost(uint32, tag = "2")]
+    callee: u32,
+    #[prost(int64, tag = "3")]
+    weight: i64,
+    #[prost(bool, tag = "4")]
+    residual: bool,
+    #[prost(bool, tag = "5")]
+    inline: bool,
+    #[prost(string, tag = "6")]
+    label: String,
+    /// The route's points as x, y pairs.
+    #[prost(double, repeated, tag = "7")]
+    route: Vec<f64>,
+}
+
 /// Why bytes are not a moved call tree or summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransferError {
@@ -71,6 +127,8 @@ pub enum TransferError {
     Tree(InvalidTree),
     /// The summary's default value type is not one of its value types.
     DefaultValueType,
+    /// A drawn edge names a node that is not there, or a node or route is cut short.
+    Drawing,
 }
 
 impl std::fmt::Display for TransferError {
@@ -81,6 +139,7 @@ impl std::fmt::Display for TransferError {
             TransferError::DefaultValueType => {
                 write!(f, "the engine's summary names no valid default value type")
             }
+            TransferError::Drawing => write!(f, "the engine's call graph is damaged"),
         }
     }
 }
@@ -203,6 +262,96 @@ pub fn decode_report(mut message: impl prost::bytes::Buf) -> Result<Report, Tran
     Ok(Report { tree, labels })
 }
 
+/// A laid-out call graph as bytes.
+pub fn encode_drawing(drawing: &GraphDrawing) -> Vec<u8> {
+    DrawingMessage {
+        legend: drawing.legend.clone(),
+        nodes: drawing
+            .nodes
+            .iter()
+            .map(|n| NodeMessage {
+                name: n.name.clone(),
+                flat: n.flat,
+                cum: n.cum,
+                lines: n.lines.clone(),
+                geometry: vec![n.font, n.x, n.y, n.width, n.height],
+            })
+            .collect(),
+        edges: drawing
+            .edges
+            .iter()
+            .map(|e| EdgeMessage {
+                caller: e.caller as u32,
+                callee: e.callee as u32,
+                weight: e.weight,
+                residual: e.residual,
+                inline: e.inline,
+                label: e.label.clone(),
+                route: e.route.iter().flat_map(|&(x, y)| [x, y]).collect(),
+            })
+            .collect(),
+        width: drawing.width,
+        height: drawing.height,
+        total: drawing.total,
+        unit: drawing.unit.clone(),
+        output_unit: drawing.output_unit.clone(),
+    }
+    .encode_to_vec()
+}
+
+/// A laid-out call graph from [`encode_drawing`]'s bytes, its edges checked to join its nodes.
+pub fn decode_drawing(bytes: &[u8]) -> Result<GraphDrawing, TransferError> {
+    let m = DrawingMessage::decode(bytes).map_err(|e| TransferError::Protobuf(e.to_string()))?;
+    let count = m.nodes.len();
+    let nodes = m
+        .nodes
+        .into_iter()
+        .map(|n| match n.geometry[..] {
+            [font, x, y, width, height] => Ok(DrawnNode {
+                name: n.name,
+                flat: n.flat,
+                cum: n.cum,
+                lines: n.lines,
+                font,
+                x,
+                y,
+                width,
+                height,
+            }),
+            _ => Err(TransferError::Drawing),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let edges = m
+        .edges
+        .into_iter()
+        .map(|e| {
+            let joins = (e.caller as usize) < count && (e.callee as usize) < count;
+            if !joins || e.route.len() < 4 || e.route.len() % 2 != 0 {
+                return Err(TransferError::Drawing);
+            }
+            Ok(DrawnEdge {
+                caller: e.caller as usize,
+                callee: e.callee as usize,
+                weight: e.weight,
+                residual: e.residual,
+                inline: e.inline,
+                label: e.label,
+                route: e.route.chunks(2).map(|p| (p[0], p[1])).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(GraphDrawing {
+        legend: m.legend,
+        nodes,
+        edges,
+        width: m.width,
+        height: m.height,
+        total: m.total,
+        unit: m.unit,
+        output_unit: m.output_unit,
+    })
+}
+
 /// What the page needs to know of a profile that stays in the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -278,6 +427,25 @@ mod tests {
                 total: 7,
             }],
         }
+    }
+
+    #[test]
+    fn a_drawing_survives_the_move_and_a_damaged_one_is_refused() {
+        use crate::analysis::call_graph::{call_graph, GraphOptions};
+        use crate::analysis::filter::Filters;
+        use crate::model::frames::Granularity;
+        let graph = call_graph(&profile(), 0, &Filters::default(), &GraphOptions::default());
+        let drawing = GraphDrawing::new(&graph, "count", Granularity::Functions);
+        assert!(!drawing.edges.is_empty());
+        let bytes = encode_drawing(&drawing);
+        assert_eq!(decode_drawing(&bytes), Ok(drawing.clone()));
+        let mut broken = drawing.clone();
+        broken.edges[0].callee = drawing.nodes.len();
+        assert_eq!(
+            decode_drawing(&encode_drawing(&broken)),
+            Err(TransferError::Drawing)
+        );
+        assert!(decode_drawing(&bytes[..bytes.len() / 2]).is_err());
     }
 
     #[test]

@@ -232,9 +232,208 @@ fn keep_set(frames: &Frames, kept: &[FrameId]) -> Vec<bool> {
 /// A frame on a stack, root first, and whether it was inlined into the frame before it.
 type Step = (FrameId, bool);
 
-/// The samples with a value, grouped by stack and labels: what the graph is built from,
-/// once for each trimming pass.
-struct Samples {
+/// What the graph is built from, once for each trimming pass.
+enum Samples<'a> {
+    /// Samples without tags: the profile's stacks with their weights, walked as a tree.
+    Stacks(StackWeights<'a>),
+    Tagged(Tagged),
+}
+
+impl Samples<'_> {
+    fn of<'a>(profile: &'a Profile, value_index: usize, frames: &Frames) -> Samples<'a> {
+        let tag_of = TagNames::of(profile, value_index);
+        let has_tags = tag_of
+            .groups
+            .iter()
+            .any(|(labels, numbers)| *labels != NO_LABELS || !numbers.is_empty());
+        if has_tags {
+            Samples::Tagged(Tagged::of(profile, value_index, frames, tag_of))
+        } else {
+            Samples::Stacks(StackWeights::of(profile, value_index))
+        }
+    }
+
+    /// pprof's `newGraph` over these samples, with only the `kept` frames when given: a call
+    /// through frames left out becomes a residual edge from the frame above them.
+    fn graph(&self, frames: &Frames, kept: Option<&[bool]>) -> Graph {
+        match self {
+            Samples::Stacks(stacks) => stacks.graph(frames, kept),
+            Samples::Tagged(tagged) => tagged.graph(frames, kept),
+        }
+    }
+}
+
+/// The profile's stack trie with the weight of the samples on each stack and under it.
+/// pprof's per-sample walk, done once per stack: a frame's cum gets a stack's whole weight
+/// where the frame first appears on the path from the root, and an edge likewise where the
+/// pair first appears, which is where each sample under the stack first meets it.
+struct StackWeights<'a> {
+    profile: &'a Profile,
+    /// Per stack: the samples ending on it, and those on it or under it.
+    own: Vec<i64>,
+    weight: Vec<i64>,
+    /// The stacks under each stack that some sample with a value is on: those of stack `s`
+    /// are `children[child_start[s]..child_start[s + 1]]`.
+    child_start: Vec<u32>,
+    children: Vec<StackId>,
+}
+
+/// A count to take back when the walk leaves a stack.
+enum Undo {
+    Frame(FrameId),
+    Edge(usize),
+}
+
+impl StackWeights<'_> {
+    fn of(profile: &Profile, value_index: usize) -> StackWeights<'_> {
+        let width = profile.value_types.len();
+        let n = profile.stacks.len();
+        let mut own = vec![0i64; n];
+        let mut live = vec![false; n];
+        for (i, &stack) in profile.samples.stack.iter().enumerate() {
+            let weight = profile.samples.values[i * width + value_index];
+            if weight != 0 {
+                own[stack.0 as usize] = own[stack.0 as usize].wrapping_add(weight);
+                live[stack.0 as usize] = true;
+            }
+        }
+        // A stack's parent was made before it, so its id is smaller: one pass from the
+        // leaves up sums the weights.
+        let mut weight = own.clone();
+        let mut count = vec![0u32; n + 1];
+        for s in (1..n).rev() {
+            let parent = profile.stacks.parent(StackId(s as u32)).0 as usize;
+            debug_assert!(parent < s);
+            if live[s] {
+                weight[parent] = weight[parent].wrapping_add(weight[s]);
+                live[parent] = true;
+                count[parent + 1] += 1;
+            }
+        }
+        for s in 0..n {
+            count[s + 1] += count[s];
+        }
+        let mut next = count.clone();
+        let mut children = vec![Stacks::EMPTY; count[n] as usize];
+        for (s, _) in live.iter().enumerate().skip(1).filter(|(_, &live)| live) {
+            let parent = profile.stacks.parent(StackId(s as u32)).0 as usize;
+            children[next[parent] as usize] = StackId(s as u32);
+            next[parent] += 1;
+        }
+        StackWeights {
+            profile,
+            own,
+            weight,
+            child_start: count,
+            children,
+        }
+    }
+
+    fn children(&self, stack: StackId) -> &[StackId] {
+        let s = stack.0 as usize;
+        &self.children[self.child_start[s] as usize..self.child_start[s + 1] as usize]
+    }
+
+    fn graph(&self, frames: &Frames, kept: Option<&[bool]>) -> Graph {
+        let n = frames.len();
+        let mut flat = vec![0i64; n];
+        let mut cum = vec![0i64; n];
+        // How often each frame, and each edge, is on the path from the root to the stack.
+        let mut on_path = vec![0u32; n];
+        let mut edge_index: FxHashMap<(FrameId, FrameId), usize> = FxHashMap::default();
+        let mut edge_list: Vec<((FrameId, FrameId), Edge, u32)> = Vec::new();
+        let mut undo: Vec<Undo> = Vec::new();
+        enum Visit {
+            /// A stack, with the frame above it and whether frames were left out since.
+            Enter(StackId, Option<FrameId>, bool),
+            /// Leaving a stack: take the counts back to this length of `undo`.
+            Leave(usize),
+        }
+        let mut work: Vec<Visit> = self
+            .children(Stacks::EMPTY)
+            .iter()
+            .map(|&s| Visit::Enter(s, None, false))
+            .collect();
+        while let Some(visit) = work.pop() {
+            let (stack, mut parent, mut residual) = match visit {
+                Visit::Leave(mark) => {
+                    for taken in undo.drain(mark..) {
+                        match taken {
+                            Undo::Frame(f) => on_path[f.0 as usize] -= 1,
+                            Undo::Edge(e) => edge_list[e].2 -= 1,
+                        }
+                    }
+                    continue;
+                }
+                Visit::Enter(stack, parent, residual) => (stack, parent, residual),
+            };
+            let weight = self.weight[stack.0 as usize];
+            let mark = undo.len();
+            let (ids, inlined) = frames.of_location(self.profile.stacks.location(stack));
+            for (&frame, &inline) in ids.iter().zip(inlined).rev() {
+                let f = frame.0 as usize;
+                if kept.is_some_and(|k| !k[f]) {
+                    residual = true;
+                    continue;
+                }
+                if on_path[f] == 0 {
+                    cum[f] = cum[f].wrapping_add(weight);
+                }
+                on_path[f] += 1;
+                undo.push(Undo::Frame(frame));
+                if let Some(p) = parent.filter(|&p| p != frame) {
+                    let e = *edge_index.entry((p, frame)).or_insert_with(|| {
+                        let edge = Edge {
+                            weight: 0,
+                            residual,
+                            inline,
+                        };
+                        edge_list.push(((p, frame), edge, 0));
+                        edge_list.len() - 1
+                    });
+                    let (_, edge, depth) = &mut edge_list[e];
+                    if *depth == 0 {
+                        edge.weight = edge.weight.wrapping_add(weight);
+                        edge.residual |= residual;
+                        edge.inline &= inline;
+                    }
+                    *depth += 1;
+                    undo.push(Undo::Edge(e));
+                }
+                parent = Some(frame);
+                residual = false;
+            }
+            if let (Some(leaf), false) = (parent, residual) {
+                let own = self.own[stack.0 as usize];
+                flat[leaf.0 as usize] = flat[leaf.0 as usize].wrapping_add(own);
+            }
+            work.push(Visit::Leave(mark));
+            work.extend(
+                self.children(stack)
+                    .iter()
+                    .map(|&s| Visit::Enter(s, parent, residual)),
+            );
+        }
+        let nodes = (1..n as u32)
+            .map(FrameId)
+            .filter(|f| cum[f.0 as usize] != 0 || flat[f.0 as usize] != 0)
+            .collect();
+        Graph {
+            nodes,
+            flat,
+            cum,
+            edges: edge_list
+                .into_iter()
+                .map(|(key, edge, _)| (key, edge))
+                .collect(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// The samples with a value, grouped by stack and labels, for profiles whose samples carry
+/// tags: each path is walked once per trimming pass.
+struct Tagged {
     /// Each distinct stack's frames, root first.
     paths: Vec<Vec<Step>>,
     /// (path, tags, weight) per distinct stack and label set.
@@ -242,20 +441,17 @@ struct Samples {
     /// Per tag group: the joined string labels (an id, or `NO_LABELS`) and the names of the
     /// numeric `bytes` labels; pprof counts each as a box beside the node.
     tags: Vec<(u32, Vec<u32>)>,
-    /// Whether any sample has a tag (else tags are not tracked).
-    has_tags: bool,
 }
 
 const NO_LABELS: u32 = u32::MAX;
 
-impl Samples {
-    fn of(profile: &Profile, value_index: usize, frames: &Frames) -> Samples {
+impl Tagged {
+    fn of(profile: &Profile, value_index: usize, frames: &Frames, tag_of: TagNames) -> Tagged {
         let width = profile.value_types.len();
         let mut path_of: FxHashMap<StackId, u32> = FxHashMap::default();
         let mut paths: Vec<Vec<Step>> = Vec::new();
         let mut group: FxHashMap<(u32, LabelSetId), usize> = FxHashMap::default();
         let mut weighted: Vec<(u32, u32, i64)> = Vec::new();
-        let tag_of = TagNames::of(profile, value_index);
         for (i, &stack) in profile.samples.stack.iter().enumerate() {
             let weight = profile.samples.values[i * width + value_index];
             if weight == 0 {
@@ -272,39 +468,25 @@ impl Samples {
             });
             weighted[slot].2 = weighted[slot].2.wrapping_add(weight);
         }
-        let has_tags = tag_of
-            .groups
-            .iter()
-            .any(|(labels, numbers)| *labels != NO_LABELS || !numbers.is_empty());
-        Samples {
+        Tagged {
             paths,
             weighted,
             tags: tag_of.groups,
-            has_tags,
         }
     }
 
-    /// pprof's `newGraph` over these samples, with only the `kept` frames when given: a call
-    /// through frames left out becomes a residual edge from the frame above them.
     fn graph(&self, frames: &Frames, kept: Option<&[bool]>) -> Graph {
         let n = frames.len();
         let mut flat = vec![0i64; n];
         let mut cum = vec![0i64; n];
         let mut edges: FxHashMap<(FrameId, FrameId), Edge> = FxHashMap::default();
-        let mut tags: Vec<FxHashMap<(u32, u32), (i64, i64)>> = if self.has_tags {
-            vec![FxHashMap::default(); n]
-        } else {
-            Vec::new()
-        };
+        let mut tags: Vec<FxHashMap<(u32, u32), (i64, i64)>> = vec![FxHashMap::default(); n];
         let mut seen = vec![u32::MAX; n];
         let mut seen_edges: FxHashSet<(FrameId, FrameId)> = FxHashSet::default();
         for (round, &(path, group, weight)) in self.weighted.iter().enumerate() {
             let round = round as u32;
             seen_edges.clear();
             let mut add_tags = |frame: FrameId, flat: bool| {
-                if tags.is_empty() {
-                    return;
-                }
                 let (labels, numbers) = &self.tags[group as usize];
                 let at = &mut tags[frame.0 as usize];
                 let keys = (*labels != NO_LABELS)

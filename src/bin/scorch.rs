@@ -21,6 +21,8 @@ use scorch::model::frames::Granularity;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::view::color::Theme;
 use scorch::view::dot::DotOptions;
+use scorch::view::graph_drawing::GraphDrawing;
+use scorch::view::graph_svg::SvgStyle;
 use scorch::view::orientation::Orientation;
 use scorch::view::svg::SvgOptions;
 use scorch::{format, CallTree, Profile};
@@ -636,12 +638,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let profile = open(&file)?;
             let index = profile.value_index(&value_type.value_type)?;
             let spec = filters.spec();
-            let filter_lines: Vec<String> = spec
-                .entries()
-                .into_iter()
-                .filter(|(key, _)| *key != "granularity")
-                .map(|(key, value)| format!("{key}={value}"))
-                .collect();
+            let filter_lines = scorch::view::dot::filter_lines(&spec);
             let filters = spec.compile()?;
             let options = GraphOptions {
                 node_count: nodecount,
@@ -678,11 +675,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let title = file
                         .file_name()
                         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-                    let svg = scorch::view::graph_svg::write(
+                    let drawing = GraphDrawing::new(
                         &graph,
-                        &title,
                         &profile.value_types[index].unit,
                         filters.granularity,
+                    );
+                    let svg = scorch::view::graph_svg::write(
+                        &drawing,
+                        &SvgStyle {
+                            theme: Theme::Light,
+                            file: Some(&title),
+                        },
                     );
                     out.write_all(svg.as_bytes())?;
                 }

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::analysis::call_graph::CallGraph;
+use crate::analysis::options::FilterSpec;
 use crate::analysis::tags::{scale, scaled_label};
 use crate::model::frames::Granularity;
 
@@ -118,6 +119,15 @@ pub fn write(graph: &CallGraph, options: &DotOptions<'_>) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// The legend's "Active filters" lines for `spec`: pprof's options as `name=value`.
+pub fn filter_lines(spec: &FilterSpec) -> Vec<String> {
+    spec.entries()
+        .into_iter()
+        .filter(|(key, _)| *key != "granularity")
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect()
 }
 
 /// The largest |flat| of the graph's nodes.

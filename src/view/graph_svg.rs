@@ -1,80 +1,23 @@
-//! A call graph drawn by Scorch's own layout as a self-contained SVG: pprof's boxes (short
-//! name, flat and cum with percentages, font size by flat, colour by cum), edges as curves
-//! through their layers with arrowheads, widened by weight, dotted when residual, labelled
-//! with their weight. Also the box sizes and labels the page draws. Depends on the call
-//! graph, its layout and the DOT module's names, units and colours.
+//! A laid-out call graph as SVG: pprof's boxes (label lines, font size by flat, colour by
+//! cum), edges as curves through their layers with arrowheads, widened by weight, dotted when
+//! residual, labelled with their weight. The same markup is a file of its own (with the
+//! legend, for export and `scorch graph --format svg`) and the page's Graph view (themed,
+//! each node and edge an element the page finds by `data-node` and `data-edge`). Depends on
+//! the drawing, pprof's colours and the theme.
 
 use std::fmt::Write;
 
-use crate::analysis::call_graph::CallGraph;
-use crate::analysis::tags::scaled_label;
-use crate::model::frames::Granularity;
-use crate::view::dot::{
-    color, font_size, label_lines, legend_counts, max_flat, output_unit, percentage,
-};
-use crate::view::graph_layout::{layout, Layout, Size};
+use crate::view::color::Theme;
+use crate::view::dot::color;
+use crate::view::graph_drawing::{GraphDrawing, LINE_HEIGHT, PADDING};
 
-/// One node's box: its text lines and font size (pprof's 8 to 24 by flat).
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeBox {
-    pub lines: Vec<String>,
-    pub font: f64,
-    pub size: Size,
-}
-
-/// Characters are taken as this share of the font size wide (a monospace-ish estimate, so
-/// the layout needs no text measuring).
-const CHAR_WIDTH: f64 = 0.62;
-const LINE_HEIGHT: f64 = 1.25;
-const PADDING: f64 = 8.0;
-
-/// The boxes of `graph`'s nodes, with values in `unit` scaled as pprof scales them.
-pub fn node_boxes(graph: &CallGraph, unit: &str, granularity: Granularity) -> Vec<NodeBox> {
-    let output = output_unit(graph, unit);
-    let value = |v: i64| scaled_label(v, unit, &output);
-    let max_flat = max_flat(graph);
-    graph
-        .nodes
-        .iter()
-        .map(|node| {
-            let mut lines = label_lines(graph.frames.name(node.frame), granularity);
-            if node.flat != 0 {
-                lines.push(format!(
-                    "{} ({})",
-                    value(node.flat),
-                    percentage(node.flat, graph.total)
-                ));
-            } else {
-                lines.push("0".to_string());
-            }
-            if node.cum != node.flat {
-                let of = format!(
-                    "of {} ({})",
-                    value(node.cum),
-                    percentage(node.cum, graph.total)
-                );
-                if node.flat != 0 {
-                    lines.push(of);
-                } else if let Some(last) = lines.last_mut() {
-                    *last = format!("{last} {of}");
-                }
-            }
-            let font = font_size(node.flat, max_flat) as f64;
-            let chars = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
-            let size = Size {
-                width: chars * font * CHAR_WIDTH + 2.0 * PADDING,
-                height: lines.len() as f64 * font * LINE_HEIGHT + PADDING,
-            };
-            NodeBox { lines, font, size }
-        })
-        .collect()
-}
-
-/// The graph's boxes and their layout.
-pub fn arrange(graph: &CallGraph, boxes: &[NodeBox]) -> Layout {
-    let sizes: Vec<Size> = boxes.iter().map(|b| b.size).collect();
-    let edges: Vec<(usize, usize)> = graph.edges.iter().map(|e| (e.caller, e.callee)).collect();
-    layout(&sizes, &edges)
+/// How the SVG is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SvgStyle<'a> {
+    pub theme: Theme,
+    /// A file of its own: sized, on a background, with this title over the legend. `None`
+    /// for the page, which sizes it, shows the legend itself and gives the tooltips.
+    pub file: Option<&'a str>,
 }
 
 /// An SVG path through `points`: straight for two, else a Catmull-Rom curve as cubic
@@ -108,98 +51,195 @@ fn xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The whole graph as an SVG file titled `title`.
-pub fn write(graph: &CallGraph, title: &str, unit: &str, granularity: Granularity) -> String {
-    let boxes = node_boxes(graph, unit, granularity);
-    let placed = arrange(graph, &boxes);
-    let output = output_unit(graph, unit);
-    let value = |v: i64| scaled_label(v, unit, &output);
-    let legend = std::iter::once(title.to_string())
-        .chain(legend_counts(graph, &value))
-        .collect::<Vec<_>>();
-    let top = 16.0 + 16.0 * legend.len() as f64;
-    let (width, height) = (placed.width.max(480.0), placed.height + top);
+/// pprof's colour for a share of the total: its own in the light theme; in the dark one the
+/// same hues, dark for a fill and bright for a line.
+pub fn share_color(share: f64, background: bool, theme: Theme) -> String {
+    match theme {
+        Theme::Light => color(share, background),
+        Theme::Dark => {
+            let (saturation, value) = if background {
+                (0.5, 0.28)
+            } else {
+                (0.75, 0.75)
+            };
+            themed_color(share, saturation, value)
+        }
+    }
+}
+
+/// pprof's `dotColor` with another saturation and value.
+fn themed_color(share: f64, saturation: f64, value: f64) -> String {
+    let mut score = share.clamp(-1.0, 1.0);
+    if score.is_nan() {
+        score = 0.0;
+    }
+    let mut saturation = saturation;
+    if score.abs() < 0.2 {
+        saturation *= score.abs() / 0.2;
+    }
+    score = score.signum() * score.abs().powf(0.3);
+    let (r, g) = if score < 0.0 {
+        (value * (1.0 + saturation * score), value)
+    } else {
+        (value, value * (1.0 - saturation * score))
+    };
+    let b = value * (1.0 - saturation);
+    let byte = |x: f64| (x * 255.0) as u8;
+    format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
+}
+
+/// The colour of text and of edge labels.
+fn ink(theme: Theme) -> (&'static str, &'static str) {
+    match theme {
+        Theme::Light => ("#000000", "#555555"),
+        Theme::Dark => ("#e6e6e6", "#a8a8a8"),
+    }
+}
+
+/// The drawing as SVG.
+pub fn write(drawing: &GraphDrawing, style: &SvgStyle<'_>) -> String {
+    let (text, faint) = ink(style.theme);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
-         viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\">"
-    );
+    let legend: Vec<&str> = match style.file {
+        Some(title) => std::iter::once(title)
+            .chain(drawing.legend.iter().map(String::as_str))
+            .collect(),
+        None => Vec::new(),
+    };
+    let top = if legend.is_empty() {
+        0.0
+    } else {
+        16.0 + 16.0 * legend.len() as f64
+    };
+    let (width, height) = (drawing.width.max(1.0), drawing.height.max(1.0));
+    if style.file.is_some() {
+        let (width, height) = (width.max(480.0), height + top);
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
+             viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\">"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" \
+             font-family=\"sans-serif\">"
+        );
+    }
     let _ = writeln!(
         out,
         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"9\" \
-         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" \
-         fill=\"context-stroke\"/></marker></defs>"
+         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path \
+         d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>"
     );
-    let _ = writeln!(
-        out,
-        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
-    );
+    if style.file.is_some() {
+        let background = match style.theme {
+            Theme::Light => "#ffffff",
+            Theme::Dark => "#1e1e1e",
+        };
+        let _ = writeln!(
+            out,
+            "<rect width=\"100%\" height=\"100%\" fill=\"{background}\"/>"
+        );
+    }
     for (i, line) in legend.iter().enumerate() {
         let _ = writeln!(
             out,
-            "<text x=\"16\" y=\"{:.0}\" font-size=\"{}\">{}</text>",
+            "<text x=\"16\" y=\"{:.0}\" font-size=\"{}\" fill=\"{text}\">{}</text>",
             22.0 + 16.0 * i as f64,
             if i == 0 { 14 } else { 12 },
             xml(line)
         );
     }
     let _ = writeln!(out, "<g transform=\"translate(0,{top:.0})\">");
-    let total = graph.total.unsigned_abs().max(1) as f64;
-    for (e, edge) in graph.edges.iter().enumerate() {
-        let share = edge.weight as f64 / total;
+    for (e, edge) in drawing.edges.iter().enumerate() {
+        let share = drawing.share(edge.weight);
         let pen = 1.0 + (share.abs() * 5.0).floor().min(5.0);
-        let route = &placed.routes[e];
-        let _ = writeln!(
+        let d = curve(&edge.route);
+        let caller = &drawing.nodes[edge.caller].name;
+        let callee = &drawing.nodes[edge.callee].name;
+        let _ = write!(
             out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{pen}\"{} marker-end=\"url(#arrow)\"><title>{} {} {} ({})</title></path>",
-            curve(route),
-            color(share, false),
-            if edge.residual { " stroke-dasharray=\"3,3\"" } else { "" },
-            xml(graph.frames.name(graph.nodes[edge.caller].frame)),
-            if edge.residual { "..." } else { "->" },
-            xml(graph.frames.name(graph.nodes[edge.callee].frame)),
-            xml(&value(edge.weight)),
+            "<g class=\"edge\" data-edge=\"{e}\" data-caller=\"{}\" data-callee=\"{}\" \
+             data-weight=\"{}\">",
+            xml(caller),
+            xml(callee),
+            edge.weight
         );
-        if let Some(&(x, y)) = route.get(route.len() / 2) {
-            let label = if edge.inline {
-                format!("{} (inline)", value(edge.weight))
-            } else {
-                value(edge.weight)
-            };
-            let _ = writeln!(
+        if style.file.is_some() {
+            let _ = write!(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"#555555\">{}</text>",
-                x + 4.0,
-                y,
-                xml(&label)
+                "<title>{} {} {} ({})</title>",
+                xml(caller),
+                if edge.residual { "..." } else { "->" },
+                xml(callee),
+                xml(&edge.label)
+            );
+        } else {
+            // A wide clear stroke under the line, so a thin edge is easy to point at.
+            let _ = write!(
+                out,
+                "<path class=\"hit\" d=\"{d}\" fill=\"none\" stroke=\"transparent\" \
+                 stroke-width=\"10\"/>"
             );
         }
-    }
-    for (i, (node, b)) in graph.nodes.iter().zip(&boxes).enumerate() {
-        let (cx, cy) = placed.centers[i];
-        let (w, h) = (b.size.width, b.size.height);
-        let share = node.cum as f64 / total;
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<g data-name=\"{}\" data-flat=\"{}\" data-cum=\"{}\"><title>{} ({})</title>\
-             <rect x=\"{:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"3\" fill=\"{}\" stroke=\"{}\"/>",
-            xml(graph.frames.name(node.frame)),
+            "<path d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{pen}\"{} \
+             marker-end=\"url(#arrow)\"/>",
+            share_color(share, false, style.theme),
+            if edge.residual {
+                " stroke-dasharray=\"3,3\""
+            } else {
+                ""
+            },
+        );
+        if let Some(&(x, y)) = edge.route.get(edge.route.len() / 2) {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"{faint}\">{}</text>",
+                x + 4.0,
+                y,
+                xml(&edge.label)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    for (i, node) in drawing.nodes.iter().enumerate() {
+        let share = drawing.share(node.cum);
+        let (left, top) = drawing.corner(i);
+        let _ = write!(
+            out,
+            "<g class=\"node\" data-node=\"{i}\" data-name=\"{}\" data-flat=\"{}\" data-cum=\"{}\">",
+            xml(&node.name),
             node.flat,
             node.cum,
-            xml(graph.frames.name(node.frame)),
-            xml(&value(node.cum)),
-            cx - w / 2.0,
-            cy - h / 2.0,
-            color(share, true),
-            color(share, false),
         );
-        for (l, line) in b.lines.iter().enumerate() {
-            let y = cy - h / 2.0 + PADDING / 2.0 + b.font * LINE_HEIGHT * (l as f64 + 0.8);
-            let _ = writeln!(
+        if style.file.is_some() {
+            let _ = write!(
                 out,
-                "<text x=\"{cx:.1}\" y=\"{y:.1}\" font-size=\"{}\" text-anchor=\"middle\">{}</text>",
-                b.font,
+                "<title>{} ({})</title>",
+                xml(&node.name),
+                xml(&drawing.value(node.cum))
+            );
+        }
+        let _ = write!(
+            out,
+            "<rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\" \
+             fill=\"{}\" stroke=\"{}\"/>",
+            node.width,
+            node.height,
+            share_color(share, true, style.theme),
+            share_color(share, false, style.theme),
+        );
+        for (l, line) in node.lines.iter().enumerate() {
+            let y = top + PADDING / 2.0 + node.font * LINE_HEIGHT * (l as f64 + 0.8);
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{y:.1}\" font-size=\"{}\" text-anchor=\"middle\" \
+                 fill=\"{text}\">{}</text>",
+                node.x,
+                node.font,
                 xml(line)
             );
         }
@@ -215,24 +255,36 @@ mod tests {
     use crate::analysis::call_graph::{call_graph, GraphOptions};
     use crate::analysis::filter::Filters;
     use crate::input::folded;
+    use crate::model::frames::Granularity;
 
     #[test]
     fn every_node_is_an_element_with_its_exact_values() {
-        let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a;d 2\n").unwrap();
+        let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a;<d> 2\n").unwrap();
         let graph = call_graph(&profile, 0, &Filters::default(), &GraphOptions::default());
-        let svg = write(&graph, "t<1>", "count", Granularity::Functions);
-        for node in &graph.nodes {
-            let element = format!(
-                "<g data-name=\"{}\" data-flat=\"{}\" data-cum=\"{}\">",
-                graph.frames.name(node.frame),
-                node.flat,
-                node.cum
+        let drawing = GraphDrawing::new(&graph, "count", Granularity::Functions);
+        for file in [Some("t<1>"), None] {
+            let svg = write(
+                &drawing,
+                &SvgStyle {
+                    theme: Theme::Dark,
+                    file,
+                },
             );
-            assert!(svg.contains(&element), "{element}");
+            for (i, node) in graph.nodes.iter().enumerate() {
+                let element = format!(
+                    "<g class=\"node\" data-node=\"{i}\" data-name=\"{}\" data-flat=\"{}\" data-cum=\"{}\">",
+                    xml(graph.frames.name(node.frame)),
+                    node.flat,
+                    node.cum
+                );
+                assert!(svg.contains(&element), "{element}");
+            }
+            assert_eq!(svg.matches("<g class=\"node\"").count(), graph.nodes.len());
+            assert_eq!(svg.matches("marker-end").count(), graph.edges.len());
+            assert!(svg.contains("&lt;d&gt;") && !svg.contains("<d>"));
+            assert_eq!(svg.contains("t&lt;1&gt;"), file.is_some());
+            assert_eq!(svg.contains("<title>"), file.is_some());
         }
-        assert_eq!(svg.matches("<g data-name=").count(), graph.nodes.len());
-        assert_eq!(svg.matches("marker-end").count(), graph.edges.len());
-        assert!(svg.contains("t&lt;1&gt;"));
     }
 
     #[test]
@@ -242,5 +294,14 @@ mod tests {
             "M0.0,0.0 C0.0,1.7 0.0,8.3 0.0,10.0"
         );
         assert!(curve(&[(0.0, 0.0), (5.0, 10.0), (0.0, 20.0)]).ends_with(" 0.0,20.0"));
+    }
+
+    #[test]
+    fn the_light_theme_has_pprof_colours_and_the_dark_one_dark_fills() {
+        assert_eq!(share_color(0.5, true, Theme::Light), color(0.5, true));
+        let fill = share_color(0.5, true, Theme::Dark);
+        let red = u8::from_str_radix(&fill[1..3], 16).unwrap();
+        assert!(red < 0x60, "{fill}");
+        assert_ne!(fill, share_color(-0.5, true, Theme::Dark));
     }
 }

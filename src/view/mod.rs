@@ -1,9 +1,11 @@
 //! Drawing as data, without the DOM: the flame layout, value <-> pixel viewport, hit testing,
-//! search, colours, keys, the view state and its actions, links and the SVG export.
+//! search, colours, keys, the view state and its actions, links, the SVG export, and the
+//! call graph's DOT, layout, drawing and SVG.
 
 pub mod color;
 pub mod dot;
 pub mod flame_layout;
+pub mod graph_drawing;
 pub mod graph_layout;
 pub mod graph_svg;
 pub mod hit_test;

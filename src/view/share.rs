@@ -6,7 +6,8 @@
 //! `v=1&t=cpu&o=icicle&z=main;work&q=gc&h=1a2b3c4d5e6f7a8b&p=<profile>` where `z` is the zoom
 //! path of frame names (each percent-encoded, joined by `;`), `h` a hash of the profile file,
 //! `p` the profile deflated and base64url-encoded, `n` the name of the file it came from and
-//! `url` an address to fetch it from.
+//! `url` an address to fetch it from; `g=1` shows the call graph, with pprof's `nodecount`,
+//! `nodefraction` and `edgefraction` when they are not the default.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -18,6 +19,7 @@ use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
 use crate::view::orientation::Orientation;
 
@@ -56,6 +58,9 @@ pub struct ShareState {
     pub search: String,
     /// pprof's name filters and granularity.
     pub filters: FilterSpec,
+    /// Whether the call graph is shown, and how much of it.
+    pub call_graph: bool,
+    pub graph_options: GraphOptions,
     /// Hash of the profile file the view was made on (see [`content_hash`]).
     pub profile_hash: Option<String>,
     /// The profile itself, deflated and base64url-encoded (see [`embed`]).
@@ -151,6 +156,19 @@ impl ShareState {
         for (key, value) in self.filters.entries() {
             parts.push(format!("{key}={}", encode_value(&value)));
         }
+        if self.call_graph {
+            parts.push("g=1".to_string());
+        }
+        let (options, default) = (&self.graph_options, GraphOptions::default());
+        if options.node_count != default.node_count {
+            parts.push(format!("nodecount={}", options.node_count));
+        }
+        if options.node_fraction != default.node_fraction {
+            parts.push(format!("nodefraction={}", options.node_fraction));
+        }
+        if options.edge_fraction != default.edge_fraction {
+            parts.push(format!("edgefraction={}", options.edge_fraction));
+        }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
         }
@@ -197,6 +215,23 @@ impl ShareState {
                         .collect::<Result<_, _>>()?
                 }
                 "q" => state.search = decode_value(key, value)?,
+                "g" => state.call_graph = value == "1",
+                // A number out of range is ignored, as an unknown key is.
+                "nodecount" => {
+                    if let Some(n) = value.parse().ok().filter(|&n| n <= MAX_NODE_COUNT) {
+                        state.graph_options.node_count = n;
+                    }
+                }
+                "nodefraction" => {
+                    if let Some(f) = fraction(value) {
+                        state.graph_options.node_fraction = f;
+                    }
+                }
+                "edgefraction" => {
+                    if let Some(f) = fraction(value) {
+                        state.graph_options.edge_fraction = f;
+                    }
+                }
                 "h" => state.profile_hash = Some(decode_value(key, value)?),
                 "p" => state.embedded = Some(value.to_string()),
                 "n" => {
@@ -212,6 +247,15 @@ impl ShareState {
         }
         Ok(state)
     }
+}
+
+/// The most nodes a link may ask the call graph for (pprof has no limit; a drawing of more
+/// than a few thousand boxes is no use to anyone).
+pub const MAX_NODE_COUNT: usize = 5000;
+
+/// A share of the total between 0 and 1, as a link writes it.
+fn fraction(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|f| (0.0..=1.0).contains(f))
 }
 
 /// A short hash of a profile file's bytes (FNV-1a, 64 bits, hex): enough to tell whether the
@@ -305,6 +349,12 @@ mod tests {
                 granularity: Granularity::Lines,
                 ..FilterSpec::default()
             },
+            call_graph: true,
+            graph_options: GraphOptions {
+                node_count: 0,
+                node_fraction: 0.0125,
+                edge_fraction: 0.0,
+            },
             profile_hash: Some(content_hash(b"x")),
             embedded: None,
             url: Some("https://example.com/p.pb.gz?x=1&y=2".into()),
@@ -320,6 +370,16 @@ mod tests {
             Ok(state)
         );
         assert_eq!(ShareState::from_fragment(""), Ok(ShareState::default()));
+    }
+
+    #[test]
+    fn graph_options_out_of_range_are_ignored() {
+        let state =
+            ShareState::from_fragment("v=1&g=1&nodecount=99999999&nodefraction=2&edgefraction=x")
+                .unwrap();
+        assert!(state.call_graph);
+        assert_eq!(state.graph_options, GraphOptions::default());
+        assert!(!ShareState::default().to_fragment().contains("node"));
     }
 
     #[test]

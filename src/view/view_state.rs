@@ -1,7 +1,8 @@
 //! What the person is looking at, as plain data: value type, orientation, zoom, search and the
-//! current match. `ViewState::apply(action)` is the only way it changes (the web shell's
+//! current match, and whether the flame graph or the call graph is shown. `ViewState::apply(action)` is the only way it changes (the web shell's
 //! reducer is an adapter around it). Depends on nothing that draws or decodes.
 
+use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
 use crate::view::orientation::Orientation;
 
@@ -35,6 +36,10 @@ pub struct ViewState {
     /// The keyboard's frame cursor, as names from the root's child down (`Some([])` is the
     /// root). Default: none.
     pub cursor: Option<Vec<String>>,
+    /// Whether pprof's call graph is shown instead of the flame graph. Default: no.
+    pub call_graph: bool,
+    /// How much of the call graph is drawn. Default: pprof's.
+    pub graph_options: GraphOptions,
 }
 
 /// A change a person asks for.
@@ -63,6 +68,9 @@ pub enum ViewAction {
     Select(Option<String>),
     /// Show the selected function's callers and callees instead of the graph, or not.
     ShowSandwich(bool),
+    /// Show the call graph instead of the flame graph, or not.
+    ShowCallGraph(bool),
+    SetGraphOptions(GraphOptions),
     /// Step to the next of `count` matches.
     NextMatch {
         count: usize,
@@ -120,7 +128,15 @@ impl ViewState {
                 next.sandwich &= name.is_some();
                 next.selected = name;
             }
-            ViewAction::ShowSandwich(shown) => next.sandwich = shown && next.selected.is_some(),
+            ViewAction::ShowSandwich(shown) => {
+                next.sandwich = shown && next.selected.is_some();
+                next.call_graph &= !next.sandwich;
+            }
+            ViewAction::ShowCallGraph(shown) => {
+                next.call_graph = shown;
+                next.sandwich &= !shown;
+            }
+            ViewAction::SetGraphOptions(options) => next.graph_options = options,
             ViewAction::NextMatch { count } if count > 0 => {
                 next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
             }
@@ -176,6 +192,23 @@ mod tests {
         assert!(v.sandwich);
         let v = v.apply(ViewAction::Select(None));
         assert!(!v.sandwich && v.selected.is_none());
+    }
+
+    #[test]
+    fn the_call_graph_and_the_callers_take_each_others_place() {
+        let v = ViewState::new(0)
+            .apply(ViewAction::Select(Some("main.f".into())))
+            .apply(ViewAction::ShowSandwich(true))
+            .apply(ViewAction::ShowCallGraph(true));
+        assert!(v.call_graph && !v.sandwich);
+        let v = v.apply(ViewAction::ShowSandwich(true));
+        assert!(!v.call_graph && v.sandwich);
+        let options = GraphOptions {
+            node_count: 200,
+            ..GraphOptions::default()
+        };
+        let v = v.apply(ViewAction::SetGraphOptions(options));
+        assert_eq!(v.graph_options.node_count, 200);
     }
 
     #[test]

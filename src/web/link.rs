@@ -50,6 +50,8 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
         zoom_path: view.zoom_path.clone(),
         search: view.search.clone(),
         filters: view.filters.clone(),
+        call_graph: view.call_graph,
+        graph_options: view.graph_options,
         profile_hash: match &loaded.source {
             Source::File { hash, .. } => Some(hash.clone()),
             _ => None,
@@ -94,7 +96,9 @@ pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
         .unwrap_or(summary.default_value_index);
     let mut view = ViewState::new(index)
         .apply(ViewAction::SetOrientation(state.orientation))
-        .apply(ViewAction::SetSearch(state.search.clone()));
+        .apply(ViewAction::SetSearch(state.search.clone()))
+        .apply(ViewAction::SetGraphOptions(state.graph_options))
+        .apply(ViewAction::ShowCallGraph(state.call_graph));
     // Filters that do not compile are left out.
     if state.filters.compile().is_ok() {
         view.filters = state.filters.clone();
