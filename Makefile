@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench bench-render bench-browser fuzz fuzz-ui example screenshot
+.PHONY: serve test web bench bench-render bench-browser bench-graph fuzz fuzz-ui example screenshot
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -28,6 +28,12 @@ bench-render: web
 bench-browser: web
 	cargo build --release --bin scorch
 	. scripts/setup-web.sh && node tests/browser/open.bench.mjs
+
+# The Graph view in headless Chromium: first frame of 80, 200 and 500 nodes, pan and zoom
+# redraws (see README, "Performance"); and the native build, layout and SVG times.
+bench-graph: web
+	cargo bench --bench graph
+	. scripts/setup-web.sh && node tests/browser/graph.bench.mjs
 
 # Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
 fuzz:

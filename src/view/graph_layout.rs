@@ -30,6 +30,8 @@ const RANK_GAP: f64 = 56.0;
 const MARGIN: f64 = 16.0;
 /// Width of the gap a long edge's dummy keeps in a layer.
 const DUMMY_WIDTH: f64 = 8.0;
+/// The share of a box's width its edges' ends spread over.
+const PORT_SPAN: f64 = 0.7;
 /// Ordering sweeps and placement passes.
 const SWEEPS: usize = 12;
 const PASSES: usize = 8;
@@ -95,18 +97,41 @@ pub fn layout(sizes: &[Size], edges: &[(usize, usize)]) -> Layout {
         .fold(f64::NEG_INFINITY, f64::max);
     let centers: Vec<(f64, f64)> = (0..n).map(|i| (x[i] + shift, layer_y[rank[i]])).collect();
     let half = |i: usize| sizes[i].height / 2.0;
+    // Ports: the edges leaving a box's bottom, and those entering its top, spread along its
+    // middle in the order of where they go or come from, so arrows do not meet in one point.
+    let mut leaving: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    let mut entering: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    for (c, chain) in chains.iter().enumerate() {
+        let (first, last) = (chain[0], chain[chain.len() - 1]);
+        leaving[first].push((x[chain[1]], c));
+        entering[last].push((x[chain[chain.len() - 2]], c));
+    }
+    let ports = |lists: &mut [Vec<(f64, usize)>]| {
+        let mut port = vec![0.0; chains.len()];
+        for (node, list) in lists.iter_mut().enumerate() {
+            list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let span = sizes[node].width * PORT_SPAN;
+            for (k, &(_, c)) in list.iter().enumerate() {
+                let at = (k as f64 + 0.5) / list.len() as f64 - 0.5;
+                port[c] = centers[node].0 + span * at;
+            }
+        }
+        port
+    };
+    let (start, end) = (ports(&mut leaving), ports(&mut entering));
     let routes = chains
         .iter()
         .zip(&reversed)
-        .map(|(chain, &back)| {
+        .enumerate()
+        .map(|(c, (chain, &back))| {
             let (first, last) = (chain[0], chain[chain.len() - 1]);
-            let mut route = vec![(centers[first].0, centers[first].1 + half(first))];
+            let mut route = vec![(start[c], centers[first].1 + half(first))];
             route.extend(
                 chain[1..chain.len() - 1]
                     .iter()
                     .map(|&d| (x[d] + shift, layer_y[node_rank[d]])),
             );
-            route.push((centers[last].0, centers[last].1 - half(last)));
+            route.push((end[c], centers[last].1 - half(last)));
             if back {
                 route.reverse();
             }
@@ -452,15 +477,17 @@ mod tests {
         for (e, &(from, to)) in edges.iter().enumerate() {
             let route = &layout.routes[e];
             let (start, end) = (route[0], route[route.len() - 1]);
-            assert!(
-                (start.0 - layout.centers[from].0).abs() < 1e-9,
-                "edge {e} starts at its caller"
-            );
-            assert!(
-                (end.0 - layout.centers[to].0).abs() < 1e-9,
-                "edge {e} ends at its callee"
-            );
+            let within = |x: f64, node: usize| {
+                (x - layout.centers[node].0).abs() <= sizes[node].width * PORT_SPAN / 2.0
+            };
+            assert!(within(start.0, from), "edge {e} starts at its caller");
+            assert!(within(end.0, to), "edge {e} ends at its callee");
         }
+        // The three calls out of main leave it at three places, in the order they go.
+        let mut starts: Vec<f64> = [0, 2, 4].iter().map(|&e| layout.routes[e][0].0).collect();
+        starts.sort_by(f64::total_cmp);
+        starts.dedup();
+        assert_eq!(starts.len(), 3);
         // The long edge main -> c goes through a dummy on a's layer.
         assert_eq!(layout.routes[4].len(), 3);
     }

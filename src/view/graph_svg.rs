@@ -43,6 +43,16 @@ pub fn curve(points: &[(f64, f64)]) -> String {
     d
 }
 
+/// The middle of a route: its middle point, or halfway along its middle segment.
+fn middle(route: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let n = route.len();
+    if n % 2 == 1 {
+        return Some(route[n / 2]);
+    }
+    let (a, b) = (route.get((n / 2).checked_sub(1)?)?, route.get(n / 2)?);
+    Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
+}
+
 /// XML text escaping.
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -194,7 +204,7 @@ pub fn write(drawing: &GraphDrawing, style: &SvgStyle<'_>) -> String {
                 ""
             },
         );
-        if let Some(&(x, y)) = edge.route.get(edge.route.len() / 2) {
+        if let Some((x, y)) = middle(&edge.route) {
             let _ = write!(
                 out,
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"{faint}\">{}</text>",
@@ -285,6 +295,16 @@ mod tests {
             assert_eq!(svg.contains("t&lt;1&gt;"), file.is_some());
             assert_eq!(svg.contains("<title>"), file.is_some());
         }
+    }
+
+    #[test]
+    fn labels_go_halfway_along() {
+        assert_eq!(middle(&[]), None);
+        assert_eq!(middle(&[(0.0, 0.0), (4.0, 8.0)]), Some((2.0, 4.0)));
+        assert_eq!(
+            middle(&[(0.0, 0.0), (1.0, 1.0), (4.0, 8.0)]),
+            Some((1.0, 1.0))
+        );
     }
 
     #[test]

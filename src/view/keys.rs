@@ -20,6 +20,8 @@ pub enum Command {
     ToggleOrientation,
     ToggleTable,
     ToggleSandwich,
+    /// Show the call graph instead of the flame graph, or back.
+    ToggleCallGraph,
     /// Move the cursor to the frame drawn above or below, or beside.
     Move(Direction),
     /// Zoom to the cursor's frame.
@@ -53,6 +55,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("t", "top table"),
     ("c", "callers and callees of the selected function"),
     (
+        "g",
+        "the call graph (pprof's Graph view), or back to the flame graph",
+    ),
+    (
         "↑ ↓",
         "move the cursor to a frame's callee (the heaviest) or caller, as drawn",
     ),
@@ -71,6 +77,10 @@ pub const POINTER: &[(&str, &str)] = &[
         "filter by a frame, or see its callers and callees",
     ),
     ("tap", "a frame's numbers, with a button to zoom to it"),
+    (
+        "call graph: drag, wheel, click",
+        "pan, zoom around the pointer, a node's menu",
+    ),
 ];
 
 /// The command of a key press (`key` as the browser names it), if any. Keys typed into a
@@ -90,6 +100,7 @@ pub fn command(key: &str, shift: bool, ctrl: bool) -> Option<Command> {
         "o" => Command::ToggleOrientation,
         "t" => Command::ToggleTable,
         "c" => Command::ToggleSandwich,
+        "g" => Command::ToggleCallGraph,
         "ArrowUp" => Command::Move(Direction::Up),
         "ArrowDown" => Command::Move(Direction::Down),
         "ArrowLeft" => Command::Move(Direction::Left),

@@ -8,6 +8,7 @@ pub mod flame_layout;
 pub mod graph_drawing;
 pub mod graph_layout;
 pub mod graph_svg;
+pub mod graph_viewport;
 pub mod hit_test;
 pub mod keys;
 pub mod orientation;

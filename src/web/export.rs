@@ -1,5 +1,6 @@
 //! Export of the view as a file on the person's machine: an SVG that opens anywhere, folded
-//! stacks, or a PNG of the drawing under a title line (profile, value type, total).
+//! stacks, or a PNG of the drawing under a title line (profile, value type, total); and the
+//! call graph as SVG or as a Graphviz DOT file.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -9,8 +10,10 @@ use super::download;
 use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::format;
 use crate::view::color::Theme;
+use crate::view::graph_svg::{self, SvgStyle};
 use crate::view::svg::SvgOptions;
 use crate::view::view_state::ViewState;
+use crate::web::app::loaded::CallGraphKey;
 
 /// What to export.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub enum ExportKind {
     Svg,
     Folded,
     Png,
+    CallGraphSvg,
+    CallGraphDot,
 }
 
 impl ExportKind {
@@ -26,6 +31,8 @@ impl ExportKind {
             ExportKind::Svg => "svg",
             ExportKind::Folded => "folded",
             ExportKind::Png => "png",
+            ExportKind::CallGraphSvg => "call graph SVG",
+            ExportKind::CallGraphDot => "DOT",
         }
     }
 }
@@ -82,6 +89,22 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
         }
         ExportKind::Png => titled_png(&title(shown, view), shown.theme)
             .and_then(|url| download::save_url(&name("png"), &url)),
+        ExportKind::CallGraphSvg | ExportKind::CallGraphDot => {
+            let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
+            let graph = loaded
+                .call_graph(&key)
+                .ok_or("The call graph is still being built: export it once it is shown.")?;
+            if kind == ExportKind::CallGraphDot {
+                download::save_text(&name("dot"), &graph.dot, "text/vnd.graphviz")
+            } else {
+                let style = SvgStyle {
+                    theme: Theme::Light,
+                    file: Some(&title(shown, view)),
+                };
+                let svg = graph_svg::write(&graph.drawing, &style);
+                download::save_text(&name("graph.svg"), &svg, "image/svg+xml")
+            }
+        }
     };
     saved.map_err(|_| format!("The {} file could not be saved.", kind.name()))
 }

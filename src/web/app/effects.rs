@@ -1,5 +1,5 @@
 //! The app's effects as hooks that react to its state: building or requesting the graph asked
-//! for, the example when nothing else can be shown, the address following the view, a `#url=`
+//! for and the call graph shown, the example when nothing else can be shown, the address following the view, a `#url=`
 //! fetched, pasted files and text, and the system's light or dark theme.
 
 use gloo::events::EventListener;
@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::loaded::CallGraphKey;
 use super::loader::{LoadKind, Loader};
 use super::startup;
 use super::state::{AppAction, AppState};
@@ -33,6 +34,21 @@ pub fn use_graph_requests(state: &UseReducerHandle<AppState>) {
                 graph,
             }),
             None => loaded.0.request_graph(*index, filters),
+        }
+    });
+}
+
+/// The call graph of the view, when it is shown: asked of the profile's engine unless it is
+/// already there (a profile on the page builds it when the view asks).
+#[hook]
+pub fn use_call_graph_requests(state: &UseReducerHandle<AppState>) {
+    let view = &state.view;
+    let key = view
+        .call_graph
+        .then(|| CallGraphKey::new(view.value_index, &view.filters, &view.graph_options));
+    use_effect_with((state.loaded.clone(), key), move |(loaded, key)| {
+        if let (Some(loaded), Some(key)) = (loaded, key) {
+            loaded.0.request_call_graph(key);
         }
     });
 }

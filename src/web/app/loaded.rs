@@ -1,10 +1,12 @@
 //! An opened profile on the page and the graphs drawn from it (call tree and layout per value
-//! type and filters), each built once and kept; and where the profile lives (page or worker).
+//! type and filters; call graphs laid out, per value type, filters and options), each built
+//! once and kept; and where the profile lives (page or worker).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::call_tree::CallTree;
 use crate::analysis::call_tree::NodeId;
 use crate::analysis::diff::{self, DiffTable};
@@ -17,6 +19,7 @@ use crate::model::profile::Profile;
 use crate::transfer::Summary;
 use crate::view::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
 use crate::view::flame_layout::FlameLayout;
+use crate::view::graph_drawing::{self, GraphDrawing};
 use web_sys::Blob;
 
 use crate::web::engine::page::{Engine, Opened};
@@ -141,6 +144,49 @@ impl Graph {
     }
 }
 
+/// A call graph laid out, with its DOT file.
+pub struct CallGraphView {
+    pub drawing: GraphDrawing,
+    pub dot: String,
+}
+
+/// A call graph is only equal to itself: each is built once and shared.
+impl PartialEq for CallGraphView {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+/// What a call graph is built for: value type, filters and options (fractions by their bits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallGraphKey {
+    pub index: usize,
+    pub filters: FilterSpec,
+    node_count: usize,
+    node_fraction: u64,
+    edge_fraction: u64,
+}
+
+impl CallGraphKey {
+    pub fn new(index: usize, filters: &FilterSpec, options: &GraphOptions) -> CallGraphKey {
+        CallGraphKey {
+            index,
+            filters: filters.clone(),
+            node_count: options.node_count,
+            node_fraction: options.node_fraction.to_bits(),
+            edge_fraction: options.edge_fraction.to_bits(),
+        }
+    }
+
+    pub fn options(&self) -> GraphOptions {
+        GraphOptions {
+            node_count: self.node_count,
+            node_fraction: f64::from_bits(self.node_fraction),
+            edge_fraction: f64::from_bits(self.edge_fraction),
+        }
+    }
+}
+
 /// Files up to this size are kept in memory after opening, so "Copy link" can embed them.
 pub const KEEP_FILE_BYTES: usize = 8 << 20;
 
@@ -178,6 +224,8 @@ pub struct Loaded {
     backend: Backend,
     /// Graphs by value type and filters, each built once.
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
+    /// Call graphs, each built once.
+    call_graphs: RefCell<HashMap<CallGraphKey, Rc<CallGraphView>>>,
     /// The name of the base profile compared with.
     base: RefCell<Option<String>>,
     /// The name of a base profile being opened, which replaces `base` once it has opened.
@@ -195,6 +243,7 @@ impl Loaded {
             name,
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
+            call_graphs: RefCell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
             source,
@@ -215,6 +264,7 @@ impl Loaded {
             id,
             name,
             graphs: RefCell::default(),
+            call_graphs: RefCell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
             summary: opened.summary,
@@ -259,6 +309,43 @@ impl Loaded {
         }
     }
 
+    /// The call graph for `key`: built on first use for a local profile; for one in a worker,
+    /// `None` until it has arrived (see [`Loaded::request_call_graph`]).
+    pub fn call_graph(&self, key: &CallGraphKey) -> Option<Rc<CallGraphView>> {
+        if let Some(graph) = self.call_graphs.borrow().get(key) {
+            return Some(graph.clone());
+        }
+        let Backend::Local(profile) = &self.backend else {
+            return None;
+        };
+        let options = key.options();
+        let drawn =
+            graph_drawing::draw(profile, None, key.index, &key.filters, &options, &self.name);
+        let (drawing, dot) = drawn.ok()?;
+        Some(self.insert_call_graph(key.clone(), drawing, dot))
+    }
+
+    /// Asks the worker for the call graph for `key`, unless it is already here.
+    pub fn request_call_graph(&self, key: &CallGraphKey) {
+        if let Backend::Worker(engine) = &self.backend {
+            if !self.call_graphs.borrow().contains_key(key) {
+                engine.request_call_graph(key.index, &key.filters, &key.options(), &self.name);
+            }
+        }
+    }
+
+    /// Keeps a call graph that was built.
+    pub fn insert_call_graph(
+        &self,
+        key: CallGraphKey,
+        drawing: GraphDrawing,
+        dot: String,
+    ) -> Rc<CallGraphView> {
+        let graph = Rc::new(CallGraphView { drawing, dot });
+        self.call_graphs.borrow_mut().insert(key, graph.clone());
+        graph
+    }
+
     /// The engine's worker holding this profile, if it is not kept on the page.
     pub fn engine(&self) -> Option<&Engine> {
         match &self.backend {
@@ -288,6 +375,9 @@ impl Loaded {
             self.graphs
                 .borrow_mut()
                 .retain(|(_, filters), _| filters.diff == DiffMode::Off);
+            self.call_graphs
+                .borrow_mut()
+                .retain(|key, _| key.filters.diff == DiffMode::Off);
             *self.base.borrow_mut() = Some(name);
         }
     }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Blob;
 use yew::prelude::*;
 
-use super::loaded::{Loaded, Source, KEEP_FILE_BYTES};
+use super::loaded::{CallGraphKey, Loaded, Source, KEEP_FILE_BYTES};
 use super::state::{AppAction, AppState, Loading};
 use crate::input::pprof::DecodeOptions;
 use crate::view::share::ShareState;
@@ -179,7 +179,7 @@ impl Loader {
                 ));
             }
             // Only an opened profile is asked for these.
-            EngineEvent::Tree { .. } | EngineEvent::BaseOpened => {}
+            EngineEvent::Tree { .. } | EngineEvent::CallGraph { .. } | EngineEvent::BaseOpened => {}
         }
     }
 
@@ -225,6 +225,21 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                     id: loaded.id,
                     index,
                     filters,
+                    graph,
+                });
+            }
+            EngineEvent::CallGraph {
+                index,
+                filters,
+                options,
+                drawing,
+                dot,
+            } => {
+                let key = CallGraphKey::new(index, &filters, &options);
+                let graph = loaded.insert_call_graph(key.clone(), *drawing, dot);
+                dispatch.dispatch(AppAction::CallGraphReady {
+                    id: loaded.id,
+                    key,
                     graph,
                 });
             }

@@ -24,13 +24,13 @@ use crate::view::view_state::ViewAction;
 use crate::view::view_state::ViewState;
 use crate::view::viewport::Viewport;
 use crate::web::components::{
-    banners::Banners, breadcrumbs::Breadcrumbs, diff_bar::DiffBar, filter_bar::FilterBar,
-    frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help, labels_panel::LabelsPanel,
-    sandwich::SandwichPanel, status_line::StatusLine, toolbar::OpenButton, toolbar::Toolbar,
-    tooltip::Tooltip, top_table::TopTablePanel,
+    banners::Banners, breadcrumbs::Breadcrumbs, call_graph::CallGraphPanel, diff_bar::DiffBar,
+    filter_bar::FilterBar, frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help,
+    labels_panel::LabelsPanel, sandwich::SandwichPanel, status_line::StatusLine,
+    toolbar::OpenButton, toolbar::Toolbar, tooltip::Tooltip, top_table::TopTablePanel,
 };
 use crate::web::paint::ROW_HEIGHT;
-use loaded::{Graph, Shared};
+use loaded::{CallGraphKey, CallGraphView, Graph, Shared};
 use loader::use_loader;
 use state::AppAction;
 
@@ -119,6 +119,17 @@ fn cursor_hover(graph: &Rc<Graph>, node: NodeId, view: &ViewState) -> Option<Hov
     })
 }
 
+/// The call graph of the view: the one that arrived last if it is the view's, else the
+/// profile's (built now for a profile on the page), `None` while the engine builds it.
+fn call_graph_view(state: &state::AppState, loaded: &Shared) -> Option<Rc<CallGraphView>> {
+    let view = &state.view;
+    let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
+    match &state.call_graph {
+        Some((arrived, graph)) if *arrived == key => Some(graph.clone()),
+        _ => loaded.0.call_graph(&key),
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(startup::initial_state);
@@ -127,6 +138,7 @@ pub fn App() -> Html {
     let search_ref = use_node_ref();
     let keyed = keyboard::use_keyboard(dispatch.clone(), search_ref.clone());
     effects::use_graph_requests(&state);
+    effects::use_call_graph_requests(&state);
     effects::use_example_fallback(&state);
     effects::use_fragment_sync(&state);
     effects::use_url_fetch(&loader, dispatch.clone());
@@ -269,8 +281,32 @@ pub fn App() -> Html {
     };
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
     let tooltip = pointed.or_else(|| cursor_hover(&graph, cursor?, view));
-    let tooltip = tooltip.filter(|_| menu.is_none());
-    let menu = (*menu).clone().filter(|m| Rc::ptr_eq(&m.graph, &graph));
+    let tooltip = tooltip.filter(|_| menu.is_none() && !view.call_graph);
+    let call_graph = view
+        .call_graph
+        .then(|| call_graph_view(&state, &shown.loaded))
+        .map(|graph| match graph {
+            Some(graph) => html! {
+                <CallGraphPanel {graph} {theme} search={view.search.clone()}
+                    selected={view.selected.clone().map(AttrValue::from)} options={view.graph_options}
+                    dispatch={dispatch.clone()} />
+            },
+            None => {
+                let dispatch = dispatch.clone();
+                let back = Callback::from(move |_: MouseEvent| {
+                    dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
+                });
+                html! {
+                    <div class="call-graph call-graph-pending">
+                        <p class="notice">{"Building the call graph…"}
+                            <button class="button" onclick={back}>{"Cancel"}</button></p>
+                    </div>
+                }
+            }
+        });
+    let menu = (*menu)
+        .clone()
+        .filter(|m| Rc::ptr_eq(&m.graph, &graph) && (m.node.0 as usize) < graph.tree.len());
 
     html! {
         <main class="app" {ondragover} {ondrop}>
@@ -282,7 +318,8 @@ pub fn App() -> Html {
                     on_option={on_label_option} />
             }
             if view.filters.diff != DiffMode::Off {
-                <DiffBar mode={view.filters.diff} shown={shown.clone()} dispatch={dispatch.clone()} />
+                <DiffBar mode={view.filters.diff} shown={shown.clone()} call_graph={view.call_graph}
+                    dispatch={dispatch.clone()} />
             }
             <Banners state={state.clone()} loader={loader.clone()} />
             <StatusLine shown={shown.clone()} view={view.clone()} />
@@ -294,8 +331,10 @@ pub fn App() -> Html {
                     <SandwichPanel graph={graph.clone()} {frame} unit={unit.clone()} {theme}
                         on_select={on_select_frame.reform(Some)} on_close={close_sandwich} />
                 }
+                {call_graph.unwrap_or_default()}
                 <GraphCanvas shown={shown.clone()} view={view.clone()} dispatch={dispatch.clone()}
-                    hover={pointed} {on_hover} {on_menu} {cursor} hidden={view.sandwich && selected.is_some()} />
+                    hover={pointed} {on_hover} {on_menu} {cursor}
+                    hidden={(view.sandwich && selected.is_some()) || view.call_graph} />
                 if view.table {
                     <TopTablePanel graph={graph.clone()} search={shown.search.clone()} query={view.search.clone()}
                         unit={unit.clone()} selected={selected} hovered={pointed.map(|h| tree.frame(h.node))}
@@ -306,8 +345,8 @@ pub fn App() -> Html {
                 <Tooltip shown={shown.clone()} {hover} dispatch={dispatch.clone()} on_close={close_tooltip} />
             }
             if let Some(menu) = menu {
-                <FrameMenu shown={shown.clone()} node={menu.node} at={menu.at} dispatch={dispatch.clone()}
-                    on_close={close_menu} />
+                <FrameMenu name={menu.graph.tree.name(menu.node).to_string()} at={menu.at}
+                    dispatch={dispatch.clone()} on_close={close_menu} />
             }
             if state.help {
                 <Help dispatch={dispatch.clone()} />

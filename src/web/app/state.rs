@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::loaded::{Graph, Loaded, Shared, Source};
+use super::loaded::{CallGraphKey, CallGraphView, Graph, Loaded, Shared, Source};
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::{FilterKind, FilterSpec};
 use crate::model::frames::Granularity;
@@ -34,6 +34,9 @@ pub struct AppState {
     pub wanted: Option<(usize, FilterSpec)>,
     /// Whether the keyboard help is open.
     pub help: bool,
+    /// The call graph that arrived last from the engine (the view shows it while its key is
+    /// the view's).
+    pub call_graph: Option<(CallGraphKey, Rc<CallGraphView>)>,
 }
 
 /// A load in progress.
@@ -68,6 +71,12 @@ pub enum AppAction {
         index: usize,
         filters: FilterSpec,
         graph: Rc<Graph>,
+    },
+    /// The call graph for `key` of profile `id` is there.
+    CallGraphReady {
+        id: u32,
+        key: CallGraphKey,
+        graph: Rc<CallGraphView>,
     },
     /// The engine of profile `id` opened a base profile to compare with.
     BaseOpened(u32),
@@ -175,6 +184,12 @@ impl AppState {
                 next.wanted = None;
                 next.show(index, filters, &graph);
             }
+            AppAction::CallGraphReady { id, key, graph } => {
+                if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
+                    return None;
+                }
+                next.call_graph = Some((key, graph));
+            }
             AppAction::BaseOpened(id) => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
                     return None;
@@ -197,11 +212,13 @@ impl AppState {
     }
 
     fn open(&mut self, loaded: Rc<Loaded>, share: Option<ShareState>, before: &ViewState) {
+        let linked = share.is_some() || self.pending.is_some();
         self.view = ViewState::new(loaded.summary.default_value_index);
         self.error = None;
         self.notice = None;
         self.link = None;
         self.wanted = None;
+        self.call_graph = None;
         if self.loading.as_ref().is_some_and(|l| l.id == loaded.id) {
             self.loading = None;
         }
@@ -227,6 +244,11 @@ impl AppState {
         // The panels the person opened stay open for the next profile.
         self.view.table = before.table;
         self.view.labels = before.labels;
+        // So does the call graph, unless a link says what to show.
+        if !linked {
+            self.view.call_graph = before.call_graph;
+            self.view.graph_options = before.graph_options;
+        }
         self.loaded = Some(Shared(loaded));
     }
 

@@ -1,5 +1,6 @@
 //! The comparison bar, shown while the view is compared with a base profile: the base's name
-//! and total, the colour legend, "Normalize" and "Stop comparing".
+//! and total, the colour legend (the flame graph's, or pprof's red and green on the call
+//! graph), "Normalize" and "Stop comparing".
 
 use yew::prelude::*;
 
@@ -12,6 +13,8 @@ use crate::web::app::Shown;
 pub struct DiffBarProps {
     pub mode: DiffMode,
     pub shown: Shown,
+    /// The call graph is shown, in pprof's colours.
+    pub call_graph: bool,
     pub dispatch: UseReducerDispatcher<AppState>,
 }
 
@@ -36,7 +39,7 @@ pub fn DiffBar(props: &DiffBarProps) -> Html {
             if let Some(base_total) = base_total {
                 <span class="muted">{format!(" (base total {})", format::value(base_total, props.shown.unit()))}</span>
             }
-            <span class="legend"><span class="grew">{"grew"}</span><span class="shrank">{"shrank"}</span></span>
+            <span class="legend"><span class="grew">{"grew"}</span><span class={classes!("shrank", props.call_graph.then_some("pprof"))}>{"shrank"}</span></span>
             <label><input type="checkbox" class="normalize" checked={normalized} onchange={on_normalize} />
                 {" Normalize (scale this profile to the base's total)"}</label>
             <button class="link stop-comparing" onclick={on_stop.reform(Event::from)}>{"Stop comparing"}</button>

@@ -1,20 +1,22 @@
-//! The frame menu (right-click on a frame): filter by the frame (focus, ignore, hide, show
-//! from) or show its callers and callees.
+//! The frame menu (right-click on a frame, click on a call graph node): filter by the frame
+//! (focus, ignore, hide, show from), show its callers and callees, or, from the call graph,
+//! find it in the flame graph.
 
 use yew::prelude::*;
 
-use crate::analysis::call_tree::NodeId;
 use crate::analysis::options::FilterKind;
 use crate::format;
 use crate::view::view_state::ViewAction;
 use crate::web::app::state::{AppAction, AppState};
-use crate::web::app::Shown;
 use crate::web::components::tooltip::beside;
 
 #[derive(Properties, PartialEq)]
 pub struct FrameMenuProps {
-    pub shown: Shown,
-    pub node: NodeId,
+    /// The frame's full name.
+    pub name: AttrValue,
+    /// Asked for on the call graph: the menu also leads to the flame graph.
+    #[prop_or_default]
+    pub call_graph: bool,
     /// Where it was asked for, in client pixels.
     pub at: (i32, i32),
     pub dispatch: UseReducerDispatcher<AppState>,
@@ -23,11 +25,7 @@ pub struct FrameMenuProps {
 
 #[component]
 pub fn FrameMenu(props: &FrameMenuProps) -> Html {
-    let tree = &props.shown.graph.tree;
-    if props.node.0 as usize >= tree.len() {
-        return html! {};
-    }
-    let name = tree.name(props.node).to_string();
+    let name = props.name.to_string();
     let pattern = format!("^{}$", regex::escape(&name));
     let item = |kind: FilterKind, label: &'static str| {
         let dispatch = props.dispatch.clone();
@@ -49,6 +47,16 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
             dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(true)));
         })
     };
+    let on_flame = {
+        let dispatch = props.dispatch.clone();
+        let on_close = props.on_close.clone();
+        let name = name.clone();
+        Callback::from(move |_| {
+            on_close.emit(());
+            dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name.clone()))));
+            dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)));
+        })
+    };
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="frame-menu" role="menu" style={beside(props.at.0, props.at.1, 0)}>
@@ -59,6 +67,10 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
             {item(FilterKind::ShowFrom, "Show from it (drop its callers)")}
             <button class="link" role="menuitem" data-action="sandwich" onclick={on_sandwich}>
                 {"Callers and callees"}</button>
+            if props.call_graph {
+                <button class="link" role="menuitem" data-action="flame" onclick={on_flame}>
+                    {"Show in the flame graph"}</button>
+            }
             <button class="link" onclick={close}>{"Close"}</button>
         </div>
     }

@@ -3,6 +3,7 @@
 
 pub mod banners;
 pub mod breadcrumbs;
+pub mod call_graph;
 pub mod diff_bar;
 pub mod filter_bar;
 pub mod frame_menu;

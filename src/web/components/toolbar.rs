@@ -1,5 +1,5 @@
-//! The toolbar: open and compare files, value type, orientation, zoom reset, the panels,
-//! export, link, help and the search box with its matched share. On a narrow screen the
+//! The toolbar: open and compare files, value type, the flame or call graph, orientation,
+//! zoom reset, the panels, export, link, help and the search box with its matched share. On a narrow screen the
 //! secondary controls fold behind a "More" button.
 
 use wasm_bindgen::JsCast;
@@ -226,6 +226,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 }) }
             </select>
             { toggle.unwrap_or_default() }
+            <button class={classes!("button", "graph-toggle", view.call_graph.then_some("active"))}
+                onclick={view_action(ViewAction::ShowCallGraph(!view.call_graph))} aria-pressed={view.call_graph.to_string()}
+                title="pprof's call graph: boxes by flat, arrows by calls (g)">{"Graph"}</button>
             <button class="button orientation secondary" onclick={view_action(ViewAction::SetOrientation(flipped))}
                 title="Switch between flame (root at the bottom) and icicle (root at the top)">
                 {orientation_label}</button>
@@ -245,7 +248,14 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         title="A flame graph that opens anywhere: click to zoom, Search to find">{"SVG (zoomable)"}</button>
                     <button class="link" data-export="folded" onclick={export(ExportKind::Folded)}
                         title="main;a;b 12 lines, for flamegraph.pl, speedscope, inferno">{"Folded stacks"}</button>
-                    <button class="link" data-export="png" onclick={export(ExportKind::Png)}>{"PNG image"}</button>
+                    if view.call_graph {
+                        <button class="link" data-export="graph-svg" onclick={export(ExportKind::CallGraphSvg)}
+                            title="The call graph as drawn here">{"Call graph SVG"}</button>
+                        <button class="link" data-export="graph-dot" onclick={export(ExportKind::CallGraphDot)}
+                            title="pprof's -dot file, for Graphviz">{"Call graph DOT"}</button>
+                    } else {
+                        <button class="link" data-export="png" onclick={export(ExportKind::Png)}>{"PNG image"}</button>
+                    }
                 </div>
             </details>
             <button class="button copy-link secondary" onclick={on_copy_link}

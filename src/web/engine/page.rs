@@ -1,5 +1,6 @@
 //! The page's side of the Web Worker that runs the engine (see `worker.rs`): starts it, asks
-//! it to open a file or build a call tree, and turns its answers into [`EngineEvent`]s.
+//! it to open a file, build a call tree or lay out a call graph, and turns its answers into
+//! [`EngineEvent`]s.
 //! Dropping an [`Engine`] ends its worker, which is how a load is cancelled.
 
 use std::cell::RefCell;
@@ -11,10 +12,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::protocol::{filters_of, filters_value, get, message_of};
+use super::protocol::{
+    filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
+};
+use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
 use crate::analysis::report::Report;
 use crate::transfer::{self, Summary};
+use crate::view::graph_drawing::GraphDrawing;
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
 const WORKER_SCRIPT: &str = "./worker.js";
@@ -63,6 +68,15 @@ pub enum EngineEvent {
         report: Box<Report>,
         /// The base profile's report, when `filters` compare with one.
         base: Option<Box<Report>>,
+    },
+    /// The call graph of value type `index` under `filters` and `options`, laid out, and as
+    /// a DOT file.
+    CallGraph {
+        index: usize,
+        filters: FilterSpec,
+        options: GraphOptions,
+        drawing: Box<GraphDrawing>,
+        dot: String,
     },
     /// A base profile to compare with was opened.
     BaseOpened,
@@ -196,6 +210,16 @@ fn event_of(data: &JsValue) -> EngineEvent {
                 base,
             })
         })(),
+        "callgraph" => (|| {
+            let drawing = bytes(data, "drawing").ok_or("the engine sent no call graph")?;
+            Ok(EngineEvent::CallGraph {
+                index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+                filters: filters_of(data),
+                options: graph_options_of(data),
+                drawing: Box::new(transfer::decode_drawing(&drawing).map_err(|e| e.to_string())?),
+                dot: get(data, "dot").as_string().unwrap_or_default(),
+            })
+        })(),
         "base" => Ok(EngineEvent::BaseOpened),
         "error" => Ok(EngineEvent::Failed(
             get(data, "message")
@@ -327,6 +351,27 @@ impl Engine {
             &[
                 ("index", (index as f64).into()),
                 ("filters", filters_value(filters)),
+            ],
+        );
+        let _ = self.worker.post_message(&message);
+    }
+
+    /// Asks for the call graph of value type `index` under `filters` and `options`, its DOT
+    /// file titled `title`.
+    pub fn request_call_graph(
+        &self,
+        index: usize,
+        filters: &FilterSpec,
+        options: &GraphOptions,
+        title: &str,
+    ) {
+        let message = message_of(
+            "callgraph",
+            &[
+                ("index", (index as f64).into()),
+                ("filters", filters_value(filters)),
+                ("options", graph_options_value(options)),
+                ("title", title.into()),
             ],
         );
         let _ = self.worker.post_message(&message);

@@ -1,9 +1,11 @@
 //! The messages the page and the engine's worker exchange, shared by both sides: a message is
-//! `{op, ...fields}`; filters travel as their non-default options.
+//! `{op, ...fields}`; filters travel as their non-default options, a call graph's options as
+//! `{nodecount, nodefraction, edgefraction}`.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterSpec;
 
@@ -62,4 +64,37 @@ pub fn filters_of(message: &JsValue) -> FilterSpec {
         }
     }
     filters
+}
+
+/// A call graph's options as a message field.
+pub fn graph_options_value(options: &GraphOptions) -> JsValue {
+    let object = Object::new();
+    let _ = Reflect::set(
+        &object,
+        &"nodecount".into(),
+        &(options.node_count as f64).into(),
+    );
+    let _ = Reflect::set(
+        &object,
+        &"nodefraction".into(),
+        &options.node_fraction.into(),
+    );
+    let _ = Reflect::set(
+        &object,
+        &"edgefraction".into(),
+        &options.edge_fraction.into(),
+    );
+    object.into()
+}
+
+/// The call graph options of a message's `options` field (missing ones are pprof's).
+pub fn graph_options_of(message: &JsValue) -> GraphOptions {
+    let object = get(message, "options");
+    let default = GraphOptions::default();
+    let number = |key: &str| get(&object, key).as_f64();
+    GraphOptions {
+        node_count: number("nodecount").map_or(default.node_count, |n| n as usize),
+        node_fraction: number("nodefraction").unwrap_or(default.node_fraction),
+        edge_fraction: number("edgefraction").unwrap_or(default.edge_fraction),
+    }
 }

@@ -1,5 +1,5 @@
 //! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode),
-//! keeps the profile, and answers with call trees as bytes. Runs in the worker's own copy of
+//! keeps the profile, and answers with call trees and laid-out call graphs as bytes. Runs in the worker's own copy of
 //! the wasm module, so the page stays responsive and can cancel by ending the worker.
 
 use std::cell::RefCell;
@@ -10,7 +10,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
-use super::protocol::{filters_of, filters_value, get, message_of, wasm_memory_bytes};
+use super::protocol::{
+    filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
+    wasm_memory_bytes,
+};
 use crate::analysis::diff::{self};
 use crate::analysis::options::DiffMode;
 use crate::analysis::report;
@@ -18,6 +21,7 @@ use crate::input::load;
 use crate::input::pprof::DecodeOptions;
 use crate::model::profile::Profile;
 use crate::transfer::{self, Summary};
+use crate::view::graph_drawing;
 use crate::view::share::ContentHasher;
 
 /// How much of the file is read at a time (and how often progress is reported).
@@ -39,6 +43,7 @@ pub fn worker_start() {
             "open" => open(&data),
             "base" => base(&data),
             "tree" => tree(&data),
+            "callgraph" => call_graph(&data),
             _ => Err(format!("unknown request {op:?}")),
         };
         match reply {
@@ -269,5 +274,39 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
     Ok(Reply {
         message: message_of("tree", &fields),
         transfer,
+    })
+}
+
+/// `{op: "callgraph", index, filters, options, title}`: answers `{op: "callgraph", index,
+/// filters, options, drawing, dot}`, the call graph laid out and as a DOT file.
+fn call_graph(data: &JsValue) -> Result<Reply, String> {
+    let index = get(data, "index").as_f64().unwrap_or(-1.0);
+    if index < 0.0 {
+        return Err(format!("no value type {index}"));
+    }
+    let spec = filters_of(data);
+    let options = graph_options_of(data);
+    let title = get(data, "title").as_string().unwrap_or_default();
+    let (drawing, dot) = PROFILE.with(|p| {
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        BASE.with(|b| {
+            let b = b.borrow();
+            graph_drawing::draw(profile, b.as_ref(), index as usize, &spec, &options, &title)
+        })
+    })?;
+    let (drawing, buffer) = bytes_value(&transfer::encode_drawing(&drawing));
+    Ok(Reply {
+        message: message_of(
+            "callgraph",
+            &[
+                ("index", index.into()),
+                ("filters", filters_value(&spec)),
+                ("options", graph_options_value(&options)),
+                ("drawing", drawing),
+                ("dot", dot.into()),
+            ],
+        ),
+        transfer: vec![buffer],
     })
 }

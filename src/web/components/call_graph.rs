@@ -1,0 +1,496 @@
+//! The Graph view: pprof's call graph as the engine laid it out, drawn as SVG markup. Drag to
+//! pan, wheel to zoom around the pointer, Fit; hover a node or an edge for its values; click a
+//! node for its menu; the search's matches and the selected function are highlighted; the node
+//! count and fractions are set in its bar.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, WheelEvent};
+use yew::prelude::*;
+
+use crate::analysis::call_graph::GraphOptions;
+use crate::view::color::Theme;
+use crate::view::graph_svg::{self, SvgStyle};
+use crate::view::graph_viewport::ViewBox;
+use crate::view::search::name_matcher;
+use crate::view::share::MAX_NODE_COUNT;
+use crate::view::view_state::ViewAction;
+use crate::web::app::loaded::CallGraphView;
+use crate::web::app::state::{AppAction, AppState};
+use crate::web::components::frame_menu::FrameMenu;
+use crate::web::components::tooltip::beside;
+
+#[derive(Properties, PartialEq)]
+pub struct CallGraphPanelProps {
+    pub graph: Rc<CallGraphView>,
+    pub theme: Theme,
+    /// The search box's text: matching nodes are highlighted.
+    pub search: AttrValue,
+    /// The selected function's name.
+    pub selected: Option<AttrValue>,
+    pub options: GraphOptions,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+/// What the pointer is on.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Target {
+    Node(usize),
+    Edge(usize),
+}
+
+/// The pointer's target and where the pointer is, in client pixels.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Pointed {
+    target: Target,
+    at: (i32, i32),
+}
+
+/// A drag in progress: where it began and the view then.
+#[derive(Clone, Copy)]
+struct Drag {
+    from: (f64, f64),
+    view: ViewBox,
+    moved: bool,
+}
+
+/// The drawing's element, its view and the drag, shared by the handlers.
+#[derive(Clone, Default)]
+struct Stage {
+    area: NodeRef,
+    view: Rc<RefCell<Option<ViewBox>>>,
+    drag: Rc<RefCell<Option<Drag>>>,
+}
+
+impl Stage {
+    fn area(&self) -> Option<HtmlElement> {
+        self.area.cast::<HtmlElement>()
+    }
+
+    fn screen(&self) -> (f64, f64) {
+        self.area().map_or((1.0, 1.0), |a| {
+            (
+                a.client_width().max(1) as f64,
+                a.client_height().max(1) as f64,
+            )
+        })
+    }
+
+    /// Shows `view` (the drawing's viewBox) and keeps it.
+    fn show(&self, view: ViewBox) {
+        *self.view.borrow_mut() = Some(view);
+        if let Some(svg) = self
+            .area()
+            .and_then(|a| a.query_selector("svg").ok().flatten())
+        {
+            let _ = svg.set_attribute("viewBox", &view.attribute());
+        }
+    }
+
+    fn fit(&self, graph: &CallGraphView) {
+        let drawing = &graph.drawing;
+        self.show(ViewBox::fit(drawing.width, drawing.height, self.screen()));
+    }
+
+    /// The first view of a graph (see [`ViewBox::first`]).
+    fn first(&self, graph: &CallGraphView) {
+        let drawing = &graph.drawing;
+        self.show(ViewBox::first(drawing.width, drawing.height, self.screen()));
+    }
+
+    /// Zooms by `factor` around the client point (`x`, `y`).
+    fn zoom(&self, factor: f64, x: f64, y: f64) {
+        let (Some(area), Some(view)) = (self.area(), *self.view.borrow()) else {
+            return;
+        };
+        let rect = area.get_bounding_client_rect();
+        let (sw, sh) = self.screen();
+        let (fx, fy) = ((x - rect.left()) / sw, (y - rect.top()) / sh);
+        self.show(view.zoom_at(factor, fx, fy, sw));
+    }
+}
+
+/// The node or edge an element belongs to.
+fn target_of(element: Option<Element>) -> Option<Target> {
+    let element = element?;
+    let found = element.closest("[data-node], [data-edge]").ok()??;
+    let index = |key: &str| found.get_attribute(key)?.parse::<usize>().ok();
+    index("data-node")
+        .map(Target::Node)
+        .or_else(|| index("data-edge").map(Target::Edge))
+}
+
+fn element_of(event: &PointerEvent) -> Option<Element> {
+    event.target()?.dyn_into::<Element>().ok()
+}
+
+#[component]
+pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
+    let stage = use_memo((), |_| Stage::default());
+    let pointed = use_state(|| None::<Pointed>);
+    let menu = use_state(|| None::<(usize, (i32, i32))>);
+    use_markup(&stage, &props.graph, props.theme);
+    let matched = use_highlights(&stage, props);
+    use_wheel_zoom(&stage, pointed.clone());
+
+    let onpointerdown = {
+        let stage = stage.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            let Some(view) = *stage.view.borrow() else {
+                return;
+            };
+            if let Some(area) = stage.area() {
+                let _ = area.set_pointer_capture(e.pointer_id());
+            }
+            *stage.drag.borrow_mut() = Some(Drag {
+                from: (e.client_x() as f64, e.client_y() as f64),
+                view,
+                moved: false,
+            });
+        })
+    };
+    let onpointermove = {
+        let (stage, pointed) = (stage.clone(), pointed.clone());
+        Callback::from(move |e: PointerEvent| {
+            let mut drag = stage.drag.borrow_mut();
+            if let Some(drag) = drag.as_mut() {
+                let (dx, dy) = (
+                    e.client_x() as f64 - drag.from.0,
+                    e.client_y() as f64 - drag.from.1,
+                );
+                drag.moved |= dx.abs() + dy.abs() > 4.0;
+                if drag.moved {
+                    let view = drag.view.pan(dx, dy, stage.screen().0);
+                    stage.show(view);
+                    if pointed.is_some() {
+                        pointed.set(None);
+                    }
+                }
+                return;
+            }
+            let next = target_of(element_of(&e)).map(|target| Pointed {
+                target,
+                at: (e.client_x(), e.client_y()),
+            });
+            if next.is_some() || pointed.is_some() {
+                pointed.set(next);
+            }
+        })
+    };
+    let onpointerup = {
+        let (stage, menu, dispatch) = (stage.clone(), menu.clone(), props.dispatch.clone());
+        let graph = props.graph.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some(drag) = stage.drag.borrow_mut().take() else {
+                return;
+            };
+            if drag.moved {
+                return;
+            }
+            // A click: the element under the pointer (the capture made the area the target).
+            let under = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32));
+            match target_of(under) {
+                Some(Target::Node(node)) if node < graph.drawing.nodes.len() => {
+                    let name = graph.drawing.nodes[node].name.clone();
+                    dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name))));
+                    menu.set(Some((node, (e.client_x(), e.client_y()))));
+                }
+                _ => menu.set(None),
+            }
+        })
+    };
+    let onpointerleave = {
+        let pointed = pointed.clone();
+        Callback::from(move |_: PointerEvent| pointed.set(None))
+    };
+    let on_fit = {
+        let (stage, graph) = (stage.clone(), props.graph.clone());
+        Callback::from(move |_: MouseEvent| stage.fit(&graph))
+    };
+    let zoom_button = |factor: f64| {
+        let stage = stage.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(rect) = stage.area().map(|a| a.get_bounding_client_rect()) {
+                let (x, y) = (
+                    rect.left() + rect.width() / 2.0,
+                    rect.top() + rect.height() / 2.0,
+                );
+                stage.zoom(factor, x, y);
+            }
+        })
+    };
+    let close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |()| menu.set(None))
+    };
+    let drawing = &props.graph.drawing;
+    let tooltip = (*pointed)
+        .filter(|_| menu.is_none())
+        .map(|p| html! { <GraphTooltip graph={props.graph.clone()} pointed_at={p.at} target={p.target} /> });
+    let menu = menu.and_then(|(node, at)| {
+        let name = drawing.nodes.get(node)?.name.clone();
+        Some(html! {
+            <FrameMenu name={name} {at} call_graph=true dispatch={props.dispatch.clone()} on_close={close_menu} />
+        })
+    });
+    html! {
+        <section class="call-graph" data-nodes={drawing.nodes.len().to_string()}
+            data-edges={drawing.edges.len().to_string()}>
+            <div class="call-graph-bar">
+                <GraphOptionsForm options={props.options} dispatch={props.dispatch.clone()} />
+                <button class="button fit" onclick={on_fit} title="Show the whole graph">{"Fit"}</button>
+                <button class="button zoom-in" onclick={zoom_button(1.25)} aria-label="Zoom in">{"+"}</button>
+                <button class="button zoom-out" onclick={zoom_button(0.8)} aria-label="Zoom out">{"−"}</button>
+                if let Some(matched) = matched {
+                    <span class="graph-matches" data-matched={matched.to_string()}>
+                        {format!("{matched} of {} nodes match", drawing.nodes.len())}</span>
+                }
+            </div>
+            <div class="graph-legend">
+                { for drawing.legend.iter().map(|line| html! { <span>{line.clone()}</span> }) }
+            </div>
+            <div class="call-graph-area" ref={stage.area.clone()} {onpointerdown} {onpointermove}
+                {onpointerup} {onpointerleave}></div>
+            {tooltip.unwrap_or_default()}
+            {menu.unwrap_or_default()}
+        </section>
+    }
+}
+
+/// The drawing's markup, written when the graph or the theme changes; a new graph gets its
+/// first view, a new theme keeps the view.
+#[hook]
+fn use_markup(stage: &Rc<Stage>, graph: &Rc<CallGraphView>, theme: Theme) {
+    let stage = stage.clone();
+    let last = use_mut_ref(|| None::<Rc<CallGraphView>>);
+    use_effect_with((graph.clone(), theme), move |(graph, theme)| {
+        let Some(area) = stage.area() else {
+            return;
+        };
+        let style = SvgStyle {
+            theme: *theme,
+            file: None,
+        };
+        area.set_inner_html(&graph_svg::write(&graph.drawing, &style));
+        let same = last.borrow().as_ref().is_some_and(|g| Rc::ptr_eq(g, graph));
+        let kept = (*stage.view.borrow()).filter(|_| same);
+        match kept {
+            Some(view) => stage.show(view),
+            None => stage.first(graph),
+        }
+        *last.borrow_mut() = Some(graph.clone());
+        let _ = web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.mark("scorch:call-graph-drawn"));
+    });
+}
+
+/// Marks the nodes that match the search and the selected one; the number matched, when there
+/// is a search.
+#[hook]
+fn use_highlights(stage: &Rc<Stage>, props: &CallGraphPanelProps) -> Option<usize> {
+    let deps = (
+        props.graph.clone(),
+        props.theme,
+        props.search.clone(),
+        props.selected.clone(),
+    );
+    let matched = use_memo(deps.clone(), |(graph, _, search, _)| {
+        if search.is_empty() {
+            return None;
+        }
+        let (_, matches) = name_matcher(search);
+        Some(
+            graph
+                .drawing
+                .nodes
+                .iter()
+                .map(|n| matches(&n.name))
+                .collect::<Vec<bool>>(),
+        )
+    });
+    let stage = stage.clone();
+    let flags = matched.clone();
+    use_effect_with(deps, move |(graph, _, _, selected)| {
+        let Some(area) = stage.area() else {
+            return;
+        };
+        if let Some(svg) = area.query_selector("svg").ok().flatten() {
+            let _ = svg.set_attribute("class", if flags.is_some() { "searching" } else { "" });
+        }
+        let Ok(nodes) = area.query_selector_all("[data-node]") else {
+            return;
+        };
+        for i in 0..nodes.length() {
+            let Some(element) = nodes.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let node = i as usize;
+            let hit = (*flags)
+                .as_ref()
+                .is_some_and(|f| f.get(node) == Some(&true));
+            let chosen = selected
+                .as_ref()
+                .is_some_and(|s| graph.drawing.nodes.get(node).is_some_and(|n| *s == n.name));
+            let class = match (hit, chosen) {
+                (true, true) => "node match selected",
+                (true, false) => "node match",
+                (false, true) => "node selected",
+                (false, false) => "node",
+            };
+            let _ = element.set_attribute("class", class);
+        }
+    });
+    (*matched)
+        .as_ref()
+        .map(|f| f.iter().filter(|&&m| m).count())
+}
+
+/// The wheel zooms around the pointer; the listener is not passive so the page does not
+/// scroll instead.
+#[hook]
+fn use_wheel_zoom(stage: &Rc<Stage>, pointed: UseStateHandle<Option<Pointed>>) {
+    let stage = stage.clone();
+    use_effect_with((), move |_| {
+        let options = EventListenerOptions::enable_prevent_default();
+        let target = stage.area();
+        let listener = target.map(|area| {
+            EventListener::new_with_options(&area, "wheel", options, move |event| {
+                let Some(wheel) = event.dyn_ref::<WheelEvent>() else {
+                    return;
+                };
+                wheel.prevent_default();
+                // What was under the pointer has moved.
+                pointed.set(None);
+                let factor = (-wheel.delta_y() * 0.002).exp();
+                stage.zoom(factor, wheel.client_x() as f64, wheel.client_y() as f64);
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+#[derive(Properties, PartialEq)]
+struct GraphTooltipProps {
+    graph: Rc<CallGraphView>,
+    target: Target,
+    pointed_at: (i32, i32),
+}
+
+/// A node's full name with its flat and cum, or an edge's caller, callee and weight.
+#[component]
+fn GraphTooltip(props: &GraphTooltipProps) -> Html {
+    let drawing = &props.graph.drawing;
+    let value = |v: i64| format!("{} ({})", drawing.value(v), drawing.percentage(v));
+    let style = beside(props.pointed_at.0, props.pointed_at.1, 14);
+    let body = match props.target {
+        Target::Node(n) => {
+            let Some(node) = drawing.nodes.get(n) else {
+                return html! {};
+            };
+            html! {
+                <>
+                    <div class="tooltip-name">{node.name.clone()}</div>
+                    <table>
+                        <tr><th>{"Flat"}</th><td data-value={node.flat.to_string()}>{value(node.flat)}</td></tr>
+                        <tr><th>{"Cum"}</th><td data-value={node.cum.to_string()}>{value(node.cum)}</td></tr>
+                    </table>
+                </>
+            }
+        }
+        Target::Edge(e) => {
+            let Some(edge) = drawing.edges.get(e) else {
+                return html! {};
+            };
+            let (caller, callee) = (
+                &drawing.nodes[edge.caller].name,
+                &drawing.nodes[edge.callee].name,
+            );
+            let mut notes = Vec::new();
+            if edge.residual {
+                notes.push("through frames not shown");
+            }
+            if edge.inline {
+                notes.push("inlined");
+            }
+            html! {
+                <>
+                    <div class="tooltip-name">{caller.clone()}</div>
+                    <div class="tooltip-file">{"calls "}{callee.clone()}</div>
+                    <table>
+                        <tr><th>{"Weight"}</th><td data-value={edge.weight.to_string()}>{value(edge.weight)}</td></tr>
+                    </table>
+                    if !notes.is_empty() { <div class="tooltip-file">{notes.join(", ")}</div> }
+                </>
+            }
+        }
+    };
+    html! { <div class="tooltip graph-tooltip" role="tooltip" {style}>{body}</div> }
+}
+
+#[derive(Properties, PartialEq)]
+struct GraphOptionsFormProps {
+    options: GraphOptions,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+/// pprof's node count and fractions; a value out of range is not taken.
+#[component]
+fn GraphOptionsForm(props: &GraphOptionsFormProps) -> Html {
+    let field = |set: fn(&mut GraphOptions, f64) -> bool, current: String| {
+        let (options, dispatch) = (props.options, props.dispatch.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = options;
+            match input.value().trim().parse::<f64>() {
+                Ok(value) if set(&mut next, value) => {
+                    dispatch.dispatch(AppAction::View(ViewAction::SetGraphOptions(next)))
+                }
+                _ => input.set_value(&current),
+            }
+        })
+    };
+    let set_count: fn(&mut GraphOptions, f64) -> bool = |o, v| {
+        let ok = v >= 0.0 && v.fract() == 0.0 && v <= MAX_NODE_COUNT as f64;
+        if ok {
+            o.node_count = v as usize;
+        }
+        ok
+    };
+    let set_nodes: fn(&mut GraphOptions, f64) -> bool = |o, v| {
+        let ok = (0.0..=1.0).contains(&v);
+        if ok {
+            o.node_fraction = v;
+        }
+        ok
+    };
+    let set_edges: fn(&mut GraphOptions, f64) -> bool = |o, v| {
+        let ok = (0.0..=1.0).contains(&v);
+        if ok {
+            o.edge_fraction = v;
+        }
+        ok
+    };
+    let options = props.options;
+    html! {
+        <>
+            <label title="pprof -nodecount: at most this many nodes (0: all)">{"Nodes "}
+                <input class="node-count" type="number" min="0" max={MAX_NODE_COUNT.to_string()} step="1"
+                    value={options.node_count.to_string()} onchange={field(set_count, options.node_count.to_string())} /></label>
+            <label title="pprof -nodefraction: drop nodes under this share of the total">{"Node fraction "}
+                <input class="node-fraction" type="number" min="0" max="1" step="0.001"
+                    value={options.node_fraction.to_string()} onchange={field(set_nodes, options.node_fraction.to_string())} /></label>
+            <label title="pprof -edgefraction: drop edges under this share of the total">{"Edge fraction "}
+                <input class="edge-fraction" type="number" min="0" max="1" step="0.001"
+                    value={options.edge_fraction.to_string()} onchange={field(set_edges, options.edge_fraction.to_string())} /></label>
+        </>
+    }
+}
