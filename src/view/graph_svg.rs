@@ -132,8 +132,8 @@ pub fn write(drawing: &GraphDrawing, style: &SvgStyle<'_>) -> String {
     } else {
         let _ = writeln!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" \
-             font-family=\"sans-serif\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" \
+             viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"sans-serif\">"
         );
     }
     let _ = writeln!(

@@ -83,7 +83,18 @@ impl ViewBox {
         }
     }
 
-    /// The SVG `viewBox` attribute.
+    /// The CSS transform that shows this view of a drawing laid out at 1:1 from the top left
+    /// corner of a screen `screen_width` wide.
+    pub fn transform(&self, screen_width: f64) -> String {
+        let scale = self.scale(screen_width);
+        format!(
+            "translate({:.2}px,{:.2}px) scale({scale:.5})",
+            -self.x * scale,
+            -self.y * scale
+        )
+    }
+
+    /// The view as an SVG `viewBox` attribute would write it.
     pub fn attribute(&self) -> String {
         format!(
             "{:.2} {:.2} {:.2} {:.2}",
@@ -139,5 +150,9 @@ mod tests {
         let p = v.pan(40.0, -20.0, 400.0);
         assert_eq!((p.x, p.y), (v.x - 40.0, v.y + 20.0));
         assert_eq!(p.attribute().split(' ').count(), 4);
+        assert_eq!(
+            ViewBox::fit(100.0, 100.0, (100.0, 100.0)).transform(100.0),
+            "translate(12.12px,12.12px) scale(0.75758)"
+        );
     }
 }

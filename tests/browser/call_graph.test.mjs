@@ -48,7 +48,7 @@ async function openGraph(page, file) {
 }
 
 function viewBox(page) {
-  return page.locator('.call-graph-area svg').evaluate((s) => s.getAttribute('viewBox').split(' ').map(Number));
+  return page.locator('.call-graph-area').evaluate((a) => a.dataset.view.split(' ').map(Number));
 }
 
 test('the Graph view draws the nodes scorch graph lists, and redraws for the node count', async () => {
@@ -158,7 +158,15 @@ test('search marks the matching nodes; drag pans, the wheel zooms, Fit shows it 
   assert.equal(await page.locator('.frame-menu').count(), 0, 'a drag is not a click');
   await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
   await page.mouse.wheel(0, -300);
-  await page.waitForFunction((w) => Number(document.querySelector('.call-graph-area svg').getAttribute('viewBox').split(' ')[2]) < w, panned[2]);
+  await page.waitForFunction((w) => Number(document.querySelector('.call-graph-area').dataset.view.split(' ')[2]) < w, panned[2]);
+  // The drawing moves as the view says: a node's place on screen follows the transform.
+  const [vx, vy, vw] = await viewBox(page);
+  const rect = await page.locator('.call-graph-area [data-node="0"] rect');
+  const [rx, ry] = await rect.evaluate((r) => [r.x.baseVal.value, r.y.baseVal.value]);
+  const onScreen = await rect.boundingBox();
+  const s = area.width / vw;
+  assert.ok(Math.abs(area.x + (rx - vx) * s - onScreen.x) < 2 && Math.abs(area.y + (ry - vy) * s - onScreen.y) < 2,
+    `node 0 drawn where the view puts it: ${JSON.stringify(onScreen)}`);
   await page.locator('.call-graph .fit').click();
   assert.deepEqual(await viewBox(page), fitted);
   assert.deepEqual(page.errors, []);

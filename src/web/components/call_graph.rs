@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, WheelEvent};
 use yew::prelude::*;
@@ -63,7 +64,13 @@ struct Stage {
     area: NodeRef,
     view: Rc<RefCell<Option<ViewBox>>>,
     drag: Rc<RefCell<Option<Drag>>>,
+    /// Ends the current pan or zoom a moment after its last step.
+    settle: Rc<RefCell<Option<Timeout>>>,
 }
+
+/// How long after its last step a pan or zoom is over, and the drawing is painted sharp at
+/// its new scale.
+const SETTLE_MS: u32 = 200;
 
 impl Stage {
     fn area(&self) -> Option<HtmlElement> {
@@ -79,15 +86,31 @@ impl Stage {
         })
     }
 
-    /// Shows `view` (the drawing's viewBox) and keeps it.
+    /// Shows `view` and keeps it. The drawing moves by a CSS transform, which the compositor
+    /// applies to the layer it has painted while a pan or zoom goes on (class `moving`); once
+    /// it is over, the drawing is painted again at its new scale.
     fn show(&self, view: ViewBox) {
         *self.view.borrow_mut() = Some(view);
-        if let Some(svg) = self
-            .area()
-            .and_then(|a| a.query_selector("svg").ok().flatten())
-        {
-            let _ = svg.set_attribute("viewBox", &view.attribute());
+        let Some(area) = self.area() else {
+            return;
+        };
+        let _ = area.set_attribute("data-view", &view.attribute());
+        if let Some(svg) = area.query_selector("svg").ok().flatten() {
+            let transform = view.transform(self.screen().0);
+            let _ = svg.set_attribute("style", &format!("transform:{transform}"));
         }
+    }
+
+    /// Shows `view` as a step of a pan or zoom.
+    fn step(&self, view: ViewBox) {
+        if let Some(area) = self.area() {
+            let _ = area.set_attribute("class", "call-graph-area moving");
+            let done = area.clone();
+            *self.settle.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
+                let _ = done.set_attribute("class", "call-graph-area");
+            }));
+        }
+        self.show(view);
     }
 
     fn fit(&self, graph: &CallGraphView) {
@@ -109,7 +132,7 @@ impl Stage {
         let rect = area.get_bounding_client_rect();
         let (sw, sh) = self.screen();
         let (fx, fy) = ((x - rect.left()) / sw, (y - rect.top()) / sh);
-        self.show(view.zoom_at(factor, fx, fy, sw));
+        self.step(view.zoom_at(factor, fx, fy, sw));
     }
 }
 
@@ -167,7 +190,7 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
                 drag.moved |= dx.abs() + dy.abs() > 4.0;
                 if drag.moved {
                     let view = drag.view.pan(dx, dy, stage.screen().0);
-                    stage.show(view);
+                    stage.step(view);
                     if pointed.is_some() {
                         pointed.set(None);
                     }
@@ -368,7 +391,8 @@ fn use_wheel_zoom(stage: &Rc<Stage>, pointed: UseStateHandle<Option<Pointed>>) {
                     return;
                 };
                 wheel.prevent_default();
-                // What was under the pointer has moved.
+                // What was under the pointer has moved (this handle's value is the first
+                // render's, so it is set whatever it holds now).
                 pointed.set(None);
                 let factor = (-wheel.delta_y() * 0.002).exp();
                 stage.zoom(factor, wheel.client_x() as f64, wheel.client_y() as f64);
