@@ -26,6 +26,51 @@ pub struct GraphOptions {
     pub edge_fraction: f64,
 }
 
+/// The most nodes the call graph may be asked for (pprof has no limit; a drawing of more
+/// than a few thousand boxes is no use to anyone).
+pub const MAX_NODE_COUNT: usize = 5000;
+
+impl GraphOptions {
+    /// pprof's names of the options.
+    pub const KEYS: [&'static str; 3] = ["nodecount", "nodefraction", "edgefraction"];
+
+    /// The value of the option pprof calls `key` (one of [`GraphOptions::KEYS`]), as text.
+    pub fn entry(&self, key: &str) -> Option<String> {
+        match key {
+            "nodecount" => Some(self.node_count.to_string()),
+            "nodefraction" => Some(self.node_fraction.to_string()),
+            "edgefraction" => Some(self.edge_fraction.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The options that are not pprof's default, by pprof's names, with their values.
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        let default = GraphOptions::default();
+        GraphOptions::KEYS
+            .into_iter()
+            .filter_map(|key| {
+                let value = self.entry(key)?;
+                (Some(&value) != default.entry(key).as_ref()).then_some((key, value))
+            })
+            .collect()
+    }
+
+    /// These options with the one pprof calls `key` set to `text`; `None` for another key or
+    /// a value out of range (a count up to [`MAX_NODE_COUNT`], a share from 0 to 1).
+    pub fn with_entry(&self, key: &str, text: &str) -> Option<GraphOptions> {
+        let fraction = || text.parse::<f64>().ok().filter(|f| (0.0..=1.0).contains(f));
+        let mut next = *self;
+        match key {
+            "nodecount" => next.node_count = text.parse().ok().filter(|&n| n <= MAX_NODE_COUNT)?,
+            "nodefraction" => next.node_fraction = fraction()?,
+            "edgefraction" => next.edge_fraction = fraction()?,
+            _ => return None,
+        }
+        Some(next)
+    }
+}
+
 impl Default for GraphOptions {
     /// pprof's defaults for a graph.
     fn default() -> Self {
@@ -414,20 +459,11 @@ impl StackWeights<'_> {
                     .map(|&s| Visit::Enter(s, parent, residual)),
             );
         }
-        let nodes = (1..n as u32)
-            .map(FrameId)
-            .filter(|f| cum[f.0 as usize] != 0 || flat[f.0 as usize] != 0)
+        let edges = edge_list
+            .into_iter()
+            .map(|(key, edge, _)| (key, edge))
             .collect();
-        Graph {
-            nodes,
-            flat,
-            cum,
-            edges: edge_list
-                .into_iter()
-                .map(|(key, edge, _)| (key, edge))
-                .collect(),
-            tags: Vec::new(),
-        }
+        Graph::new(flat, cum, edges, Vec::new())
     }
 }
 
@@ -535,17 +571,7 @@ impl Tagged {
                 add_tags(leaf, true);
             }
         }
-        let nodes = (1..n as u32)
-            .map(FrameId)
-            .filter(|f| cum[f.0 as usize] != 0 || flat[f.0 as usize] != 0)
-            .collect();
-        Graph {
-            nodes,
-            flat,
-            cum,
-            edges,
-            tags,
-        }
+        Graph::new(flat, cum, edges, tags)
     }
 }
 
@@ -648,6 +674,26 @@ struct Graph {
 }
 
 impl Graph {
+    /// A pass's graph: its nodes are the frames (not the root) with a flat or cum.
+    fn new(
+        flat: Vec<i64>,
+        cum: Vec<i64>,
+        edges: FxHashMap<(FrameId, FrameId), Edge>,
+        tags: Vec<FxHashMap<(u32, u32), (i64, i64)>>,
+    ) -> Graph {
+        let nodes = (1..flat.len() as u32)
+            .map(FrameId)
+            .filter(|f| cum[f.0 as usize] != 0 || flat[f.0 as usize] != 0)
+            .collect();
+        Graph {
+            nodes,
+            flat,
+            cum,
+            edges,
+            tags,
+        }
+    }
+
     /// pprof's `EntropyOrder`: entropy score, then name, then |flat|.
     fn sort(&mut self, frames: &Frames) {
         let mut ins: FxHashMap<FrameId, Vec<i64>> = FxHashMap::default();

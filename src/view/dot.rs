@@ -329,7 +329,14 @@ pub fn short_name(name: &str) -> String {
 /// pprof's `dotColor`: grey near 0, red for a large positive share, green for a negative
 /// one; light for a fill, dark for a line.
 pub fn color(share: f64, background: bool) -> String {
-    let (mut saturation, value) = if background { (0.1, 0.93) } else { (1.0, 0.7) };
+    let (saturation, value) = if background { (0.1, 0.93) } else { (1.0, 0.7) };
+    shaded_color(share, saturation, value)
+}
+
+/// pprof's `dotColor` with its saturation and value (brightness) given: grey near 0, towards
+/// red for a positive share and green for a negative one.
+pub fn shaded_color(share: f64, saturation: f64, value: f64) -> String {
+    let mut saturation = saturation;
     let mut score = share.clamp(-1.0, 1.0);
     if score.is_nan() {
         score = 0.0;

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::view::color::Theme;
-use crate::view::dot::color;
+use crate::view::dot::{color, shaded_color};
 use crate::view::graph_drawing::{GraphDrawing, LINE_HEIGHT, PADDING};
 
 /// How the SVG is written.
@@ -72,30 +72,9 @@ pub fn share_color(share: f64, background: bool, theme: Theme) -> String {
             } else {
                 (0.75, 0.75)
             };
-            themed_color(share, saturation, value)
+            shaded_color(share, saturation, value)
         }
     }
-}
-
-/// pprof's `dotColor` with another saturation and value.
-fn themed_color(share: f64, saturation: f64, value: f64) -> String {
-    let mut score = share.clamp(-1.0, 1.0);
-    if score.is_nan() {
-        score = 0.0;
-    }
-    let mut saturation = saturation;
-    if score.abs() < 0.2 {
-        saturation *= score.abs() / 0.2;
-    }
-    score = score.signum() * score.abs().powf(0.3);
-    let (r, g) = if score < 0.0 {
-        (value * (1.0 + saturation * score), value)
-    } else {
-        (value, value * (1.0 - saturation * score))
-    };
-    let b = value * (1.0 - saturation);
-    let byte = |x: f64| (x * 255.0) as u8;
-    format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
 }
 
 /// The colour of text and of edge labels.

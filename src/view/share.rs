@@ -159,15 +159,8 @@ impl ShareState {
         if self.call_graph {
             parts.push("g=1".to_string());
         }
-        let (options, default) = (&self.graph_options, GraphOptions::default());
-        if options.node_count != default.node_count {
-            parts.push(format!("nodecount={}", options.node_count));
-        }
-        if options.node_fraction != default.node_fraction {
-            parts.push(format!("nodefraction={}", options.node_fraction));
-        }
-        if options.edge_fraction != default.edge_fraction {
-            parts.push(format!("edgefraction={}", options.edge_fraction));
+        for (key, value) in self.graph_options.entries() {
+            parts.push(format!("{key}={value}"));
         }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
@@ -217,19 +210,9 @@ impl ShareState {
                 "q" => state.search = decode_value(key, value)?,
                 "g" => state.call_graph = value == "1",
                 // A number out of range is ignored, as an unknown key is.
-                "nodecount" => {
-                    if let Some(n) = value.parse().ok().filter(|&n| n <= MAX_NODE_COUNT) {
-                        state.graph_options.node_count = n;
-                    }
-                }
-                "nodefraction" => {
-                    if let Some(f) = fraction(value) {
-                        state.graph_options.node_fraction = f;
-                    }
-                }
-                "edgefraction" => {
-                    if let Some(f) = fraction(value) {
-                        state.graph_options.edge_fraction = f;
+                "nodecount" | "nodefraction" | "edgefraction" => {
+                    if let Some(options) = state.graph_options.with_entry(key, value) {
+                        state.graph_options = options;
                     }
                 }
                 "h" => state.profile_hash = Some(decode_value(key, value)?),
@@ -247,15 +230,6 @@ impl ShareState {
         }
         Ok(state)
     }
-}
-
-/// The most nodes a link may ask the call graph for (pprof has no limit; a drawing of more
-/// than a few thousand boxes is no use to anyone).
-pub const MAX_NODE_COUNT: usize = 5000;
-
-/// A share of the total between 0 and 1, as a link writes it.
-fn fraction(text: &str) -> Option<f64> {
-    text.parse::<f64>().ok().filter(|f| (0.0..=1.0).contains(f))
 }
 
 /// A short hash of a profile file's bytes (FNV-1a, 64 bits, hex): enough to tell whether the

@@ -1,6 +1,7 @@
 //! What the person is looking at, as plain data: value type, orientation, zoom, search and the
-//! current match, and whether the flame graph or the call graph is shown. `ViewState::apply(action)` is the only way it changes (the web shell's
-//! reducer is an adapter around it). Depends on nothing that draws or decodes.
+//! current match, and whether the flame graph or the call graph is shown.
+//! `ViewState::apply(action)` is the only way it changes (the web shell's reducer is an adapter
+//! around it). Depends on nothing that draws or decodes.
 
 use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;

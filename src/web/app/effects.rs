@@ -1,6 +1,6 @@
-//! The app's effects as hooks that react to its state: building or requesting the graph asked
-//! for and the call graph shown, the example when nothing else can be shown, the address following the view, a `#url=`
-//! fetched, pasted files and text, and the system's light or dark theme.
+//! The app's effects as hooks that react to its state: building or requesting the graph asked for
+//! and the call graph shown, the example when nothing else can be shown, the address following the
+//! view, a `#url=` fetched, pasted files and text, and the system's light or dark theme.
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;

@@ -236,12 +236,8 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                 dot,
             } => {
                 let key = CallGraphKey::new(index, &filters, &options);
-                let graph = loaded.insert_call_graph(key.clone(), *drawing, dot);
-                dispatch.dispatch(AppAction::CallGraphReady {
-                    id: loaded.id,
-                    key,
-                    graph,
-                });
+                loaded.insert_call_graph(key.clone(), *drawing, dot);
+                dispatch.dispatch(AppAction::CallGraphReady { id: loaded.id, key });
             }
             EngineEvent::BaseOpened => {
                 loaded.base_opened();

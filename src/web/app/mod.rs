@@ -30,7 +30,7 @@ use crate::web::components::{
     toolbar::OpenButton, toolbar::Toolbar, tooltip::Tooltip, top_table::TopTablePanel,
 };
 use crate::web::paint::ROW_HEIGHT;
-use loaded::{CallGraphKey, CallGraphView, Graph, Shared};
+use loaded::{CallGraphKey, Graph, Shared};
 use loader::use_loader;
 use state::AppAction;
 
@@ -117,17 +117,6 @@ fn cursor_hover(graph: &Rc<Graph>, node: NodeId, view: &ViewState) -> Option<Hov
         client_y: (rect.top() + y + ROW_HEIGHT) as i32,
         tapped: false,
     })
-}
-
-/// The call graph of the view: the one that arrived last if it is the view's, else the
-/// profile's (built now for a profile on the page), `None` while the engine builds it.
-fn call_graph_view(state: &state::AppState, loaded: &Shared) -> Option<Rc<CallGraphView>> {
-    let view = &state.view;
-    let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
-    match &state.call_graph {
-        Some((arrived, graph)) if *arrived == key => Some(graph.clone()),
-        _ => loaded.0.call_graph(&key),
-    }
 }
 
 #[component]
@@ -282,9 +271,14 @@ pub fn App() -> Html {
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
     let tooltip = pointed.or_else(|| cursor_hover(&graph, cursor?, view));
     let tooltip = tooltip.filter(|_| menu.is_none() && !view.call_graph);
+    // The view's call graph: the profile's (built now for a profile on the page), none while
+    // the engine builds it.
     let call_graph = view
         .call_graph
-        .then(|| call_graph_view(&state, &shown.loaded))
+        .then(|| {
+            let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
+            shown.loaded.0.call_graph(&key)
+        })
         .map(|graph| match graph {
             Some(graph) => html! {
                 <CallGraphPanel {graph} {theme} search={view.search.clone()}

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::loaded::{CallGraphKey, CallGraphView, Graph, Loaded, Shared, Source};
+use super::loaded::{CallGraphKey, Graph, Loaded, Shared, Source};
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::{FilterKind, FilterSpec};
 use crate::model::frames::Granularity;
@@ -34,9 +34,9 @@ pub struct AppState {
     pub wanted: Option<(usize, FilterSpec)>,
     /// Whether the keyboard help is open.
     pub help: bool,
-    /// The call graph that arrived last from the engine (the view shows it while its key is
-    /// the view's).
-    pub call_graph: Option<(CallGraphKey, Rc<CallGraphView>)>,
+    /// The call graph that arrived last from the engine (kept by the profile; its arrival
+    /// draws the view again).
+    pub call_graph_arrived: Option<CallGraphKey>,
 }
 
 /// A load in progress.
@@ -72,11 +72,10 @@ pub enum AppAction {
         filters: FilterSpec,
         graph: Rc<Graph>,
     },
-    /// The call graph for `key` of profile `id` is there.
+    /// The call graph for `key` of profile `id` is there (in the profile's call graphs).
     CallGraphReady {
         id: u32,
         key: CallGraphKey,
-        graph: Rc<CallGraphView>,
     },
     /// The engine of profile `id` opened a base profile to compare with.
     BaseOpened(u32),
@@ -184,11 +183,11 @@ impl AppState {
                 next.wanted = None;
                 next.show(index, filters, &graph);
             }
-            AppAction::CallGraphReady { id, key, graph } => {
+            AppAction::CallGraphReady { id, key } => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
                     return None;
                 }
-                next.call_graph = Some((key, graph));
+                next.call_graph_arrived = Some(key);
             }
             AppAction::BaseOpened(id) => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
@@ -218,7 +217,7 @@ impl AppState {
         self.notice = None;
         self.link = None;
         self.wanted = None;
-        self.call_graph = None;
+        self.call_graph_arrived = None;
         if self.loading.as_ref().is_some_and(|l| l.id == loaded.id) {
             self.loading = None;
         }

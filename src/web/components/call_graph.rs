@@ -12,12 +12,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::analysis::call_graph::GraphOptions;
+use crate::analysis::call_graph::{GraphOptions, MAX_NODE_COUNT};
 use crate::view::color::Theme;
 use crate::view::graph_svg::{self, SvgStyle};
 use crate::view::graph_viewport::ViewBox;
 use crate::view::search::name_matcher;
-use crate::view::share::MAX_NODE_COUNT;
 use crate::view::view_state::ViewAction;
 use crate::web::app::loaded::CallGraphView;
 use crate::web::app::state::{AppAction, AppState};
@@ -469,52 +468,41 @@ struct GraphOptionsFormProps {
 /// pprof's node count and fractions; a value out of range is not taken.
 #[component]
 fn GraphOptionsForm(props: &GraphOptionsFormProps) -> Html {
-    let field = |set: fn(&mut GraphOptions, f64) -> bool, current: String| {
-        let (options, dispatch) = (props.options, props.dispatch.clone());
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let mut next = options;
-            match input.value().trim().parse::<f64>() {
-                Ok(value) if set(&mut next, value) => {
-                    dispatch.dispatch(AppAction::View(ViewAction::SetGraphOptions(next)))
-                }
-                _ => input.set_value(&current),
-            }
-        })
-    };
-    let set_count: fn(&mut GraphOptions, f64) -> bool = |o, v| {
-        let ok = v >= 0.0 && v.fract() == 0.0 && v <= MAX_NODE_COUNT as f64;
-        if ok {
-            o.node_count = v as usize;
-        }
-        ok
-    };
-    let set_nodes: fn(&mut GraphOptions, f64) -> bool = |o, v| {
-        let ok = (0.0..=1.0).contains(&v);
-        if ok {
-            o.node_fraction = v;
-        }
-        ok
-    };
-    let set_edges: fn(&mut GraphOptions, f64) -> bool = |o, v| {
-        let ok = (0.0..=1.0).contains(&v);
-        if ok {
-            o.edge_fraction = v;
-        }
-        ok
-    };
     let options = props.options;
+    let field = |key: &'static str,
+                 class: &'static str,
+                 step: &'static str,
+                 title: &'static str| {
+        let current = options.entry(key).unwrap_or_default();
+        let onchange = {
+            let (dispatch, current) = (props.dispatch.clone(), current.clone());
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                match options.with_entry(key, input.value().trim()) {
+                    Some(next) => {
+                        dispatch.dispatch(AppAction::View(ViewAction::SetGraphOptions(next)))
+                    }
+                    None => input.set_value(&current),
+                }
+            })
+        };
+        let max = if key == "nodecount" {
+            MAX_NODE_COUNT.to_string()
+        } else {
+            "1".to_string()
+        };
+        html! {
+            <input {class} type="number" min="0" {max} {step} {title} value={current} {onchange} />
+        }
+    };
     html! {
         <>
-            <label title="pprof -nodecount: at most this many nodes (0: all)">{"Nodes "}
-                <input class="node-count" type="number" min="0" max={MAX_NODE_COUNT.to_string()} step="1"
-                    value={options.node_count.to_string()} onchange={field(set_count, options.node_count.to_string())} /></label>
-            <label title="pprof -nodefraction: drop nodes under this share of the total">{"Node fraction "}
-                <input class="node-fraction" type="number" min="0" max="1" step="0.001"
-                    value={options.node_fraction.to_string()} onchange={field(set_nodes, options.node_fraction.to_string())} /></label>
-            <label title="pprof -edgefraction: drop edges under this share of the total">{"Edge fraction "}
-                <input class="edge-fraction" type="number" min="0" max="1" step="0.001"
-                    value={options.edge_fraction.to_string()} onchange={field(set_edges, options.edge_fraction.to_string())} /></label>
+            <label>{"Nodes "}{field("nodecount", "node-count", "1",
+                "pprof -nodecount: at most this many nodes (0: all)")}</label>
+            <label>{"Node fraction "}{field("nodefraction", "node-fraction", "0.001",
+                "pprof -nodefraction: drop nodes under this share of the total")}</label>
+            <label>{"Edge fraction "}{field("edgefraction", "edge-fraction", "0.001",
+                "pprof -edgefraction: drop edges under this share of the total")}</label>
         </>
     }
 }

@@ -37,26 +37,19 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
         });
         html! { <button class="link" role="menuitem" data-filter={kind.name()} {onclick}>{label}</button> }
     };
-    let on_sandwich = {
+    // Selects the frame, then shows it in another view.
+    let select_then = |view: ViewAction| {
         let dispatch = props.dispatch.clone();
         let on_close = props.on_close.clone();
         let name = name.clone();
         Callback::from(move |_| {
             on_close.emit(());
             dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name.clone()))));
-            dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(true)));
+            dispatch.dispatch(AppAction::View(view.clone()));
         })
     };
-    let on_flame = {
-        let dispatch = props.dispatch.clone();
-        let on_close = props.on_close.clone();
-        let name = name.clone();
-        Callback::from(move |_| {
-            on_close.emit(());
-            dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name.clone()))));
-            dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)));
-        })
-    };
+    let on_sandwich = select_then(ViewAction::ShowSandwich(true));
+    let on_flame = select_then(ViewAction::ShowCallGraph(false));
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="frame-menu" role="menu" style={beside(props.at.0, props.at.1, 0)}>

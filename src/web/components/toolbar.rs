@@ -1,6 +1,6 @@
-//! The toolbar: open and compare files, value type, the flame or call graph, orientation,
-//! zoom reset, the panels, export, link, help and the search box with its matched share. On a narrow screen the
-//! secondary controls fold behind a "More" button.
+//! The toolbar: open and compare files, value type, the flame or call graph, orientation, zoom
+//! reset, the panels, export, link, help and the search box with its matched share. On a narrow
+//! screen the secondary controls fold behind a "More" button.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

@@ -1,6 +1,6 @@
-//! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode),
-//! keeps the profile, and answers with call trees and laid-out call graphs as bytes. Runs in the worker's own copy of
-//! the wasm module, so the page stays responsive and can cancel by ending the worker.
+//! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode), keeps
+//! the profile, and answers with call trees and laid-out call graphs as bytes. Runs in the worker's
+//! own copy of the wasm module, so the page stays responsive and can cancel by ending the worker.
 
 use std::cell::RefCell;
 use std::io::{self, BufReader, Read};
