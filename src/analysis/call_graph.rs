@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::filter::{filtered, Filters};
 use crate::analysis::options::DiffMode;
+use crate::analysis::pause::{without_pauses, NoPause, Pause};
 use crate::analysis::tags::{scaled_label, NumUnits};
 use crate::analysis::total::pprof_total;
 use crate::model::concat::{concat, Part};
@@ -127,6 +128,56 @@ pub struct CallGraph {
     pub top_of: Option<(usize, usize)>,
 }
 
+/// A step of making a call graph, reported (see [`Pause`]) before it begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphStep {
+    /// Applying the filters (and the base of a comparison) and naming the frames.
+    Filtering,
+    /// pprof's first graph, of every frame.
+    Counting,
+    /// The graph again with only the frames the node fraction and the node count keep.
+    Trimming,
+    /// Placing the boxes and routing the edges (the drawing's step, after the graph's).
+    LayingOut,
+}
+
+impl GraphStep {
+    /// How many steps there are.
+    pub const COUNT: usize = 4;
+
+    /// Which step this is, from 1.
+    pub fn number(self) -> usize {
+        match self {
+            GraphStep::Filtering => 1,
+            GraphStep::Counting => 2,
+            GraphStep::Trimming => 3,
+            GraphStep::LayingOut => 4,
+        }
+    }
+
+    /// The step with this [`GraphStep::number`].
+    pub fn of_number(number: usize) -> Option<GraphStep> {
+        [
+            GraphStep::Filtering,
+            GraphStep::Counting,
+            GraphStep::Trimming,
+            GraphStep::LayingOut,
+        ]
+        .into_iter()
+        .find(|s| s.number() == number)
+    }
+
+    /// What the step does, for a person waiting on it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            GraphStep::Filtering => "applying the filters",
+            GraphStep::Counting => "counting every frame",
+            GraphStep::Trimming => "keeping the top nodes",
+            GraphStep::LayingOut => "laying it out",
+        }
+    }
+}
+
 /// The call graph of `profile` for value type `value_index` under `filters`.
 pub fn call_graph(
     profile: &Profile,
@@ -134,9 +185,14 @@ pub fn call_graph(
     filters: &Filters,
     options: &GraphOptions,
 ) -> CallGraph {
-    let total = pprof_total(profile, value_index);
-    let profile = filtered(profile, filters);
-    build(&profile, value_index, filters, options, total)
+    without_pauses(call_graph_paused(
+        profile,
+        None,
+        value_index,
+        filters,
+        options,
+        &mut NoPause,
+    ))
 }
 
 /// The call graph of `profile` minus `base`, as pprof's `-diff_base` (and `-normalize` when
@@ -149,26 +205,57 @@ pub fn diff_call_graph(
     filters: &Filters,
     options: &GraphOptions,
 ) -> CallGraph {
-    let normalized;
-    let profile = if mode == DiffMode::Normalized {
-        normalized = crate::analysis::diff::normalize(profile, base);
-        &normalized
-    } else {
-        profile
-    };
-    let merged = concat(&[Part::plain(profile), Part::base(base)]);
-    call_graph(&merged, value_index, filters, options)
+    without_pauses(call_graph_paused(
+        profile,
+        Some((base, mode)),
+        value_index,
+        filters,
+        options,
+        &mut NoPause,
+    ))
 }
 
-fn build(
+/// [`call_graph`], or [`diff_call_graph`] with a base, awaiting `pause` before each step.
+pub async fn call_graph_paused<P: Pause<GraphStep>>(
+    profile: &Profile,
+    base: Option<(&Profile, DiffMode)>,
+    value_index: usize,
+    filters: &Filters,
+    options: &GraphOptions,
+    pause: &mut P,
+) -> Result<CallGraph, P::Stop> {
+    pause.pause(GraphStep::Filtering).await?;
+    let merged;
+    let profile = match base {
+        None => profile,
+        Some((base, mode)) => {
+            let normalized;
+            let profile = if mode == DiffMode::Normalized {
+                normalized = crate::analysis::diff::normalize(profile, base);
+                &normalized
+            } else {
+                profile
+            };
+            merged = concat(&[Part::plain(profile), Part::base(base)]);
+            &merged
+        }
+    };
+    let total = pprof_total(profile, value_index);
+    let profile = filtered(profile, filters);
+    build(&profile, value_index, filters, options, total, pause).await
+}
+
+async fn build<P: Pause<GraphStep>>(
     profile: &Profile,
     value_index: usize,
     filters: &Filters,
     options: &GraphOptions,
     total: i64,
-) -> CallGraph {
+    pause: &mut P,
+) -> Result<CallGraph, P::Stop> {
     let frames = Frames::build_at(profile, filters.granularity);
     let samples = Samples::of(profile, value_index, &frames);
+    pause.pause(GraphStep::Counting).await?;
     let all = samples.graph(&frames, None);
     let flat_sum: i64 = all.nodes.iter().map(|&f| all.flat[f.0 as usize]).sum();
     let node_cutoff = (flat_sum as f64 * options.node_fraction) as i64;
@@ -187,6 +274,7 @@ fn build(
             .collect();
         if kept.len() != graph.nodes.len() {
             dropped_nodes = graph.nodes.len() - kept.len();
+            pause.pause(GraphStep::Trimming).await?;
             graph = samples.graph(&frames, Some(&keep_set(&frames, &kept)));
         }
     }
@@ -196,6 +284,7 @@ fn build(
         graph.trim_edges(edge_cutoff);
         let top = graph.top_nodes(options.node_count, node_cutoff);
         if top.len() != graph.nodes.len() {
+            pause.pause(GraphStep::Trimming).await?;
             graph = samples.graph(&frames, Some(&keep_set(&frames, &top)));
             graph.sort(&frames);
         }
@@ -251,7 +340,7 @@ fn build(
     } else {
         (dropped_nodes, dropped_edges)
     };
-    CallGraph {
+    Ok(CallGraph {
         nodes,
         edges,
         total,
@@ -262,7 +351,7 @@ fn build(
         edge_limit: limit(options.edge_fraction),
         top_of,
         frames,
-    }
+    })
 }
 
 /// Frames kept, as a table by frame id.
@@ -1004,6 +1093,70 @@ mod tests {
 
     fn graph_without_c() -> (CallGraph, Vec<(String, i64, i64)>) {
         graph("main;a;b 1\nother;b 5\nmain;d 4\n", 0.2)
+    }
+
+    /// Records the steps and stops before `stop_at`.
+    struct Steps {
+        seen: Vec<GraphStep>,
+        stop_at: Option<GraphStep>,
+    }
+
+    impl Pause<GraphStep> for Steps {
+        type Stop = GraphStep;
+
+        async fn pause(&mut self, step: GraphStep) -> Result<(), GraphStep> {
+            self.seen.push(step);
+            match self.stop_at == Some(step) {
+                true => Err(step),
+                false => Ok(()),
+            }
+        }
+    }
+
+    #[test]
+    fn the_build_pauses_before_each_pass_and_stops_where_told() {
+        use crate::analysis::pause::poll_once;
+        // Two nodes under 20%: the graph is built again without them; then the top 2.
+        let profile = folded::parse(
+            "main;a;b 1
+main;c;b 5
+main;d 4
+x 1
+",
+        )
+        .unwrap();
+        let options = GraphOptions {
+            node_count: 2,
+            node_fraction: 0.2,
+            edge_fraction: 0.0,
+        };
+        let run = |stop_at| {
+            let mut steps = Steps {
+                seen: Vec::new(),
+                stop_at,
+            };
+            let filters = Filters::default();
+            let built = poll_once(call_graph_paused(
+                &profile, None, 0, &filters, &options, &mut steps,
+            ))
+            .expect("these pauses never wait");
+            (built.map(|g| g.nodes.len()), steps.seen)
+        };
+        use GraphStep::*;
+        assert_eq!(
+            run(None),
+            (Ok(2), vec![Filtering, Counting, Trimming, Trimming])
+        );
+        assert_eq!(
+            run(Some(Counting)),
+            (Err(Counting), vec![Filtering, Counting])
+        );
+        let plain = call_graph(&profile, 0, &Filters::default(), &options);
+        assert_eq!(plain.nodes.len(), 2);
+        for step in [Filtering, Counting, Trimming, LayingOut] {
+            assert_eq!(GraphStep::of_number(step.number()), Some(step));
+        }
+        assert_eq!(GraphStep::of_number(GraphStep::COUNT + 1), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! pprof's semantics over a profile: the options as data, filters and label options, pprof's
-//! total, the call tree, label totals, the top table, callers and callees, the call graph,
-//! comparison with a base, and the report a view shows.
+//! total, the call tree, label totals, the top table, callers and callees, the call graph (and
+//! the pauses between its steps), comparison with a base, and the report a view shows.
 
 pub mod call_graph;
 pub mod call_tree;
@@ -8,6 +8,7 @@ pub mod diff;
 pub mod filter;
 pub mod labels;
 pub mod options;
+pub mod pause;
 pub mod peek;
 pub mod report;
 pub mod tags;

@@ -3,8 +3,9 @@
 //! file is written from, built where the graph is (the engine's worker) and moved as bytes,
 //! with the graph's DOT file. Depends on the call graph, the layout and the DOT module.
 
-use crate::analysis::call_graph::{call_graph, diff_call_graph, CallGraph, GraphOptions};
+use crate::analysis::call_graph::{call_graph_paused, CallGraph, GraphOptions, GraphStep};
 use crate::analysis::options::{DiffMode, FilterSpec};
+use crate::analysis::pause::{without_pauses, NoPause, Pause};
 use crate::analysis::tags::scaled_label;
 use crate::model::frames::Granularity;
 use crate::model::profile::Profile;
@@ -197,16 +198,37 @@ pub fn draw(
     options: &GraphOptions,
     title: &str,
 ) -> Result<(GraphDrawing, String), String> {
-    let value_type = profile
-        .value_types
-        .get(index)
-        .ok_or_else(|| format!("no value type {index}"))?;
-    let filters = spec.compile().map_err(|e| e.to_string())?;
-    let graph = match (spec.diff, base) {
-        (DiffMode::Off, _) => call_graph(profile, index, &filters, options),
-        (mode, Some(base)) => diff_call_graph(profile, base, mode, index, &filters, options),
-        (_, None) => return Err("no base profile is open to compare with".into()),
+    let mut pause = NoPause;
+    without_pauses(draw_paused(
+        profile, base, index, spec, options, title, &mut pause,
+    ))
+}
+
+/// [`draw`], awaiting `pause` before each step: `Err` when a pause stopped it, `Ok(Err)` when
+/// the request cannot be drawn (no such value type, a bad filter, a comparison without base).
+pub async fn draw_paused<P: Pause<GraphStep>>(
+    profile: &Profile,
+    base: Option<&Profile>,
+    index: usize,
+    spec: &FilterSpec,
+    options: &GraphOptions,
+    title: &str,
+    pause: &mut P,
+) -> Result<Result<(GraphDrawing, String), String>, P::Stop> {
+    let Some(value_type) = profile.value_types.get(index) else {
+        return Ok(Err(format!("no value type {index}")));
     };
+    let filters = match spec.compile() {
+        Ok(filters) => filters,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let base = match (spec.diff, base) {
+        (DiffMode::Off, _) => None,
+        (mode, Some(base)) => Some((base, mode)),
+        (_, None) => return Ok(Err("no base profile is open to compare with".into())),
+    };
+    let graph = call_graph_paused(profile, base, index, &filters, options, pause).await?;
+    pause.pause(GraphStep::LayingOut).await?;
     let drawing = GraphDrawing::new(&graph, &value_type.unit, spec.granularity);
     let dot = dot::write(
         &graph,
@@ -218,7 +240,7 @@ pub fn draw(
             filters: &filter_lines(spec),
         },
     );
-    Ok((drawing, dot))
+    Ok(Ok((drawing, dot)))
 }
 
 #[cfg(test)]

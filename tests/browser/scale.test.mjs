@@ -1,7 +1,7 @@
 // Large profiles in a real Chromium: a generated profile opens in the engine's worker with
 // progress, the page keeps working meanwhile, a load can be cancelled without losing the open
 // profile (the next profile opened is the one shown), and a finished load draws the engine's
-// total.
+// total; its call graph is built with progress and can be cancelled.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,6 +88,31 @@ test('a large profile that finishes loading draws the engine total, after readin
   const stages = [...new Set((await page.evaluate(() => window.__progress)).map((p) => p.stage))];
   assert.deepEqual(stages, ['reading', 'indexing', 'aggregating']);
   await screenshot(page, 'scale-loaded');
+
+  // Its call graph is built in the worker a step at a time, with the step shown; Cancel goes
+  // back to the flame graph and keeps the profile, whose graph can then be built in full.
+  await page.evaluate(() => {
+    window.__steps = [];
+    new MutationObserver(() => {
+      const step = document.querySelector('.call-graph-pending [data-step]')?.dataset.step;
+      if (step && window.__steps.at(-1) !== step) window.__steps.push(step);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.locator('.graph-toggle').click();
+  await page.waitForFunction(() => window.__steps.includes('2'));
+  await screenshot(page, 'scale-graph-building');
+  await page.locator('.call-graph-pending button').click();
+  await page.locator('.call-graph-pending').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.call-graph').count(), 0, 'back to the flame graph');
+  assert.equal(await page.locator('.graph-toggle').getAttribute('aria-pressed'), 'false');
+  await page.locator('.graph-toggle').click();
+  await page.locator('.call-graph-area svg').waitFor({ timeout: 120000 });
+  const steps = await page.evaluate(() => window.__steps.map(Number));
+  assert.ok(steps.every((s, i) => i === 0 || s > steps[i - 1] || s === 1), `steps go forward: ${steps}`);
+  assert.ok(steps.includes(4), `the last step was shown: ${steps}`);
+  const nodes = await page.locator('.call-graph-area [data-node]').count();
+  assert.equal(String(nodes), await page.locator('.call-graph').getAttribute('data-nodes'));
+  assert.ok(nodes > 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

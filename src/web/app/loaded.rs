@@ -334,6 +334,13 @@ impl Loaded {
         }
     }
 
+    /// Stops the worker's build of a call graph, if one goes on.
+    pub fn cancel_call_graph(&self) {
+        if let Backend::Worker(engine) = &self.backend {
+            engine.cancel_call_graph();
+        }
+    }
+
     /// Keeps a call graph that was built.
     pub fn insert_call_graph(
         &self,

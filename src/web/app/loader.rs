@@ -179,7 +179,10 @@ impl Loader {
                 ));
             }
             // Only an opened profile is asked for these.
-            EngineEvent::Tree { .. } | EngineEvent::CallGraph { .. } | EngineEvent::BaseOpened => {}
+            EngineEvent::Tree { .. }
+            | EngineEvent::CallGraph { .. }
+            | EngineEvent::CallGraphStep(_)
+            | EngineEvent::BaseOpened => {}
         }
     }
 
@@ -238,6 +241,12 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                 let key = CallGraphKey::new(index, &filters, &options);
                 loaded.insert_call_graph(key.clone(), *drawing, dot);
                 dispatch.dispatch(AppAction::CallGraphReady { id: loaded.id, key });
+            }
+            EngineEvent::CallGraphStep(step) => {
+                dispatch.dispatch(AppAction::CallGraphStep {
+                    id: loaded.id,
+                    step,
+                });
             }
             EngineEvent::BaseOpened => {
                 loaded.base_opened();

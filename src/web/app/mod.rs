@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::analysis::call_graph::GraphStep;
 use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterKind;
@@ -290,9 +291,14 @@ pub fn App() -> Html {
                 let back = Callback::from(move |_: MouseEvent| {
                     dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
                 });
+                let step = state.call_graph_step.unwrap_or(GraphStep::Filtering);
                 html! {
                     <div class="call-graph call-graph-pending">
-                        <p class="notice">{"Building the call graph…"}
+                        <p class="notice" data-step={step.number().to_string()}>
+                            {format!("Building the call graph: {} (step {} of {})…",
+                                step.describe(), step.number(), GraphStep::COUNT)}
+                            <progress max={GraphStep::COUNT.to_string()}
+                                value={step.number().saturating_sub(1).to_string()} />
                             <button class="button" onclick={back}>{"Cancel"}</button></p>
                     </div>
                 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::loaded::{CallGraphKey, Graph, Loaded, Shared, Source};
+use crate::analysis::call_graph::GraphStep;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::{FilterKind, FilterSpec};
 use crate::model::frames::Granularity;
@@ -37,6 +38,8 @@ pub struct AppState {
     /// The call graph that arrived last from the engine (kept by the profile; its arrival
     /// draws the view again).
     pub call_graph_arrived: Option<CallGraphKey>,
+    /// The step the engine's call graph build is at, while one goes on.
+    pub call_graph_step: Option<GraphStep>,
 }
 
 /// A load in progress.
@@ -76,6 +79,11 @@ pub enum AppAction {
     CallGraphReady {
         id: u32,
         key: CallGraphKey,
+    },
+    /// The engine of profile `id` is building a call graph and at `step`.
+    CallGraphStep {
+        id: u32,
+        step: GraphStep,
     },
     /// The engine of profile `id` opened a base profile to compare with.
     BaseOpened(u32),
@@ -188,6 +196,13 @@ impl AppState {
                     return None;
                 }
                 next.call_graph_arrived = Some(key);
+                next.call_graph_step = None;
+            }
+            AppAction::CallGraphStep { id, step } => {
+                if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
+                    return None;
+                }
+                next.call_graph_step = Some(step);
             }
             AppAction::BaseOpened(id) => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
@@ -218,6 +233,7 @@ impl AppState {
         self.link = None;
         self.wanted = None;
         self.call_graph_arrived = None;
+        self.call_graph_step = None;
         if self.loading.as_ref().is_some_and(|l| l.id == loaded.id) {
             self.loading = None;
         }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, WheelEvent};
+use web_sys::{Element, HtmlElement, HtmlInputElement, PointerEvent, SvgElement, WheelEvent};
 use yew::prelude::*;
 
 use crate::analysis::call_graph::{GraphOptions, MAX_NODE_COUNT};
@@ -94,19 +94,24 @@ impl Stage {
             return;
         };
         let _ = area.set_attribute("data-view", &view.attribute());
-        if let Some(svg) = area.query_selector("svg").ok().flatten() {
+        if let Some(layer) = self.layer() {
             let transform = view.transform(self.screen().0);
-            let _ = svg.set_attribute("style", &format!("transform:{transform}"));
+            let _ = layer.style().set_property("transform", &transform);
         }
+    }
+
+    /// The drawing's element, which moves.
+    fn layer(&self) -> Option<SvgElement> {
+        let layer = self.area()?.first_element_child()?;
+        layer.dyn_into::<SvgElement>().ok()
     }
 
     /// Shows `view` as a step of a pan or zoom.
     fn step(&self, view: ViewBox) {
-        if let Some(area) = self.area() {
-            let _ = area.set_attribute("class", "call-graph-area moving");
-            let done = area.clone();
+        if let Some(layer) = self.layer() {
+            let _ = layer.style().set_property("will-change", "transform");
             *self.settle.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
-                let _ = done.set_attribute("class", "call-graph-area");
+                let _ = layer.style().remove_property("will-change");
             }));
         }
         self.show(view);
@@ -152,7 +157,8 @@ fn element_of(event: &PointerEvent) -> Option<Element> {
 #[component]
 pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
     let stage = use_memo((), |_| Stage::default());
-    let pointed = use_state(|| None::<Pointed>);
+    // Compared when set, so clearing what is already clear does not render again.
+    let pointed = use_state_eq(|| None::<Pointed>);
     let menu = use_state(|| None::<(usize, (i32, i32))>);
     use_markup(&stage, &props.graph, props.theme);
     let matched = use_highlights(&stage, props);
@@ -390,8 +396,7 @@ fn use_wheel_zoom(stage: &Rc<Stage>, pointed: UseStateHandle<Option<Pointed>>) {
                     return;
                 };
                 wheel.prevent_default();
-                // What was under the pointer has moved (this handle's value is the first
-                // render's, so it is set whatever it holds now).
+                // What was under the pointer has moved.
                 pointed.set(None);
                 let factor = (-wheel.delta_y() * 0.002).exp();
                 stage.zoom(factor, wheel.client_x() as f64, wheel.client_y() as f64);

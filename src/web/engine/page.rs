@@ -1,7 +1,8 @@
 //! The page's side of the Web Worker that runs the engine (see `worker.rs`): starts it, asks
 //! it to open a file, build a call tree or lay out a call graph, and turns its answers into
 //! [`EngineEvent`]s.
-//! Dropping an [`Engine`] ends its worker, which is how a load is cancelled.
+//! Dropping an [`Engine`] ends its worker, which is how a load is cancelled; a call graph's
+//! build is cancelled by a message, and the profile stays open.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,7 +16,7 @@ use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType}
 use super::protocol::{
     filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
 };
-use crate::analysis::call_graph::GraphOptions;
+use crate::analysis::call_graph::{GraphOptions, GraphStep};
 use crate::analysis::options::FilterSpec;
 use crate::analysis::report::Report;
 use crate::transfer::{self, Summary};
@@ -78,6 +79,8 @@ pub enum EngineEvent {
         drawing: Box<GraphDrawing>,
         dot: String,
     },
+    /// The call graph asked for last is at this step.
+    CallGraphStep(GraphStep),
     /// A base profile to compare with was opened.
     BaseOpened,
     Failed(String),
@@ -220,6 +223,11 @@ fn event_of(data: &JsValue) -> EngineEvent {
                 dot: get(data, "dot").as_string().unwrap_or_default(),
             })
         })(),
+        "graphprogress" => get(data, "step")
+            .as_f64()
+            .and_then(|n| GraphStep::of_number(n as usize))
+            .map(EngineEvent::CallGraphStep)
+            .ok_or_else(|| "the engine sent an unknown step".to_string()),
         "base" => Ok(EngineEvent::BaseOpened),
         "error" => Ok(EngineEvent::Failed(
             get(data, "message")
@@ -375,6 +383,11 @@ impl Engine {
             ],
         );
         let _ = self.worker.post_message(&message);
+    }
+
+    /// Stops building the call graph asked for last, at its next step (no answer comes).
+    pub fn cancel_call_graph(&self) {
+        let _ = self.worker.post_message(&message_of("cancel", &[]));
     }
 }
 

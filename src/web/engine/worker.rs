@@ -1,9 +1,12 @@
 //! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode), keeps
 //! the profile, and answers with call trees and laid-out call graphs as bytes. Runs in the worker's
 //! own copy of the wasm module, so the page stays responsive and can cancel by ending the worker.
+//! A call graph is built a step at a time, reading messages between steps, so it can be
+//! cancelled or superseded while the profile stays.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, BufReader, Read};
+use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -14,8 +17,10 @@ use super::protocol::{
     filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
     wasm_memory_bytes,
 };
+use crate::analysis::call_graph::GraphStep;
 use crate::analysis::diff::{self};
 use crate::analysis::options::DiffMode;
+use crate::analysis::pause::Pause;
 use crate::analysis::report;
 use crate::input::load;
 use crate::input::pprof::DecodeOptions;
@@ -28,9 +33,13 @@ use crate::view::share::ContentHasher;
 const READ_BYTES: usize = 4 << 20;
 
 thread_local! {
-    static PROFILE: RefCell<Option<Profile>> = const { RefCell::new(None) };
+    /// Shared with the call graph being built, which holds it while it waits.
+    static PROFILE: RefCell<Option<Rc<Profile>>> = const { RefCell::new(None) };
     /// The profile to compare with, if one was opened.
-    static BASE: RefCell<Option<Profile>> = const { RefCell::new(None) };
+    static BASE: RefCell<Option<Rc<Profile>>> = const { RefCell::new(None) };
+    /// Counts the call graphs asked for and the cancels: a build goes on while it is the
+    /// latest of both.
+    static GRAPH_REQUESTS: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Called by the worker script once the module is loaded: answers the page's requests.
@@ -43,16 +52,33 @@ pub fn worker_start() {
             "open" => open(&data),
             "base" => base(&data),
             "tree" => tree(&data),
-            "callgraph" => call_graph(&data),
+            "callgraph" => {
+                let request = GRAPH_REQUESTS.with(|n| n.get().wrapping_add(1));
+                GRAPH_REQUESTS.with(|n| n.set(request));
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some(reply) = call_graph(&data, request).await {
+                        answer(reply);
+                    }
+                });
+                return;
+            }
+            "cancel" => {
+                GRAPH_REQUESTS.with(|n| n.set(n.get().wrapping_add(1)));
+                return;
+            }
             _ => Err(format!("unknown request {op:?}")),
         };
-        match reply {
-            Ok(reply) => post(&reply.message, &reply.transfer),
-            Err(message) => post(&message_of("error", &[("message", message.into())]), &[]),
-        }
+        answer(reply);
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
+}
+
+fn answer(reply: Result<Reply, String>) {
+    match reply {
+        Ok(reply) => post(&reply.message, &reply.transfer),
+        Err(message) => post(&message_of("error", &[("message", message.into())]), &[]),
+    }
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -185,7 +211,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
     let (tree, labels) = report::report_parts(&profile, index, &filters);
     let tree = transfer::encode_report(tree, labels);
     let summary = Summary::of(&profile).encode();
-    PROFILE.with(|p| *p.borrow_mut() = Some(profile));
+    PROFILE.with(|p| *p.borrow_mut() = Some(Rc::new(profile)));
     let (summary, summary_buffer) = bytes_value(&summary);
     let (tree, tree_buffer) = bytes_value(&tree);
     let mut fields = vec![
@@ -223,7 +249,7 @@ fn base(data: &JsValue) -> Result<Reply, String> {
         let profile = p.as_ref().ok_or("no profile is open in the engine")?;
         diff::check_compatible(profile, &base).map_err(|e| e.to_string())
     })?;
-    BASE.with(|p| *p.borrow_mut() = Some(base));
+    BASE.with(|p| *p.borrow_mut() = Some(Rc::new(base)));
     Ok(Reply {
         message: message_of("base", &[]),
         transfer: Vec::new(),
@@ -278,35 +304,84 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
 }
 
 /// `{op: "callgraph", index, filters, options, title}`: answers `{op: "callgraph", index,
-/// filters, options, drawing, dot}`, the call graph laid out and as a DOT file.
-fn call_graph(data: &JsValue) -> Result<Reply, String> {
+/// filters, options, drawing, dot}`, the call graph laid out and as a DOT file, after a
+/// `{op: "graphprogress", step}` before each step; nothing if another call graph or a
+/// `{op: "cancel"}` came in the meantime (`request` is this one's count).
+async fn call_graph(data: &JsValue, request: u32) -> Option<Result<Reply, String>> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
     if index < 0.0 {
-        return Err(format!("no value type {index}"));
+        return Some(Err(format!("no value type {index}")));
     }
     let spec = filters_of(data);
     let options = graph_options_of(data);
     let title = get(data, "title").as_string().unwrap_or_default();
-    let (drawing, dot) = PROFILE.with(|p| {
-        let p = p.borrow();
-        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
-        BASE.with(|b| {
-            let b = b.borrow();
-            graph_drawing::draw(profile, b.as_ref(), index as usize, &spec, &options, &title)
-        })
-    })?;
-    let (drawing, buffer) = bytes_value(&transfer::encode_drawing(&drawing));
-    Ok(Reply {
-        message: message_of(
-            "callgraph",
-            &[
-                ("index", index.into()),
-                ("filters", filters_value(&spec)),
-                ("options", graph_options_value(&options)),
-                ("drawing", drawing),
-                ("dot", dot.into()),
-            ],
-        ),
-        transfer: vec![buffer],
-    })
+    let Some(profile) = PROFILE.with(|p| p.borrow().clone()) else {
+        return Some(Err("no profile is open in the engine".into()));
+    };
+    let base = BASE.with(|b| b.borrow().clone());
+    let mut pause = WorkerPause { request };
+    let drawn = graph_drawing::draw_paused(
+        &profile,
+        base.as_deref(),
+        index as usize,
+        &spec,
+        &options,
+        &title,
+        &mut pause,
+    )
+    .await
+    .ok()?;
+    Some(drawn.map(|(drawing, dot)| {
+        let (drawing, buffer) = bytes_value(&transfer::encode_drawing(&drawing));
+        Reply {
+            message: message_of(
+                "callgraph",
+                &[
+                    ("index", index.into()),
+                    ("filters", filters_value(&spec)),
+                    ("options", graph_options_value(&options)),
+                    ("drawing", drawing),
+                    ("dot", dot.into()),
+                ],
+            ),
+            transfer: vec![buffer],
+        }
+    }))
+}
+
+/// A call graph's pauses in the worker: each reports the step, then lets the worker read the
+/// messages that came in, and stops the build if one asked for another graph or cancelled.
+struct WorkerPause {
+    request: u32,
+}
+
+/// Another call graph was asked for, or the build was cancelled.
+struct Superseded;
+
+impl WorkerPause {
+    fn current(&self) -> Result<(), Superseded> {
+        match GRAPH_REQUESTS.with(Cell::get) == self.request {
+            true => Ok(()),
+            false => Err(Superseded),
+        }
+    }
+}
+
+impl Pause<GraphStep> for WorkerPause {
+    type Stop = Superseded;
+
+    async fn pause(&mut self, step: GraphStep) -> Result<(), Superseded> {
+        self.current()?;
+        let number = step.number() as f64;
+        post(
+            &message_of("graphprogress", &[("step", number.into())]),
+            &[],
+        );
+        // A task of its own after the messages already queued.
+        let next_task = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(next_task).await;
+        self.current()
+    }
 }
