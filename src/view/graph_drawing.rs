@@ -181,6 +181,14 @@ impl GraphDrawing {
         }
     }
 
+    /// The node the graph starts from: the heaviest of the top row.
+    pub fn top_node(&self) -> Option<&DrawnNode> {
+        self.nodes.iter().min_by(|a, b| {
+            a.y.total_cmp(&b.y)
+                .then_with(|| b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs()))
+        })
+    }
+
     /// Where `node`'s box starts: its top left corner.
     pub fn corner(&self, node: usize) -> (f64, f64) {
         let n = &self.nodes[node];
@@ -259,6 +267,7 @@ mod tests {
         assert_eq!(b.lines, vec!["b", "8 (80.00%)"]);
         let main = drawing.nodes.iter().find(|n| n.name == "main").unwrap();
         assert_eq!(main.lines, vec!["main", "0 of 10 (100%)"]);
+        assert_eq!(drawing.top_node().map(|n| n.name.as_str()), Some("main"));
         assert_eq!(drawing.edges.len(), graph.edges.len());
         for (i, p) in drawing.nodes.iter().enumerate() {
             for q in &drawing.nodes[i + 1..] {

@@ -16,6 +16,9 @@ pub const MAX_SCALE: f64 = 8.0;
 pub const MIN_SCALE: f64 = 0.01;
 /// A scale at which pprof's smallest labels (8 units) can still be read.
 const READABLE_SCALE: f64 = 0.75;
+/// The least scale of a first view across the drawing's whole width: its larger labels can
+/// be read.
+const OVERVIEW_SCALE: f64 = 0.4;
 /// Space kept around a fitted drawing, in screen pixels.
 const MARGIN: f64 = 16.0;
 
@@ -36,19 +39,45 @@ impl ViewBox {
         }
     }
 
-    /// The first view of a drawing: the whole of it when that is readable, else its full
-    /// width from the top (where the root is), never enlarged past 1:1.
-    pub fn first(width: f64, height: f64, screen: (f64, f64)) -> ViewBox {
+    /// The first view of a drawing: the whole of it when that is readable; else its full
+    /// width from the top (where the root is) when its larger labels can be read there; else,
+    /// for a drawing too wide for the screen (a phone, a graph of hundreds of nodes), its top
+    /// at a readable scale about `top_x` (the root's place). Never enlarged past 1:1.
+    pub fn first(width: f64, height: f64, screen: (f64, f64), top_x: f64) -> ViewBox {
         let whole = ViewBox::fit(width, height, screen);
         let (sw, sh) = (screen.0.max(1.0), screen.1.max(1.0));
         let across = (sw / (width + 2.0 * MARGIN)).clamp(MIN_SCALE, 1.0);
-        if whole.scale(sw) >= READABLE_SCALE || across <= whole.scale(sw) {
+        if whole.scale(sw) >= READABLE_SCALE {
             return whole;
         }
-        let (w, h) = (sw / across, sh / across);
+        let scale = if across >= OVERVIEW_SCALE {
+            across
+        } else {
+            READABLE_SCALE
+        };
+        let (w, h) = (sw / scale, sh / scale);
+        let margin = MARGIN / scale;
+        let x = if across >= OVERVIEW_SCALE {
+            (width - w) / 2.0
+        } else {
+            (top_x - w / 2.0).clamp(-margin, width + margin - w)
+        };
         ViewBox {
-            x: (width - w) / 2.0,
-            y: -MARGIN / across,
+            x,
+            y: -margin,
+            width: w,
+            height: h,
+        }
+    }
+
+    /// This view, shown on a screen of `from` CSS pixels, on one of `to`: the same scale
+    /// about the same centre.
+    pub fn resized(&self, from: (f64, f64), to: (f64, f64)) -> ViewBox {
+        let scale = self.scale(from.0.max(1.0));
+        let (w, h) = (to.0.max(1.0) / scale, to.1.max(1.0) / scale);
+        ViewBox {
+            x: self.x + (self.width - w) / 2.0,
+            y: self.y + (self.height - h) / 2.0,
             width: w,
             height: h,
         }
@@ -121,14 +150,37 @@ mod tests {
     #[test]
     fn a_tall_drawing_first_shows_its_top_across_its_width() {
         let screen = (1000.0, 800.0);
-        let tall = ViewBox::first(900.0, 4000.0, screen);
+        let tall = ViewBox::first(900.0, 4000.0, screen, 450.0);
         assert!(tall.scale(1000.0) > ViewBox::fit(900.0, 4000.0, screen).scale(1000.0));
         assert!(tall.x <= 0.0 && tall.x + tall.width >= 900.0);
         assert!(tall.y < 0.0 && tall.y + tall.height < 4000.0);
         assert_eq!(
-            ViewBox::first(400.0, 300.0, screen),
+            ViewBox::first(400.0, 300.0, screen, 200.0),
             ViewBox::fit(400.0, 300.0, screen)
         );
+    }
+
+    #[test]
+    fn a_drawing_too_wide_for_a_phone_first_shows_its_root_readable() {
+        let phone = (390.0, 700.0);
+        let root_x = 1800.0;
+        let wide = ViewBox::first(3000.0, 2000.0, phone, root_x);
+        assert_eq!(wide.scale(390.0), READABLE_SCALE);
+        assert!((wide.x + wide.width / 2.0 - root_x).abs() < 1e-9);
+        assert!(wide.y < 0.0);
+        // The root near an edge: the view stops at the drawing's margin.
+        let left = ViewBox::first(3000.0, 2000.0, phone, 10.0);
+        assert_eq!(left.x, -MARGIN / READABLE_SCALE);
+    }
+
+    #[test]
+    fn a_resized_screen_keeps_the_scale_and_the_centre() {
+        let v = ViewBox::fit(1000.0, 1000.0, (500.0, 400.0)).zoom_at(3.0, 0.2, 0.7, 500.0);
+        let r = v.resized((500.0, 400.0), (800.0, 300.0));
+        assert!((r.scale(800.0) - v.scale(500.0)).abs() < 1e-12);
+        let centre = |b: &ViewBox| (b.x + b.width / 2.0, b.y + b.height / 2.0);
+        let (a, b) = (centre(&v), centre(&r));
+        assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
     }
 
     #[test]

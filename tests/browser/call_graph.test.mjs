@@ -1,7 +1,8 @@
 // The Graph view in a real Chromium: the nodes drawn are exactly those `scorch graph` lists
 // (names, flat and cum read from the elements), under a value type, the node count, a focus
-// chosen from a node's menu and a comparison; hover, search, pan and zoom; the DOT export;
-// and a link to the Graph view opened in a fresh browser shows the same graph.
+// chosen from a node's menu and a comparison; hover, search, pan and zoom; a phone's first
+// view, pinch and turn; the DOT export; and a link to the Graph view opened in a fresh
+// browser shows the same graph.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -169,6 +170,68 @@ test('search marks the matching nodes; drag pans, the wheel zooms, Fit shows it 
     `node 0 drawn where the view puts it: ${JSON.stringify(onScreen)}`);
   await page.locator('.call-graph .fit').click();
   assert.deepEqual(await viewBox(page), fitted);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('on a phone the graph opens readable at its root, two fingers zoom, turning the phone keeps the scale', async () => {
+  const page = await openApp(app.browser, app.server.url, {
+    viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true,
+  });
+  await openGraph(page, cpu);
+  await waitForGraph(page, engineNodes(cpu));
+  const area = await page.locator('.call-graph-area').boundingBox();
+  const svgWidth = Number(await page.locator('.call-graph-area svg').getAttribute('width'));
+  assert.ok(svgWidth > 2 * area.width, `a graph wider than the phone (${svgWidth} px)`);
+  const first = await viewBox(page);
+  const readable = area.width / first[2];
+  assert.ok(readable >= 0.7 && readable <= 1, `opens at a readable scale: ${readable}`);
+  // The root, the heaviest box of the top row, is on the screen.
+  const boxes = await page.$$eval('.call-graph-area [data-node]', (nodes) => nodes.map((n) => {
+    const b = n.querySelector('rect').getBoundingClientRect();
+    return { x: b.x, y: b.y, width: b.width, middle: b.y + b.height / 2, cum: Math.abs(Number(n.dataset.cum)) };
+  }));
+  const row = Math.min(...boxes.map((b) => b.middle));
+  const top = boxes.filter((b) => b.middle - row < 1).reduce((a, b) => (b.cum > a.cum ? b : a));
+  assert.ok(top.x < area.x + area.width && top.x + top.width > area.x && top.y >= area.y,
+    `the root is on screen: ${JSON.stringify(top)} in ${JSON.stringify(area)}`);
+  await screenshot(page, 'call-graph-phone');
+
+  // Two fingers 100 px apart moving to 200 px apart about the same middle: twice the scale,
+  // the point between them stays.
+  const cdp = await page.context().newCDPSession(page);
+  const [mx, my] = [area.x + area.width / 2, area.y + area.height / 2];
+  const fingers = (apart) => [{ x: mx - apart / 2, y: my, id: 1 }, { x: mx + apart / 2, y: my, id: 2 }];
+  const under = ([vx, vy, vw]) => [vx + (mx - area.x) * (vw / area.width), vy + (my - area.y) * (vw / area.width)];
+  const before = under(first);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(100) });
+  for (const apart of [125, 150, 175, 200]) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(apart) });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  const pinched = await viewBox(page);
+  const scale = area.width / pinched[2];
+  assert.ok(Math.abs(scale / readable - 2) < 0.02, `pinched to twice the scale: ${readable} -> ${scale}`);
+  const after = under(pinched);
+  assert.ok(Math.abs(after[0] - before[0]) < 1 && Math.abs(after[1] - before[1]) < 1,
+    `the point between the fingers stays: ${before} -> ${after}`);
+  assert.equal(await page.locator('.frame-menu').count(), 0, 'a pinch is not a tap');
+
+  // Turned sideways: the same scale about the same centre.
+  await page.setViewportSize({ width: 844, height: 390 });
+  await page.waitForFunction(([w, s]) => {
+    const a = document.querySelector('.call-graph-area');
+    const view = a.dataset.view.split(' ').map(Number);
+    return a.clientWidth > w && Math.abs(a.clientWidth / view[2] - s) < 1e-3;
+  }, [area.width, scale]);
+  // After Fit, a new size fits again.
+  await page.locator('.call-graph .fit').click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction((width) => {
+    const a = document.querySelector('.call-graph-area');
+    const [vx, , vw] = a.dataset.view.split(' ').map(Number);
+    return a.clientWidth < 400 && vx <= 0 && vx + vw >= width;
+  }, svgWidth);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,7 +1,7 @@
 //! The Graph view: pprof's call graph as the engine laid it out, drawn as SVG markup. Drag to
-//! pan, wheel to zoom around the pointer, Fit; hover a node or an edge for its values; click a
-//! node for its menu; the search's matches and the selected function are highlighted; the node
-//! count and fractions are set in its bar.
+//! pan, wheel or pinch to zoom, Fit; hover a node or an edge for its values; click a node for
+//! its menu; the search's matches and the selected function are highlighted; the node count
+//! and fractions are set in its bar; a resized window places the view again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -57,12 +57,42 @@ struct Drag {
     moved: bool,
 }
 
-/// The drawing's element, its view and the drag, shared by the handlers.
+/// Two fingers on the drawing: how far apart and about which point they began, and the view
+/// then.
+#[derive(Clone, Copy)]
+struct Pinch {
+    distance: f64,
+    middle: (f64, f64),
+    view: ViewBox,
+}
+
+/// A pointer's id and where it is, in client pixels.
+type PointerAt = (i32, (f64, f64));
+
+/// How the view came to be, which says what a new size of the screen does to it.
+#[derive(Clone, Copy, Default, PartialEq)]
+enum Placed {
+    /// The first view of the graph: made again for the new size.
+    #[default]
+    First,
+    /// Fit: fitted again.
+    Fit,
+    /// Panned or zoomed: the same scale about the same centre.
+    Moved,
+}
+
+/// The drawing's element, its view and the gesture going on, shared by the handlers.
 #[derive(Clone, Default)]
 struct Stage {
     area: NodeRef,
     view: Rc<RefCell<Option<ViewBox>>>,
+    placed: Rc<RefCell<Placed>>,
+    /// The screen the view was shown on, in CSS pixels.
+    shown_on: Rc<RefCell<(f64, f64)>>,
     drag: Rc<RefCell<Option<Drag>>>,
+    /// The pointers down on the drawing, by id, where they are.
+    pointers: Rc<RefCell<Vec<PointerAt>>>,
+    pinch: Rc<RefCell<Option<Pinch>>>,
     /// Ends the current pan or zoom a moment after its last step.
     settle: Rc<RefCell<Option<Timeout>>>,
 }
@@ -90,6 +120,7 @@ impl Stage {
     /// it is over, the drawing is painted again at its new scale.
     fn show(&self, view: ViewBox) {
         *self.view.borrow_mut() = Some(view);
+        *self.shown_on.borrow_mut() = self.screen();
         let Some(area) = self.area() else {
             return;
         };
@@ -108,6 +139,7 @@ impl Stage {
 
     /// Shows `view` as a step of a pan or zoom.
     fn step(&self, view: ViewBox) {
+        *self.placed.borrow_mut() = Placed::Moved;
         if let Some(layer) = self.layer() {
             let _ = layer.style().set_property("will-change", "transform");
             *self.settle.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
@@ -119,13 +151,91 @@ impl Stage {
 
     fn fit(&self, graph: &CallGraphView) {
         let drawing = &graph.drawing;
+        *self.placed.borrow_mut() = Placed::Fit;
         self.show(ViewBox::fit(drawing.width, drawing.height, self.screen()));
     }
 
-    /// The first view of a graph (see [`ViewBox::first`]).
+    /// The first view of a graph (see [`ViewBox::first`]), about its root.
     fn first(&self, graph: &CallGraphView) {
         let drawing = &graph.drawing;
-        self.show(ViewBox::first(drawing.width, drawing.height, self.screen()));
+        let top_x = drawing.top_node().map_or(drawing.width / 2.0, |n| n.x);
+        *self.placed.borrow_mut() = Placed::First;
+        let view = ViewBox::first(drawing.width, drawing.height, self.screen(), top_x);
+        self.show(view);
+    }
+
+    /// The view for the screen's new size.
+    fn resized(&self, graph: &CallGraphView) {
+        let Some(view) = *self.view.borrow() else {
+            return;
+        };
+        let placed = *self.placed.borrow();
+        match placed {
+            Placed::First => self.first(graph),
+            Placed::Fit => self.fit(graph),
+            Placed::Moved => {
+                let from = *self.shown_on.borrow();
+                self.show(view.resized(from, self.screen()));
+            }
+        }
+    }
+
+    /// A pointer went down at `at`; with a second one, a pinch begins (and a drag ends).
+    fn pointer_down(&self, id: i32, at: (f64, f64)) {
+        let mut pointers = self.pointers.borrow_mut();
+        pointers.retain(|(p, _)| *p != id);
+        pointers.push((id, at));
+        if let ([(_, a), (_, b)], Some(view)) = (pointers.as_slice(), *self.view.borrow()) {
+            self.drag.borrow_mut().take();
+            *self.pinch.borrow_mut() = Some(Pinch {
+                distance: distance(*a, *b).max(1.0),
+                middle: middle(*a, *b),
+                view,
+            });
+        }
+    }
+
+    /// A pointer moved to `at`: the pinch zooms by how far apart the fingers are now and
+    /// follows their middle. `false` when no pinch goes on.
+    fn pinch_move(&self, id: i32, at: (f64, f64)) -> bool {
+        let mut pointers = self.pointers.borrow_mut();
+        if let Some(p) = pointers.iter_mut().find(|(p, _)| *p == id) {
+            p.1 = at;
+        }
+        let (Some(pinch), [(_, a), (_, b)]) = (*self.pinch.borrow(), pointers.as_slice()) else {
+            return false;
+        };
+        let Some(area) = self.area() else {
+            return true;
+        };
+        let rect = area.get_bounding_client_rect();
+        let (sw, sh) = self.screen();
+        let (mx, my) = middle(*a, *b);
+        let (fx, fy) = (
+            (pinch.middle.0 - rect.left()) / sw,
+            (pinch.middle.1 - rect.top()) / sh,
+        );
+        let zoomed = pinch
+            .view
+            .zoom_at(distance(*a, *b) / pinch.distance, fx, fy, sw);
+        self.step(zoomed.pan(mx - pinch.middle.0, my - pinch.middle.1, sw));
+        true
+    }
+
+    /// A pointer went up (or was cancelled): a pinch ends; the finger left, if any, goes on
+    /// as a drag from here.
+    fn pointer_up(&self, id: i32) {
+        let mut pointers = self.pointers.borrow_mut();
+        pointers.retain(|(p, _)| *p != id);
+        if self.pinch.borrow_mut().take().is_some() {
+            if let ([(_, at)], Some(view)) = (pointers.as_slice(), *self.view.borrow()) {
+                *self.drag.borrow_mut() = Some(Drag {
+                    from: *at,
+                    view,
+                    moved: true,
+                });
+            }
+        }
     }
 
     /// Zooms by `factor` around the client point (`x`, `y`).
@@ -138,6 +248,14 @@ impl Stage {
         let (fx, fy) = ((x - rect.left()) / sw, (y - rect.top()) / sh);
         self.step(view.zoom_at(factor, fx, fy, sw));
     }
+}
+
+fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}
+
+fn middle(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
 }
 
 /// The node or edge an element belongs to.
@@ -163,6 +281,7 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
     use_markup(&stage, &props.graph, props.theme);
     let matched = use_highlights(&stage, props);
     use_wheel_zoom(&stage, pointed.clone());
+    use_resize(&stage, &props.graph);
 
     let onpointerdown = {
         let stage = stage.clone();
@@ -176,16 +295,25 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
             if let Some(area) = stage.area() {
                 let _ = area.set_pointer_capture(e.pointer_id());
             }
-            *stage.drag.borrow_mut() = Some(Drag {
-                from: (e.client_x() as f64, e.client_y() as f64),
-                view,
-                moved: false,
-            });
+            let at = (e.client_x() as f64, e.client_y() as f64);
+            if stage.pointers.borrow().is_empty() {
+                *stage.drag.borrow_mut() = Some(Drag {
+                    from: at,
+                    view,
+                    moved: false,
+                });
+            }
+            stage.pointer_down(e.pointer_id(), at);
         })
     };
     let onpointermove = {
         let (stage, pointed) = (stage.clone(), pointed.clone());
         Callback::from(move |e: PointerEvent| {
+            let at = (e.client_x() as f64, e.client_y() as f64);
+            if stage.pinch_move(e.pointer_id(), at) {
+                pointed.set(None);
+                return;
+            }
             let mut drag = stage.drag.borrow_mut();
             if let Some(drag) = drag.as_mut() {
                 let (dx, dy) = (
@@ -215,6 +343,11 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
         let (stage, menu, dispatch) = (stage.clone(), menu.clone(), props.dispatch.clone());
         let graph = props.graph.clone();
         Callback::from(move |e: PointerEvent| {
+            let pinching = stage.pinch.borrow().is_some();
+            stage.pointer_up(e.pointer_id());
+            if pinching {
+                return;
+            }
             let Some(drag) = stage.drag.borrow_mut().take() else {
                 return;
             };
@@ -238,6 +371,13 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
     let onpointerleave = {
         let pointed = pointed.clone();
         Callback::from(move |_: PointerEvent| pointed.set(None))
+    };
+    let onpointercancel = {
+        let stage = stage.clone();
+        Callback::from(move |e: PointerEvent| {
+            stage.pointer_up(e.pointer_id());
+            stage.drag.borrow_mut().take();
+        })
     };
     let on_fit = {
         let (stage, graph) = (stage.clone(), props.graph.clone());
@@ -286,7 +426,7 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
                 { for drawing.legend.iter().map(|line| html! { <span>{line.clone()}</span> }) }
             </div>
             <div class="call-graph-area" ref={stage.area.clone()} {onpointerdown} {onpointermove}
-                {onpointerup} {onpointerleave}></div>
+                {onpointerup} {onpointerleave} {onpointercancel}></div>
             {tooltip.unwrap_or_default()}
             {menu.unwrap_or_default()}
         </section>
@@ -402,6 +542,18 @@ fn use_wheel_zoom(stage: &Rc<Stage>, pointed: UseStateHandle<Option<Pointed>>) {
                 stage.zoom(factor, wheel.client_x() as f64, wheel.client_y() as f64);
             })
         });
+        move || drop(listener)
+    });
+}
+
+/// A new size of the window (a phone turned, a window resized) places the view again.
+#[hook]
+fn use_resize(stage: &Rc<Stage>, graph: &Rc<CallGraphView>) {
+    let stage = stage.clone();
+    use_effect_with(graph.clone(), move |graph| {
+        let graph = graph.clone();
+        let listener = web_sys::window()
+            .map(|w| EventListener::new(&w, "resize", move |_| stage.resized(&graph)));
         move || drop(listener)
     });
 }
