@@ -93,7 +93,8 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
             let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
             let graph = loaded
                 .call_graph(&key)
-                .ok_or("The call graph is still being built: export it once it is shown.")?;
+                .ok_or("The call graph is still being built: export it once it is shown.")?
+                .map_err(|e| format!("The call graph could not be built: {e}"))?;
             if kind == ExportKind::CallGraphDot {
                 download::save_text(&name("dot"), &graph.dot, "text/vnd.graphviz")
             } else {

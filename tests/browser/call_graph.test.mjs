@@ -170,6 +170,7 @@ test('search marks the matching nodes; drag pans, the wheel zooms, Fit shows it 
     `node 0 drawn where the view puts it: ${JSON.stringify(onScreen)}`);
   await page.locator('.call-graph .fit').click();
   assert.deepEqual(await viewBox(page), fitted);
+
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -236,7 +237,7 @@ test('on a phone the graph opens readable at its root, two fingers zoom, turning
   await page.context().close();
 });
 
-test('value types and a comparison redraw the graph as scorch graph draws them; DOT export', async () => {
+test('value types and comparisons redraw the graph as scorch graph draws them; DOT export', async () => {
   const page = await openApp(app.browser, app.server.url, { viewport: { width: 1400, height: 900 } });
   await openGraph(page, heap);
   for (const index of [0, 3]) {
@@ -264,6 +265,12 @@ test('value types and a comparison redraw the graph as scorch graph draws them; 
   await waitForGraph(page, diff);
   assert.deepEqual(await drawnNodes(page), diff);
   await screenshot(page, 'call-graph-diff');
+  // A second base: the comparison with it is built (the first one's is gone).
+  const second = path.join(corpus, 'dd-trace-go/big-heap.pprof');
+  await page.setInputFiles('.compare input', second);
+  const again = engineNodes(after, '--diff-base', second);
+  await waitForGraph(page, again);
+  assert.deepEqual(await drawnNodes(page), again);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,9 +1,10 @@
 // A seeded random walk over what a person can do in the app (open profiles of each kind,
 // search, filters, granularity, value types, labels, compare with a good and a bad base, zoom,
-// pan, keys, panels, orientation, links), checking after every step that no page error
-// occurred and the app's invariants hold: it settles, the shown total is the engine's for the
-// options in the address, the root row is on screen (unless a step scrolled on purpose), and
-// the tooltip names the frame under the pointer.
+// pan, keys, panels, orientation, the Graph view and its options, links), checking after every
+// step that no page error occurred and the app's invariants hold: it settles, the shown total
+// is the engine's for the options in the address, the root row is on screen (unless a step
+// scrolled on purpose), the tooltip names the frame under the pointer, and the Graph view
+// draws the nodes `scorch graph` lists for the same options.
 //
 // As a module: `walk(browser, url, seed, steps)` resolves to { steps, failure }. From the
 // command line (`make fuzz-ui`): new seeds for SCORCH_WALK_MINUTES (default 60); a failing
@@ -30,7 +31,7 @@ const WORDS = ['runtime', 'main', 'gc', 'malloc', 'net', 'http', 'java', 'Read',
   'x', '(', '^$', 'a|b', '.*'];
 const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from'];
 const KEYS = ['Backspace', 'Escape', 'n', 'Shift+N', 'ArrowUp', 'ArrowDown', 'ArrowLeft',
-  'ArrowRight', 'Enter', 'o', 't', 'c', 'v', 'Shift+V', '?', '0'];
+  'ArrowRight', 'Enter', 'o', 't', 'c', 'v', 'Shift+V', '?', '0', 'g'];
 
 /** mulberry32: a small seeded generator, so a seed replays the same walk. */
 function random(seed) {
@@ -49,26 +50,38 @@ function random(seed) {
 /** Waits until nothing is loading or being built. */
 async function idle(page) {
   try {
-    await page.waitForFunction(() => !document.querySelector('.loading, .building')
+    await page.waitForFunction(() => !document.querySelector('.loading, .building, .call-graph-pending')
       && performance.getEntriesByName('scorch:first-draw').length > 0, null, { timeout: 20000 });
   } catch {
-    const shown = await page.evaluate(() => [...document.querySelectorAll('.crash, .loading, .building, .notice, .error')]
+    const shown = await page.evaluate(() => [...document.querySelectorAll('.crash, .loading, .building, .call-graph-pending, .notice, .error')]
       .map((e) => `${e.className}: ${e.textContent}`).join('; '));
     throw new Error(`the app did not settle in 20 s (page errors: ${page.errors.join('; ') || 'none'}): ${shown} (${await page.evaluate(() => location.hash.slice(0, 200))})`);
   }
   await settle(page);
 }
 
-/** The options the address carries, as `scorch` flags. */
-function engineFlags(hash) {
+/** The options the address carries, as `scorch` flags (with the Graph view's, for `graph`). */
+function engineFlags(hash, graph = false) {
   const flags = [];
+  const keys = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore', 'tagroot', 'granularity'];
+  if (graph) keys.push('nodecount', 'nodefraction', 'edgefraction');
   for (const pair of hash.replace(/^#/, '').split('&')) {
     const [key, value = ''] = pair.split('=');
-    if (['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore', 'tagroot', 'granularity'].includes(key)) {
+    if (keys.includes(key)) {
       flags.push(`--${key.replace('_', '-')}`, decodeURIComponent(value));
     }
   }
   return flags;
+}
+
+/** The nodes `scorch graph` lists for the file and options shown: `name flat cum` lines. */
+function engineGraph(file, valueType, hash) {
+  return scorch('graph', '--format', 'tsv', '--value-type', valueType, ...engineFlags(hash, true), file)
+    .split('\n').filter((l) => l.startsWith('node\t'))
+    .map((l) => {
+      const [, flat, cum, ...name] = l.split('\t');
+      return `${name.join('\t')} ${flat} ${cum}`;
+    });
 }
 
 /** The sum of the engine's folded stacks for the file and options shown. */
@@ -107,6 +120,14 @@ async function check(page, walker) {
     const want = engineShown(file, await status.getAttribute('data-value-type'), hash);
     const shown = BigInt(await status.getAttribute('data-shown'));
     if (shown !== want) throw new Error(`shows ${shown}, the engine ${want} for ${hash}`);
+  }
+  if (file && (await page.locator('.call-graph-area').count()) && !(await page.locator('.diff-bar').count())) {
+    const hash = await page.evaluate(() => location.hash);
+    const want = engineGraph(file, await status.getAttribute('data-value-type'), hash);
+    const drawn = await page.$$eval('.call-graph-area [data-node]', (nodes) => nodes.map((n) => `${n.dataset.name} ${n.dataset.flat} ${n.dataset.cum}`));
+    if (drawn.join('\n') !== want.join('\n')) {
+      throw new Error(`the Graph view draws ${drawn.length} nodes (${drawn[0]}), scorch graph ${want.length} (${want[0]}) for ${hash}`);
+    }
   }
   const area = await graphBox(page);
   if (!area) return;
@@ -273,6 +294,57 @@ const STEPS = [
     walker.pointer = null; // the mouse is on a control
     if (toggle === '.orientation') walker.scrolled = false;
     return `toggle ${toggle}`;
+  }],
+  [2, async (page, walker) => {
+    await page.locator('.graph-toggle').click();
+    walker.pointer = null; // the mouse is on a control
+    walker.scrolled = false;
+    return 'toggle the Graph view';
+  }],
+  [3, async (page, walker, rng) => {
+    const area = page.locator('.call-graph-area');
+    if (!(await area.count())) return 'no call graph';
+    const box = await area.boundingBox();
+    const at = { x: box.x + rng.next() * box.width, y: box.y + rng.next() * box.height };
+    await page.mouse.move(at.x, at.y);
+    const what = rng.int(4);
+    if (what === 0) {
+      await page.mouse.wheel(0, (rng.next() - 0.5) * 1200);
+      return 'wheel on the call graph';
+    }
+    if (what === 1) {
+      await page.mouse.down();
+      await page.mouse.move(at.x + (rng.next() - 0.5) * 400, at.y + (rng.next() - 0.5) * 400, { steps: 4 });
+      await page.mouse.up();
+      return 'drag the call graph';
+    }
+    if (what === 2) {
+      // A node whose middle is on the screen.
+      const seen = await page.$$eval('.call-graph-area [data-node] rect', (rects, a) => rects
+        .map((r) => r.getBoundingClientRect())
+        .map((b) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 }))
+        .filter((m) => m.x > a.x && m.x < a.x + a.width && m.y > a.y && m.y < a.y + a.height), box);
+      if (!seen.length) return 'no node in view';
+      const node = rng.pick(seen);
+      await page.mouse.click(node.x, node.y);
+      const items = page.locator('.frame-menu [role=menuitem]');
+      const m = await items.count();
+      if (m && rng.next() < 0.7) {
+        const item = items.nth(rng.int(m));
+        const label = await item.textContent();
+        await item.click();
+        walker.pointer = null;
+        return `a node's menu: ${label}`;
+      }
+      return 'click a node';
+    }
+    const field = rng.pick(['.node-count', '.node-fraction', '.edge-fraction']);
+    const value = field === '.node-count' ? rng.pick(['5', '30', '80', '200', '0'])
+      : rng.pick(['0', '0.001', '0.005', '0.05', '2']);
+    await page.locator(field).fill(value);
+    await page.locator(field).press('Enter');
+    walker.pointer = null;
+    return `graph option ${field} ${value}`;
   }],
   [1, async (page, walker) => {
     await page.locator('.copy-link').click();

@@ -18,6 +18,11 @@ const SEEDS = [
   // A "Building" notice pushed the graph down and back under a pointer that stayed still: the
   // canvas saw the pointer leave and never come back, and the tooltip was gone.
   [2361443668, 90],
+  // The Graph view waited for ever: for a call graph the engine could not build (a filter
+  // that is not a regex), and after a second base (its comparison was dropped, not asked
+  // again).
+  [3801337231, 80],
+  [1401244386, 40],
 ];
 
 for (const [seed, steps] of SEEDS) {

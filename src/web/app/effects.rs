@@ -40,24 +40,28 @@ pub fn use_graph_requests(state: &UseReducerHandle<AppState>) {
 
 /// The call graph of the view, when it is shown: asked of the profile's engine unless it is
 /// already there (a profile on the page builds it when the view asks); when the view stops
-/// showing it, a build still going on is cancelled.
+/// showing it, a build still going on is cancelled. A new base asks again for a comparison.
 #[hook]
 pub fn use_call_graph_requests(state: &UseReducerHandle<AppState>) {
     let view = &state.view;
     let key = view
         .call_graph
         .then(|| CallGraphKey::new(view.value_index, &view.filters, &view.graph_options));
-    use_effect_with((state.loaded.clone(), key), move |(loaded, key)| {
-        let loaded = loaded.clone();
-        if let (Some(loaded), Some(key)) = (&loaded, key) {
-            loaded.0.request_call_graph(key);
-        }
-        move || {
-            if let Some(loaded) = loaded {
-                loaded.0.cancel_call_graph();
+    let bases = state.loaded.as_ref().map(|l| l.0.base_count());
+    use_effect_with(
+        (state.loaded.clone(), key, bases),
+        move |(loaded, key, _)| {
+            let loaded = loaded.clone();
+            if let (Some(loaded), Some(key)) = (&loaded, key) {
+                loaded.0.request_call_graph(key);
             }
-        }
-    });
+            move || {
+                if let Some(loaded) = loaded {
+                    loaded.0.cancel_call_graph();
+                }
+            }
+        },
+    );
 }
 
 /// With nothing open and nothing on its way (a `#url=` that failed), the example is shown

@@ -2,7 +2,7 @@
 //! type and filters; call graphs laid out, per value type, filters and options), each built
 //! once and kept; and where the profile lives (page or worker).
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -150,6 +150,9 @@ pub struct CallGraphView {
     pub dot: String,
 }
 
+/// A call graph, or why it could not be built (a bad filter, a comparison without base).
+pub type CallGraphBuilt = Result<Rc<CallGraphView>, String>;
+
 /// A call graph is only equal to itself: each is built once and shared.
 impl PartialEq for CallGraphView {
     fn eq(&self, other: &Self) -> bool {
@@ -224,8 +227,10 @@ pub struct Loaded {
     backend: Backend,
     /// Graphs by value type and filters, each built once.
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
-    /// Call graphs, each built once.
-    call_graphs: RefCell<HashMap<CallGraphKey, Rc<CallGraphView>>>,
+    /// Call graphs, each built once, or why one could not be.
+    call_graphs: RefCell<HashMap<CallGraphKey, CallGraphBuilt>>,
+    /// How many base profiles have opened: a comparison's call graph is asked for again.
+    base_count: Cell<u32>,
     /// The name of the base profile compared with.
     base: RefCell<Option<String>>,
     /// The name of a base profile being opened, which replaces `base` once it has opened.
@@ -244,6 +249,7 @@ impl Loaded {
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
+            base_count: Cell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
             source,
@@ -265,6 +271,7 @@ impl Loaded {
             name,
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
+            base_count: Cell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
             summary: opened.summary,
@@ -311,9 +318,9 @@ impl Loaded {
 
     /// The call graph for `key`: built on first use for a local profile; for one in a worker,
     /// `None` until it has arrived (see [`Loaded::request_call_graph`]).
-    pub fn call_graph(&self, key: &CallGraphKey) -> Option<Rc<CallGraphView>> {
-        if let Some(graph) = self.call_graphs.borrow().get(key) {
-            return Some(graph.clone());
+    pub fn call_graph(&self, key: &CallGraphKey) -> Option<CallGraphBuilt> {
+        if let Some(built) = self.call_graphs.borrow().get(key) {
+            return Some(built.clone());
         }
         let Backend::Local(profile) = &self.backend else {
             return None;
@@ -321,11 +328,11 @@ impl Loaded {
         let options = key.options();
         let drawn =
             graph_drawing::draw(profile, None, key.index, &key.filters, &options, &self.name);
-        let (drawing, dot) = drawn.ok()?;
-        Some(self.insert_call_graph(key.clone(), drawing, dot))
+        self.insert_call_graph(key.clone(), drawn);
+        self.call_graphs.borrow().get(key).cloned()
     }
 
-    /// Asks the worker for the call graph for `key`, unless it is already here.
+    /// Asks the worker for the call graph for `key`, unless it is already here (or failed).
     pub fn request_call_graph(&self, key: &CallGraphKey) {
         if let Backend::Worker(engine) = &self.backend {
             if !self.call_graphs.borrow().contains_key(key) {
@@ -341,16 +348,19 @@ impl Loaded {
         }
     }
 
-    /// Keeps a call graph that was built.
+    /// Keeps a call graph that was built (its drawing and DOT file), or why it was not.
     pub fn insert_call_graph(
         &self,
         key: CallGraphKey,
-        drawing: GraphDrawing,
-        dot: String,
-    ) -> Rc<CallGraphView> {
-        let graph = Rc::new(CallGraphView { drawing, dot });
-        self.call_graphs.borrow_mut().insert(key, graph.clone());
-        graph
+        drawn: Result<(GraphDrawing, String), String>,
+    ) {
+        let built = drawn.map(|(drawing, dot)| Rc::new(CallGraphView { drawing, dot }));
+        self.call_graphs.borrow_mut().insert(key, built);
+    }
+
+    /// How many base profiles have opened so far.
+    pub fn base_count(&self) -> u32 {
+        self.base_count.get()
     }
 
     /// The engine's worker holding this profile, if it is not kept on the page.
@@ -385,6 +395,7 @@ impl Loaded {
             self.call_graphs
                 .borrow_mut()
                 .retain(|key, _| key.filters.diff == DiffMode::Off);
+            self.base_count.set(self.base_count.get().wrapping_add(1));
             *self.base.borrow_mut() = Some(name);
         }
     }

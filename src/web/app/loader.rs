@@ -235,11 +235,10 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                 index,
                 filters,
                 options,
-                drawing,
-                dot,
+                drawn,
             } => {
                 let key = CallGraphKey::new(index, &filters, &options);
-                loaded.insert_call_graph(key.clone(), *drawing, dot);
+                loaded.insert_call_graph(key.clone(), drawn.map(|d| *d));
                 dispatch.dispatch(AppAction::CallGraphReady { id: loaded.id, key });
             }
             EngineEvent::CallGraphStep(step) => {

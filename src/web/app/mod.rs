@@ -280,17 +280,27 @@ pub fn App() -> Html {
             let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
             shown.loaded.0.call_graph(&key)
         })
-        .map(|graph| match graph {
-            Some(graph) => html! {
+        .map(|graph| {
+            let dispatch = dispatch.clone();
+            let back = Callback::from(move |_: MouseEvent| {
+                dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
+            });
+            (graph, back)
+        })
+        .map(|(graph, back)| match graph {
+            Some(Ok(graph)) => html! {
                 <CallGraphPanel {graph} {theme} search={view.search.clone()}
                     selected={view.selected.clone().map(AttrValue::from)} options={view.graph_options}
                     dispatch={dispatch.clone()} />
             },
+            Some(Err(message)) => html! {
+                <div class="call-graph call-graph-message">
+                    <p class="notice call-graph-failed">
+                        {format!("The call graph could not be built: {message}")}
+                        <button class="button" onclick={back}>{"Back to the flame graph"}</button></p>
+                </div>
+            },
             None => {
-                let dispatch = dispatch.clone();
-                let back = Callback::from(move |_: MouseEvent| {
-                    dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
-                });
                 let step = state.call_graph_step.unwrap_or(GraphStep::Filtering);
                 html! {
                     <div class="call-graph call-graph-pending">

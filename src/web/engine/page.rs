@@ -71,13 +71,12 @@ pub enum EngineEvent {
         base: Option<Box<Report>>,
     },
     /// The call graph of value type `index` under `filters` and `options`, laid out, and as
-    /// a DOT file.
+    /// a DOT file; or why it could not be built.
     CallGraph {
         index: usize,
         filters: FilterSpec,
         options: GraphOptions,
-        drawing: Box<GraphDrawing>,
-        dot: String,
+        drawn: Result<Box<(GraphDrawing, String)>, String>,
     },
     /// The call graph asked for last is at this step.
     CallGraphStep(GraphStep),
@@ -213,16 +212,20 @@ fn event_of(data: &JsValue) -> EngineEvent {
                 base,
             })
         })(),
-        "callgraph" => (|| {
-            let drawing = bytes(data, "drawing").ok_or("the engine sent no call graph")?;
-            Ok(EngineEvent::CallGraph {
-                index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
-                filters: filters_of(data),
-                options: graph_options_of(data),
-                drawing: Box::new(transfer::decode_drawing(&drawing).map_err(|e| e.to_string())?),
-                dot: get(data, "dot").as_string().unwrap_or_default(),
-            })
-        })(),
+        "callgraph" | "callgraphfailed" => Ok(EngineEvent::CallGraph {
+            index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+            filters: filters_of(data),
+            options: graph_options_of(data),
+            drawn: match get(data, "message").as_string() {
+                Some(message) => Err(message),
+                None => (|| {
+                    let drawing = bytes(data, "drawing").ok_or("the engine sent no call graph")?;
+                    let drawing = transfer::decode_drawing(&drawing).map_err(|e| e.to_string())?;
+                    let dot = get(data, "dot").as_string().unwrap_or_default();
+                    Ok(Box::new((drawing, dot)))
+                })(),
+            },
+        }),
         "graphprogress" => get(data, "step")
             .as_f64()
             .and_then(|n| GraphStep::of_number(n as usize))

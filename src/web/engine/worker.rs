@@ -53,17 +53,16 @@ pub fn worker_start() {
             "base" => base(&data),
             "tree" => tree(&data),
             "callgraph" => {
-                let request = GRAPH_REQUESTS.with(|n| n.get().wrapping_add(1));
-                GRAPH_REQUESTS.with(|n| n.set(request));
+                let request = stop_call_graph();
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Some(reply) = call_graph(&data, request).await {
-                        answer(reply);
+                        post(&reply.message, &reply.transfer);
                     }
                 });
                 return;
             }
             "cancel" => {
-                GRAPH_REQUESTS.with(|n| n.set(n.get().wrapping_add(1)));
+                stop_call_graph();
                 return;
             }
             _ => Err(format!("unknown request {op:?}")),
@@ -79,6 +78,14 @@ fn answer(reply: Result<Reply, String>) {
         Ok(reply) => post(&reply.message, &reply.transfer),
         Err(message) => post(&message_of("error", &[("message", message.into())]), &[]),
     }
+}
+
+/// Stops the call graph being built, if any, at its next step; returns the count a build
+/// started now goes on with.
+fn stop_call_graph() -> u32 {
+    let next = GRAPH_REQUESTS.with(|n| n.get().wrapping_add(1));
+    GRAPH_REQUESTS.with(|n| n.set(next));
+    next
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -249,6 +256,8 @@ fn base(data: &JsValue) -> Result<Reply, String> {
         let profile = p.as_ref().ok_or("no profile is open in the engine")?;
         diff::check_compatible(profile, &base).map_err(|e| e.to_string())
     })?;
+    // A call graph being built compares with the old base: it would come too late to show.
+    stop_call_graph();
     BASE.with(|p| *p.borrow_mut() = Some(Rc::new(base)));
     Ok(Reply {
         message: message_of("base", &[]),
@@ -304,19 +313,33 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
 }
 
 /// `{op: "callgraph", index, filters, options, title}`: answers `{op: "callgraph", index,
-/// filters, options, drawing, dot}`, the call graph laid out and as a DOT file, after a
-/// `{op: "graphprogress", step}` before each step; nothing if another call graph or a
-/// `{op: "cancel"}` came in the meantime (`request` is this one's count).
-async fn call_graph(data: &JsValue, request: u32) -> Option<Result<Reply, String>> {
+/// filters, options, drawing, dot}`, the call graph laid out and as a DOT file, or `{op:
+/// "callgraphfailed", index, filters, options, message}`, after a `{op: "graphprogress",
+/// step}` before each step; nothing if another call graph, a base or a `{op: "cancel"}` came
+/// in the meantime (`request` is this one's count).
+async fn call_graph(data: &JsValue, request: u32) -> Option<Reply> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
-    if index < 0.0 {
-        return Some(Err(format!("no value type {index}")));
-    }
     let spec = filters_of(data);
     let options = graph_options_of(data);
     let title = get(data, "title").as_string().unwrap_or_default();
+    let key = [
+        ("index", index.into()),
+        ("filters", filters_value(&spec)),
+        ("options", graph_options_value(&options)),
+    ];
+    let failed = |message: String| {
+        let mut fields = key.to_vec();
+        fields.push(("message", message.into()));
+        Reply {
+            message: message_of("callgraphfailed", &fields),
+            transfer: Vec::new(),
+        }
+    };
+    if index < 0.0 {
+        return Some(failed(format!("no value type {index}")));
+    }
     let Some(profile) = PROFILE.with(|p| p.borrow().clone()) else {
-        return Some(Err("no profile is open in the engine".into()));
+        return Some(failed("no profile is open in the engine".into()));
     };
     let base = BASE.with(|b| b.borrow().clone());
     let mut pause = WorkerPause { request };
@@ -331,22 +354,18 @@ async fn call_graph(data: &JsValue, request: u32) -> Option<Result<Reply, String
     )
     .await
     .ok()?;
-    Some(drawn.map(|(drawing, dot)| {
-        let (drawing, buffer) = bytes_value(&transfer::encode_drawing(&drawing));
-        Reply {
-            message: message_of(
-                "callgraph",
-                &[
-                    ("index", index.into()),
-                    ("filters", filters_value(&spec)),
-                    ("options", graph_options_value(&options)),
-                    ("drawing", drawing),
-                    ("dot", dot.into()),
-                ],
-            ),
-            transfer: vec![buffer],
+    Some(match drawn {
+        Ok((drawing, dot)) => {
+            let (drawing, buffer) = bytes_value(&transfer::encode_drawing(&drawing));
+            let mut fields = key.to_vec();
+            fields.extend([("drawing", drawing), ("dot", dot.into())]);
+            Reply {
+                message: message_of("callgraph", &fields),
+                transfer: vec![buffer],
+            }
         }
-    }))
+        Err(message) => failed(message),
+    })
 }
 
 /// A call graph's pauses in the worker: each reports the step, then lets the worker read the
