@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes tests/pprof/*.tsv: what `go tool pprof` (Debian's golang-go) prints for corpus profiles
 under pprof's options (filters, tag filters, tag roots, granularity, diff base, peek), as exact
-integers, for tests/pprof.rs to compare with what `scorch` prints for the same options.
+integers, for tests/pprof.rs to compare with what `scorch` prints for the same options; and
+for several profiles merged, as `go tool pprof A B ...` merges them.
 
     scripts/pprof-references.py [CORPUS]     (default ../shared/corpus)
 
@@ -24,6 +25,10 @@ JFR_BLOCK = ("pyroscope/cortex-dev-01__kafka-0__cpu_lock0_alloc0__0.jfr.gz."
 GO_CPU = "pyroscope/profile.pprof"
 GO_HEAP = "dd-trace-go/big-heap.pprof"
 GO_LABELS = "pyroscope/go.cpu.labels.pprof"
+JAVA_CPU = ("pyroscope/cortex-dev-01__kafka-0__cpu_lock0_alloc0__0.jfr.gz."
+            "process_cpu_cpu_nanoseconds_cpu_nanoseconds.17241709254077376921.pb.gz")
+JAVA_DUMP_CPU = ("pyroscope/dump1.jfr.gz."
+                 "process_cpu_cpu_nanoseconds_cpu_nanoseconds.17241709254077376921.pb.gz")
 
 # (name, command, corpus file, sample type, {option: value}); options are pprof's names.
 CASES = [
@@ -91,6 +96,19 @@ CASES = [
     ("peek-go-heap-lines-hide", "peek", GO_HEAP, "inuse_objects",
      {"peek": "json", "granularity": "lines", "hide": "reflect"}),
     ("peek-java-block", "peek", JFR_BLOCK, "", {"peek": "kafka.*Purgatory"}),
+    # Several profiles merged (`go tool pprof A B ...`): the option `merge` lists the files
+    # after the first.
+    ("merge-cpu-three", "top", "pprof/sample.cpu", "cpu",
+     {"merge": ["go-profiler-notes/benchmark.cpu.pb.gz", GO_LABELS]}),
+    ("merge-heap", "top", "dd-trace-go/heap.pprof", "alloc_space",
+     {"merge": ["dd-trace-go/heap.after.pprof"]}),
+    ("merge-heap-focus-lines", "top", "dd-trace-go/heap.pprof", "inuse_objects",
+     {"merge": ["dd-trace-go/heap.after.pprof"], "focus": "runtime", "granularity": "lines"}),
+    ("merge-java-cpu", "top", JAVA_CPU, "", {"merge": [JAVA_DUMP_CPU]}),
+    ("merge-tags-tagfocus", "top", GO_LABELS, "", {"merge": ["pprof/sample.cpu"],
+                                                   "tagfocus": "function=slow"}),
+    ("peek-merge-heap", "peek", "dd-trace-go/heap.pprof", "alloc_space",
+     {"merge": ["dd-trace-go/heap.after.pprof"], "peek": "profileMerger|Delta$"}),
 ]
 
 TOTAL_RE = re.compile(r"^Showing nodes accounting for (\S+), \S+ of (\S+) total$")
@@ -126,6 +144,8 @@ def integer(token):
 def pprof_flags(options):
     flags = []
     for key, value in options.items():
+        if key == "merge":
+            continue
         if key == "granularity":
             flags.append(f"-{value}")
         elif value is True:
@@ -138,10 +158,11 @@ def pprof_flags(options):
 
 
 def scorch_args(command, file, sample_type, options):
-    args = [command, file] + ([options["peek"]] if command == "peek" else [])
+    args = [command, file] + options.get("merge", [])
+    args += [options["peek"]] if command == "peek" else []
     args += ["--value-type", sample_type]
     for key, value in options.items():
-        if key != "peek":
+        if key not in ("peek", "merge"):
             args += [f"--{key.replace('_', '-')}"] + ([] if value is True else [value])
     return args
 
@@ -150,11 +171,11 @@ PEEK_EDGE_RE = re.compile(r"^\s+(\S+)\s+\S+\s+\|   (.*)$")
 PEEK_NODE_RE = re.compile(r"^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+\| (.*)$")
 
 
-def peek(name, path, base_args, regex):
+def peek(name, paths, base_args, regex):
     """pprof's -peek: per matching function, its callers, itself, its callees."""
     total, rows, block, node = None, [], [], False
     inline = re.compile(r" \((partial-)?inline\)$")
-    for line in pprof([f"-peek={regex}"] + base_args + [path]).splitlines():
+    for line in pprof([f"-peek={regex}"] + base_args + paths).splitlines():
         m = TOTAL_RE.match(line)
         if m:
             total = integer(m.group(2))
@@ -178,9 +199,9 @@ def peek(name, path, base_args, regex):
     return total, rows
 
 
-def top(name, path, base_args):
+def top(name, paths, base_args):
     total, rows, table, running = None, [], False, 0
-    for line in pprof(["-top"] + base_args + [path]).splitlines():
+    for line in pprof(["-top"] + base_args + paths).splitlines():
         if not table:
             m = TOTAL_RE.match(line)
             if m:
@@ -201,6 +222,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for name, command, file, sample_type, options in CASES:
         path = os.path.join(CORPUS, file)
+        paths = [path] + [os.path.join(CORPUS, f) for f in options.get("merge", [])]
         sample_type, unit = unit_of(path, sample_type)
         base_args = [f"-sample_index={sample_type}", f"-unit={unit}", "-nodecount=1000000",
                      "-nodefraction=0", "-edgefraction=0"]
@@ -208,12 +230,12 @@ def main():
             base_args.append("-functions")
         base_args += pprof_flags({k: v for k, v in options.items() if k != "peek"})
         if command == "peek":
-            total, rows = peek(name, path, base_args, options["peek"])
+            total, rows = peek(name, paths, base_args, options["peek"])
         else:
-            total, rows = top(name, path, base_args)
+            total, rows = top(name, paths, base_args)
         if total is None:
             # pprof prints no table when the filters leave nothing: its total, unfiltered.
-            total, _ = top(name, path, base_args[:5] + ["-nodecount=1"])
+            total, _ = top(name, paths, base_args[:5] + ["-nodecount=1"])
         with open(os.path.join(OUT, f"{name}.tsv"), "w", encoding="utf-8",
                   errors="surrogateescape") as out:
             out.write("#\t" + "\t".join(scorch_args(command, file, sample_type, options)) + "\n")

@@ -1,6 +1,7 @@
 //! `scorch` against `go tool pprof` with the same options (filters, granularity, tag filters,
-//! tag roots, diff base, peek): `tests/pprof/*.tsv`, written by `scripts/pprof-references.py`
-//! from the corpus. Each reference starts with the `scorch` arguments that must print it.
+//! tag roots, diff base, peek, several profiles merged): `tests/pprof/*.tsv`, written by
+//! `scripts/pprof-references.py` from the corpus. Each reference starts with the `scorch`
+//! arguments that must print it.
 //! Needs the corpus (skipped without it, a failure when CI=true).
 
 use std::path::PathBuf;

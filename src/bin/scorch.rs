@@ -17,6 +17,7 @@ use scorch::analysis::report;
 use scorch::analysis::top::{TopColumn, TopSort, TopTable};
 use scorch::input::load;
 use scorch::input::pprof::DecodeOptions;
+use scorch::model::concat::merge;
 use scorch::model::frames::Granularity;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::view::color::Theme;
@@ -44,7 +45,9 @@ enum Command {
     Info { file: PathBuf },
     /// pprof's `-top` table: flat flat% sum% cum cum% name.
     Top {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
         #[command(flatten)]
@@ -55,10 +58,10 @@ enum Command {
         /// Sort by cum instead of flat (pprof -cum); sum% is still the running sum of flat.
         #[arg(long)]
         cum: bool,
-        /// Compare with this base profile: values are FILE's minus the base's (pprof -diff_base).
+        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
         #[arg(long)]
         diff_base: Option<PathBuf>,
-        /// With --diff-base, scale FILE's values to the base's total first (pprof -normalize).
+        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
         #[arg(long, requires = "diff_base")]
         normalize: bool,
         #[arg(long, value_enum, default_value_t = TopFormat::Text)]
@@ -66,7 +69,9 @@ enum Command {
     },
     /// pprof's `-peek`: callers and callees of each function whose name matches REGEX.
     Peek {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// A regular expression on the names pprof prints.
         regex: String,
         #[command(flatten)]
@@ -78,7 +83,9 @@ enum Command {
     },
     /// Merged folded stacks (`root;...;leaf value`) with exact integer values.
     Folded {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
         #[command(flatten)]
@@ -86,7 +93,9 @@ enum Command {
     },
     /// The flame graph as a self-contained SVG (zoom on click, search), on standard output.
     Svg {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
         #[command(flatten)]
@@ -97,7 +106,9 @@ enum Command {
     },
     /// pprof's call graph (`-dot`): nodes and edges trimmed as pprof trims them.
     Graph {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
         #[command(flatten)]
@@ -111,10 +122,10 @@ enum Command {
         /// Drop edges with less than this share of the total (pprof -edgefraction).
         #[arg(long, default_value_t = GraphOptions::default().edge_fraction)]
         edgefraction: f64,
-        /// Compare with this base profile: values are FILE's minus the base's (pprof -diff_base).
+        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
         #[arg(long)]
         diff_base: Option<PathBuf>,
-        /// With --diff-base, scale FILE's values to the base's total first (pprof -normalize).
+        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
         #[arg(long, requires = "diff_base")]
         normalize: bool,
         #[arg(long, value_enum, default_value_t = GraphFormat::Tsv)]
@@ -122,7 +133,9 @@ enum Command {
     },
     /// Label totals: `str|num<TAB>key<TAB>value<TAB>total`.
     Labels {
-        file: PathBuf,
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
     },
@@ -240,6 +253,43 @@ fn open(path: &Path) -> Result<Profile, Failure> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(load::open(&bytes, &DecodeOptions::default())
         .map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
+/// The files' names, for a title: "a.pprof, b.pprof".
+fn title_of(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .filter_map(|f| f.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The profiles in `files` merged (pprof's `profile.Merge`), once each has been checked
+/// against the first: the same value types and period type.
+fn open_all(files: &[PathBuf]) -> Result<Profile, Failure> {
+    let profiles = files
+        .iter()
+        .map(|f| open(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    match (files, profiles.as_slice()) {
+        ([_], [profile]) => return Ok(profile.clone()),
+        ([first_file, ..], [first, ..]) => {
+            for (file, profile) in files.iter().zip(&profiles).skip(1) {
+                // The reason names "this profile" (the first) and "its" (this one).
+                diff::check_compatible(first, profile).map_err(|e| {
+                    format!(
+                        "{} cannot be merged with {}: {}",
+                        file.display(),
+                        first_file.display(),
+                        e.0.replace("this profile's", "the first's")
+                    )
+                })?;
+            }
+        }
+        _ => {}
+    }
+    Ok(merge(&profiles.iter().collect::<Vec<_>>()))
 }
 
 /// A `--diff-base` profile, checked against `profile`, and the comparison `--normalize` asks.
@@ -535,7 +585,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Info { file } => info(&open(&file)?, &mut out)?,
         Command::Top {
-            file,
+            files,
             value_type,
             filters,
             nodecount,
@@ -544,7 +594,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             normalize,
             format,
         } => {
-            let profile = open(&file)?;
+            let profile = open_all(&files)?;
             let sort = TopSort {
                 column: if cum { TopColumn::Cum } else { TopColumn::Flat },
                 descending: true,
@@ -571,7 +621,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Peek {
-            file,
+            files,
             regex,
             value_type,
             filters,
@@ -579,32 +629,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let regex = regex::Regex::new(&regex)
                 .map_err(|e| format!("the peek expression is not valid: {e}"))?;
-            let profile = open(&file)?;
+            let profile = open_all(&files)?;
             let tree = tree_for(&profile, &value_type, &filters)?;
             peek(&profile, &tree, &regex, format, &mut out)?;
         }
         Command::Folded {
-            file,
+            files,
             value_type,
             filters,
         } => {
-            let profile = open(&file)?;
+            let profile = open_all(&files)?;
             for line in tree_for(&profile, &value_type, &filters)?.folded_stacks() {
                 writeln!(out, "{line}")?;
             }
         }
         Command::Svg {
-            file,
+            files,
             value_type,
             filters,
             icicle,
         } => {
-            let profile = open(&file)?;
+            let profile = open_all(&files)?;
             let tree = tree_for(&profile, &value_type, &filters)?;
             let layout = scorch::view::flame_layout::FlameLayout::new(&tree);
-            let title = file
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let title = title_of(&files);
             let color =
                 |n: scorch::NodeId| scorch::view::color::frame_color(tree.name(n), Theme::Light);
             let svg = scorch::view::svg::write(
@@ -625,7 +673,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out.write_all(svg.as_bytes())?;
         }
         Command::Graph {
-            file,
+            files,
             value_type,
             filters,
             nodecount,
@@ -635,7 +683,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             normalize,
             format,
         } => {
-            let profile = open(&file)?;
+            let profile = open_all(&files)?;
             let index = profile.value_index(&value_type.value_type)?;
             let spec = filters.spec();
             let filter_lines = scorch::view::dot::filter_lines(&spec);
@@ -656,9 +704,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 GraphFormat::Tsv => graph_tsv(&graph, &mut out)?,
                 GraphFormat::Dot => {
                     let value_type = &profile.value_types[index];
-                    let title = file
-                        .file_name()
-                        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                    let title = title_of(&files);
                     let dot = scorch::view::dot::write(
                         &graph,
                         &DotOptions {
@@ -672,9 +718,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     out.write_all(dot.as_bytes())?;
                 }
                 GraphFormat::Svg => {
-                    let title = file
-                        .file_name()
-                        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+                    let title = title_of(&files);
                     let drawing = GraphDrawing::new(
                         &graph,
                         &profile.value_types[index].unit,
@@ -691,8 +735,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Labels { file, value_type } => {
-            let profile = open(&file)?;
+        Command::Labels { files, value_type } => {
+            let profile = open_all(&files)?;
             let index = profile.value_index(&value_type.value_type)?;
             for row in label_totals(&profile, index) {
                 writeln!(

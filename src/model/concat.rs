@@ -1,7 +1,8 @@
 //! Several profiles as one: their tables side by side and every sample kept, optionally
 //! negated and labelled, as pprof's `-diff_base` merges a base into a profile (its samples
-//! negated, marked `pprof::base`). Frames are told apart by content, so equal functions of
-//! two parts become one frame when frames are built. Depends only on the profile model.
+//! negated, marked `pprof::base`), and as `go tool pprof A B` merges several profiles. Frames
+//! are told apart by content, so equal functions of two parts become one frame when frames
+//! are built. Depends only on the profile model.
 
 use crate::model::profile::{
     FunctionId, Label, LabelSetId, LabelSetsBuilder, LabelValue, LocationId, MappingId, Profile,
@@ -144,6 +145,32 @@ pub fn concat(parts: &[Part<'_>]) -> Profile {
     out
 }
 
+/// Several profiles of the same kind merged as pprof's `profile.Merge` merges them (what
+/// `go tool pprof A B C` shows): every sample kept, the earliest start time, the durations
+/// added, the largest period, each comment once, drop and keep frames and the default value
+/// type of the first. The caller checks first that the value types and period types agree.
+pub fn merge(profiles: &[&Profile]) -> Profile {
+    let parts: Vec<Part<'_>> = profiles.iter().map(|p| Part::plain(p)).collect();
+    let mut merged = concat(&parts);
+    merged.time_nanos =
+        profiles
+            .iter()
+            .map(|p| p.time_nanos)
+            .fold(0, |t, s| if t == 0 || s < t { s } else { t });
+    merged.duration_nanos = profiles
+        .iter()
+        .fold(0i64, |d, p| d.wrapping_add(p.duration_nanos));
+    merged.period = profiles.iter().map(|p| p.period).fold(0, i64::max);
+    let mut comments: Vec<String> = Vec::new();
+    for comment in profiles.iter().flat_map(|p| &p.comments) {
+        if !comments.contains(comment) {
+            comments.push(comment.clone());
+        }
+    }
+    merged.comments = comments;
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +198,29 @@ mod tests {
         assert_eq!(marked, [false, false, true, true]);
         // pprof's total of a diff is the base's.
         assert_eq!(crate::analysis::total::pprof_total(&both, 0), 3);
+    }
+
+    #[test]
+    fn merged_profiles_add_their_samples_and_combine_their_headers() {
+        let mut a = folded::parse("main;a;b 3\nmain;c 5\n").unwrap();
+        let mut b = folded::parse("main;a;b 1\nmain;d 2\n").unwrap();
+        (a.time_nanos, a.duration_nanos, a.period) = (200, 10, 1);
+        (b.time_nanos, b.duration_nanos, b.period) = (100, 20, 3);
+        a.comments = vec!["x".into(), "y".into()];
+        b.comments = vec!["y".into(), "z".into()];
+        let merged = merge(&[&a, &b]);
+        let mut stacks = CallTree::build(&merged, 0).folded_stacks();
+        stacks.sort();
+        assert_eq!(stacks, ["main;a;b 4", "main;c 5", "main;d 2"]);
+        assert_eq!(
+            (merged.time_nanos, merged.duration_nanos, merged.period),
+            (100, 30, 3)
+        );
+        assert_eq!(merged.comments, ["x", "y", "z"]);
+        // pprof's fold: a profile without a start time gives way to the next, but is itself
+        // less than any time before it.
+        b.time_nanos = 0;
+        assert_eq!(merge(&[&b, &a]).time_nanos, 200);
+        assert_eq!(merge(&[&a, &b]).time_nanos, 0);
     }
 }

@@ -57,9 +57,14 @@ pub fn run_reference(
     let text = std::fs::read_to_string(case).unwrap();
     let (header, want) = text.split_once('\n').unwrap();
     let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
-    // The profile and a base profile are corpus paths.
+    // The profiles (one, or several merged) and a base profile are corpus paths: the
+    // arguments after the command up to the first option or peek's regex, and the base.
+    let files = args[1..]
+        .iter()
+        .take_while(|a| !a.starts_with("--") && corpus.join(a).is_file())
+        .count();
     for i in 1..args.len() {
-        if i == 1 || args[i - 1] == "--diff-base" {
+        if i <= files || args[i - 1] == "--diff-base" {
             args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
         }
     }
