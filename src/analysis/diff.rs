@@ -13,24 +13,43 @@ use crate::analysis::report::{self, Report};
 use crate::analysis::top::{arrange, pprof_order, Arranged, RowKey, TopSort};
 use crate::model::profile::Profile;
 
-/// Why two profiles cannot be compared (pprof's `compatible`).
+/// Why two profiles cannot be compared or merged (pprof's `compatible`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incompatible(pub String);
+pub enum Incompatible {
+    /// The other profile's value types, and the first one's.
+    ValueTypes {
+        theirs: String,
+        ours: String,
+    },
+    PeriodTypes,
+}
+
+impl Incompatible {
+    /// Why, with the first profile called `first` ("this profile").
+    pub fn reason(&self, first: &str) -> String {
+        match self {
+            Incompatible::ValueTypes { theirs, ours } => {
+                format!("its value types are {theirs} where {first}'s are {ours}")
+            }
+            Incompatible::PeriodTypes => "their period types differ".into(),
+        }
+    }
+}
 
 impl std::fmt::Display for Incompatible {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "the base profile cannot be compared with this one: {}",
-            self.0
+            self.reason("this profile")
         )
     }
 }
 
 impl std::error::Error for Incompatible {}
 
-/// Whether `base` can be compared with `profile`: the same value types, in the same order,
-/// and the same period type.
+/// Whether `base` can be compared with `profile` (or merged into it): the same value types,
+/// in the same order, and the same period type.
 pub fn check_compatible(profile: &Profile, base: &Profile) -> Result<(), Incompatible> {
     let describe = |p: &Profile| {
         p.value_types
@@ -40,14 +59,13 @@ pub fn check_compatible(profile: &Profile, base: &Profile) -> Result<(), Incompa
             .join(", ")
     };
     if profile.value_types != base.value_types {
-        return Err(Incompatible(format!(
-            "its value types are {} where this profile's are {}",
-            describe(base),
-            describe(profile)
-        )));
+        return Err(Incompatible::ValueTypes {
+            theirs: describe(base),
+            ours: describe(profile),
+        });
     }
     if profile.period_type != base.period_type {
-        return Err(Incompatible("their period types differ".into()));
+        return Err(Incompatible::PeriodTypes);
     }
     Ok(())
 }

@@ -268,26 +268,22 @@ fn title_of(files: &[PathBuf]) -> String {
 /// The profiles in `files` merged (pprof's `profile.Merge`), once each has been checked
 /// against the first: the same value types and period type.
 fn open_all(files: &[PathBuf]) -> Result<Profile, Failure> {
-    let profiles = files
+    let mut profiles = files
         .iter()
         .map(|f| open(f))
         .collect::<Result<Vec<_>, _>>()?;
-    match (files, profiles.as_slice()) {
-        ([_], [profile]) => return Ok(profile.clone()),
-        ([first_file, ..], [first, ..]) => {
-            for (file, profile) in files.iter().zip(&profiles).skip(1) {
-                // The reason names "this profile" (the first) and "its" (this one).
-                diff::check_compatible(first, profile).map_err(|e| {
-                    format!(
-                        "{} cannot be merged with {}: {}",
-                        file.display(),
-                        first_file.display(),
-                        e.0.replace("this profile's", "the first's")
-                    )
-                })?;
-            }
-        }
-        _ => {}
+    if profiles.len() == 1 {
+        return Ok(profiles.remove(0));
+    }
+    for (file, profile) in files.iter().zip(&profiles).skip(1) {
+        diff::check_compatible(&profiles[0], profile).map_err(|e| {
+            format!(
+                "{} cannot be merged with {}: {}",
+                file.display(),
+                files[0].display(),
+                e.reason("the first")
+            )
+        })?;
     }
     Ok(merge(&profiles.iter().collect::<Vec<_>>()))
 }
