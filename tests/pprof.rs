@@ -5,6 +5,7 @@
 //! Needs the corpus (skipped without it, a failure when CI=true).
 
 use std::path::PathBuf;
+use std::process::Command;
 
 mod common;
 use common::{corpus_or_skip, difference, run_reference};
@@ -40,4 +41,29 @@ fn scorch_prints_what_go_tool_pprof_prints() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Profiles of different kinds are not merged: the error names the one that differs, the first,
+/// and their value types.
+#[test]
+fn profiles_of_different_kinds_are_refused() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let cpu = corpus.join("pprof/sample.cpu");
+    let heap = corpus.join("dd-trace-go/heap.pprof");
+    let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
+        .args(["top".as_ref(), cpu.as_os_str(), heap.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the pair was merged");
+    let error = String::from_utf8_lossy(&output.stderr);
+    let expected = format!(
+        "{} cannot be merged with {}: its value types are alloc_objects/count, \
+         alloc_space/bytes, inuse_objects/count, inuse_space/bytes where the first's are \
+         samples/count, cpu/nanoseconds",
+        heap.display(),
+        cpu.display()
+    );
+    assert!(error.contains(&expected), "{error}");
 }

@@ -11,6 +11,7 @@ use crate::analysis::filter::Filters;
 use crate::analysis::options::DiffMode;
 use crate::analysis::report::{self, Report};
 use crate::analysis::top::{arrange, pprof_order, Arranged, RowKey, TopSort};
+use crate::model::concat::merge;
 use crate::model::profile::Profile;
 
 /// Why two profiles cannot be compared or merged (pprof's `compatible`).
@@ -68,6 +69,25 @@ pub fn check_compatible(profile: &Profile, base: &Profile) -> Result<(), Incompa
         return Err(Incompatible::PeriodTypes);
     }
     Ok(())
+}
+
+/// The profiles merged as `go tool pprof A B C` merges them ([`merge`]), once each was checked
+/// against the first: the same value types and period type. `names` are theirs, in order; the
+/// error names the one that differs and the first.
+pub fn merge_all(names: &[String], mut profiles: Vec<Profile>) -> Result<Profile, String> {
+    for (name, profile) in names.iter().zip(&profiles).skip(1) {
+        check_compatible(&profiles[0], profile).map_err(|e| {
+            format!(
+                "{name} cannot be merged with {}: {}",
+                names[0],
+                e.reason("the first")
+            )
+        })?;
+    }
+    Ok(match profiles.len() {
+        1 => profiles.remove(0),
+        _ => merge(&profiles.iter().collect::<Vec<_>>()),
+    })
 }
 
 /// pprof's `-normalize`: `profile` with every value scaled by the base's sum over the

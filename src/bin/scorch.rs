@@ -17,7 +17,6 @@ use scorch::analysis::report;
 use scorch::analysis::top::{TopColumn, TopSort, TopTable};
 use scorch::input::load;
 use scorch::input::pprof::DecodeOptions;
-use scorch::model::concat::merge;
 use scorch::model::frames::Granularity;
 use scorch::synthetic::{self, SyntheticOptions};
 use scorch::view::color::Theme;
@@ -42,7 +41,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Value types with their totals (default marked), sample count, duration, period, table sizes, label keys.
-    Info { file: PathBuf },
+    Info {
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// pprof's `-top` table: flat flat% sum% cum cum% name.
     Top {
         /// One profile, or several of the same kind merged (as `go tool pprof A B`).
@@ -268,24 +271,12 @@ fn title_of(files: &[PathBuf]) -> String {
 /// The profiles in `files` merged (pprof's `profile.Merge`), once each has been checked
 /// against the first: the same value types and period type.
 fn open_all(files: &[PathBuf]) -> Result<Profile, Failure> {
-    let mut profiles = files
+    let profiles = files
         .iter()
         .map(|f| open(f))
         .collect::<Result<Vec<_>, _>>()?;
-    if profiles.len() == 1 {
-        return Ok(profiles.remove(0));
-    }
-    for (file, profile) in files.iter().zip(&profiles).skip(1) {
-        diff::check_compatible(&profiles[0], profile).map_err(|e| {
-            format!(
-                "{} cannot be merged with {}: {}",
-                file.display(),
-                files[0].display(),
-                e.reason("the first")
-            )
-        })?;
-    }
-    Ok(merge(&profiles.iter().collect::<Vec<_>>()))
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    Ok(diff::merge_all(&names, profiles)?)
 }
 
 /// A `--diff-base` profile, checked against `profile`, and the comparison `--normalize` asks.
@@ -579,7 +570,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match cli.command {
-        Command::Info { file } => info(&open(&file)?, &mut out)?,
+        Command::Info { files } => info(&open_all(&files)?, &mut out)?,
         Command::Top {
             files,
             value_type,

@@ -183,6 +183,13 @@ pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
         state.name = Some(loaded.name.clone());
     } else if state.url.is_some() {
         explanation = "This link opens the profile from the same address, with this view.".into();
+    } else if let [_, _, ..] = loaded.parts() {
+        explanation = format!(
+            "View-only link: this view is of {} profiles merged, which a link does not carry, \
+             so whoever opens it must open the same files together; the link checks that they \
+             are the same.",
+            loaded.parts().len()
+        );
     } else {
         explanation = format!(
             "View-only link: the profile is too large to put in a link (the limit is {} KiB), \

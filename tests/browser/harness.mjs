@@ -132,17 +132,24 @@ export function settle(page) {
 
 /** Drops a file on the page as a person dragging it from their desktop would. */
 export async function dropFile(page, bytes, name) {
+  await dropFiles(page, [{ bytes, name }]);
+}
+
+/** Drops several files at once ([{bytes, name}]), as a person dropping a selection. */
+export async function dropFiles(page, files) {
   await page.evaluate(
-    ({ b64, name }) => {
-      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    (files) => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name));
+      for (const { b64, name } of files) {
+        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([data], name));
+      }
       const target = document.querySelector('.app') || document.body;
       for (const type of ['dragenter', 'dragover', 'drop']) {
         target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
     },
-    { b64: Buffer.from(bytes).toString('base64'), name },
+    files.map(({ bytes, name }) => ({ b64: Buffer.from(bytes).toString('base64'), name })),
   );
 }
 

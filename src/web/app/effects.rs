@@ -8,10 +8,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::loaded::CallGraphKey;
-use super::loader::{LoadKind, Loader};
+use super::loader::{files_of, LoadKind, Loader};
 use super::startup;
 use super::state::{AppAction, AppState};
 use crate::view::color::Theme;
+use crate::web::engine::page::Part;
 use crate::web::link;
 use std::rc::Rc;
 
@@ -100,8 +101,13 @@ pub fn use_url_fetch(loader: &Loader, dispatch: UseReducerDispatcher<AppState>) 
                 wasm_bindgen_futures::spawn_local(async move {
                     match link::fetch(&url).await {
                         Ok(blob) => {
-                            let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-                            loader.load(blob, name, LoadKind::Url(url), Some(share));
+                            let part = Part {
+                                blob,
+                                name: url.rsplit('/').next().unwrap_or(&url).to_string(),
+                                // What someone else's link points at gets a tighter bound.
+                                limit: link::MAX_LINKED_INFLATED,
+                            };
+                            loader.load(vec![part], LoadKind::Url(url), Some(share), None);
                         }
                         Err(message) => dispatch.dispatch(AppAction::Fail(message)),
                     }
@@ -128,8 +134,9 @@ pub fn use_paste(loader: &Loader) {
                     .target()
                     .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                     .is_some();
-                if let Some(file) = data.files().and_then(|f| f.get(0)) {
-                    loader.load_file(file);
+                let files = data.files().map(|f| files_of(&f)).unwrap_or_default();
+                if !files.is_empty() {
+                    loader.load_files(files);
                 } else if !in_input {
                     if let Ok(text) = data.get_data("text") {
                         if !text.trim().is_empty() {

@@ -20,9 +20,8 @@ use crate::transfer::Summary;
 use crate::view::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
 use crate::view::flame_layout::FlameLayout;
 use crate::view::graph_drawing::{self, GraphDrawing};
-use web_sys::Blob;
 
-use crate::web::engine::page::{Engine, Opened};
+use crate::web::engine::page::{Engine, Opened, Part};
 
 /// The fill colour of every frame for one theme, as indices into distinct CSS colours, so the
 /// painter formats no colour per rect and can group rects of one colour.
@@ -220,8 +219,12 @@ pub enum Backend {
 pub struct Loaded {
     /// Tells this profile's engine answers from others' (0 for a local profile).
     pub id: u32,
-    /// The file name the person gave (or "example").
+    /// The file name the person gave (or "example"); the names of several files merged, joined
+    /// by commas.
     pub name: String,
+    /// The files opened in the engine (merged when several), which it can open again with
+    /// others added.
+    parts: Vec<Part>,
     pub summary: Summary,
     pub source: Source,
     backend: Backend,
@@ -231,10 +234,11 @@ pub struct Loaded {
     call_graphs: RefCell<HashMap<CallGraphKey, CallGraphBuilt>>,
     /// How many base profiles have opened: a comparison's call graph is asked for again.
     base_count: Cell<u32>,
-    /// The name of the base profile compared with.
-    base: RefCell<Option<String>>,
-    /// The name of a base profile being opened, which replaces `base` once it has opened.
-    opening_base: RefCell<Option<String>>,
+    /// The base profile compared with.
+    base: RefCell<Option<Part>>,
+    /// A base profile being opened, which replaces `base` once it has opened, and the mode it
+    /// is to be shown in (see [`AppAction::BaseOpened`](super::state::AppAction::BaseOpened)).
+    opening_base: RefCell<Option<(Part, Option<DiffMode>)>>,
     /// The size of the engine's wasm memory when it had opened the profile, in bytes (0 for
     /// a profile on the page).
     pub engine_memory: f64,
@@ -246,6 +250,7 @@ impl Loaded {
         Loaded {
             id: 0,
             name,
+            parts: Vec::new(),
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
@@ -258,17 +263,19 @@ impl Loaded {
         }
     }
 
-    /// A profile opened in `engine`, with its first tree.
+    /// The files `parts` opened (merged) in `engine`, with their first tree.
     pub fn in_worker(
         id: u32,
-        name: String,
+        parts: Vec<Part>,
         opened: Opened,
         engine: Engine,
         source: Source,
     ) -> Loaded {
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
         let loaded = Loaded {
             id,
-            name,
+            name: names.join(", "),
+            parts,
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
             base_count: Cell::default(),
@@ -371,9 +378,16 @@ impl Loaded {
         }
     }
 
-    /// Opens `blob` as the base profile to compare with (in the worker; a profile kept on the
-    /// page cannot be compared). The comparison shown stays until the new base has opened.
-    pub fn open_base(&self, blob: &Blob, name: String, limit: u64) -> Result<(), String> {
+    /// The files opened in the engine (none for a profile on the page).
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// Opens `part` as the base profile to compare with (in the worker; a profile kept on the
+    /// page cannot be compared), to be shown in `mode` once opened (see
+    /// [`AppAction::BaseOpened`](super::state::AppAction::BaseOpened)). The comparison shown
+    /// stays until the new base has opened.
+    pub fn open_base(&self, part: Part, mode: Option<DiffMode>) -> Result<(), String> {
         let Backend::Worker(engine) = &self.backend else {
             return Err(
                 "Open a profile file first: the example and profiles inside a link \
@@ -381,23 +395,24 @@ impl Loaded {
                     .into(),
             );
         };
-        *self.opening_base.borrow_mut() = Some(name);
-        engine.open_base(blob, limit);
+        engine.open_base(&part);
+        *self.opening_base.borrow_mut() = Some((part, mode));
         Ok(())
     }
 
     /// The base being opened has opened: graphs compared with an earlier base are dropped.
-    pub fn base_opened(&self) {
-        if let Some(name) = self.opening_base.borrow_mut().take() {
-            self.graphs
-                .borrow_mut()
-                .retain(|(_, filters), _| filters.diff == DiffMode::Off);
-            self.call_graphs
-                .borrow_mut()
-                .retain(|key, _| key.filters.diff == DiffMode::Off);
-            self.base_count.set(self.base_count.get().wrapping_add(1));
-            *self.base.borrow_mut() = Some(name);
-        }
+    /// Returns the mode it is to be shown in, `None` when no base was being opened.
+    pub fn base_opened(&self) -> Option<Option<DiffMode>> {
+        let (part, mode) = self.opening_base.borrow_mut().take()?;
+        self.graphs
+            .borrow_mut()
+            .retain(|(_, filters), _| filters.diff == DiffMode::Off);
+        self.call_graphs
+            .borrow_mut()
+            .retain(|key, _| key.filters.diff == DiffMode::Off);
+        self.base_count.set(self.base_count.get().wrapping_add(1));
+        *self.base.borrow_mut() = Some(part);
+        Some(mode)
     }
 
     /// The base being opened failed: the earlier one (if any) stays.
@@ -407,6 +422,11 @@ impl Loaded {
 
     /// The base profile's name, once one has opened.
     pub fn base_name(&self) -> Option<String> {
+        self.base.borrow().as_ref().map(|p| p.name.clone())
+    }
+
+    /// The base profile compared with, once one has opened.
+    pub fn base_part(&self) -> Option<Part> {
         self.base.borrow().clone()
     }
 

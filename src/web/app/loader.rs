@@ -12,18 +12,35 @@ use yew::prelude::*;
 
 use super::loaded::{CallGraphKey, Loaded, Source, KEEP_FILE_BYTES};
 use super::state::{AppAction, AppState, Loading};
+use crate::analysis::options::DiffMode;
 use crate::input::pprof::DecodeOptions;
 use crate::view::share::ShareState;
-use crate::web::engine::page::{Engine, EngineEvent, Progress, Stage};
+use crate::view::view_state::ViewState;
+use crate::web::engine::page::{Engine, EngineEvent, Part, Progress, Stage};
 use crate::web::link;
 
-/// What is being loaded, which decides its bound and what a shared link carries.
+/// What is being loaded, which decides what a shared link carries.
 #[derive(Clone)]
 pub enum LoadKind {
-    /// A file the person gave (picker, drop, paste).
+    /// Files the person gave (picker, drop, paste), opened merged.
     File,
     /// A profile fetched for a `#url=` link.
     Url(String),
+}
+
+/// The files of a list (a picker's, a drop's or a paste's).
+pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// A file the person gave, as a part to open: a file they chose is bounded by the decoder's
+/// default limit (someone else's link gets a tighter one).
+pub fn file_part(file: web_sys::File) -> Part {
+    Part {
+        name: file.name(),
+        blob: file.into(),
+        limit: DecodeOptions::default().max_inflated_bytes,
+    }
 }
 
 #[derive(Clone)]
@@ -60,16 +77,20 @@ pub fn use_loader(dispatch: UseReducerDispatcher<AppState>) -> Loader {
 }
 
 impl Loader {
-    pub fn load(&self, blob: Blob, name: String, kind: LoadKind, share: Option<ShareState>) {
+    /// Opens `parts` merged, in a new engine; the profile open until then stays until they
+    /// have opened. With `share`, the view it describes is shown; with `base`, that profile is
+    /// opened again to compare with, and shown in `base`'s mode, once they have.
+    pub fn load(
+        &self,
+        parts: Vec<Part>,
+        kind: LoadKind,
+        share: Option<ShareState>,
+        base: Option<(Part, DiffMode)>,
+    ) {
         let id = {
             let mut next = self.next_id.borrow_mut();
             *next += 1;
             *next - 1
-        };
-        // What someone else's link points at gets a tighter bound than a file the person chose.
-        let limit = match kind {
-            LoadKind::Url(_) => link::MAX_LINKED_INFLATED,
-            LoadKind::File => DecodeOptions::default().max_inflated_bytes,
         };
         let value_type = share
             .as_ref()
@@ -80,30 +101,40 @@ impl Loader {
             .map(|s| s.filters.clone())
             .filter(|f| f.compile().is_ok())
             .unwrap_or_default();
-        let this = self.clone();
-        let event_name = name.clone();
+        let names: Vec<String> = parts.iter().map(|p| p.name.clone()).collect();
         let spare = self.spare.borrow_mut().take();
-        match spare.map_or_else(Engine::spawn, Ok) {
-            Ok(engine) => {
-                engine.on_event(move |event| {
-                    this.on_load_event(id, &event_name, &kind, share.as_ref(), event)
-                });
-                engine.open(&blob, limit, &value_type, &filters, KEEP_FILE_BYTES);
-                *self.engine.borrow_mut() = Some((id, engine));
-                self.dispatch.dispatch(AppAction::Loading(Loading {
-                    id,
-                    name,
-                    progress: Progress {
-                        stage: Stage::Reading,
-                        done: 0.0,
-                        total: blob.size(),
-                    },
-                }));
+        let engine = match spare.map_or_else(Engine::spawn, Ok) {
+            Ok(engine) => engine,
+            Err(message) => {
+                let names = names.join(", ");
+                self.dispatch
+                    .dispatch(AppAction::Fail(format!("{names}: {message}")));
+                return;
             }
-            Err(message) => self
-                .dispatch
-                .dispatch(AppAction::Fail(format!("{name}: {message}"))),
-        }
+        };
+        engine.open(&parts, &value_type, &filters, KEEP_FILE_BYTES);
+        let progress = Progress {
+            stage: Stage::Reading,
+            done: 0.0,
+            total: parts.iter().map(|p| p.blob.size()).sum(),
+            file: 0,
+            files: parts.len(),
+        };
+        let opening = Opening {
+            id,
+            parts,
+            kind,
+            share,
+            base,
+        };
+        let this = self.clone();
+        engine.on_event(move |event| this.on_load_event(&opening, event));
+        *self.engine.borrow_mut() = Some((id, engine));
+        self.dispatch.dispatch(AppAction::Loading(Loading {
+            id,
+            names,
+            progress,
+        }));
     }
 
     /// Starts the spare worker if there is none.
@@ -131,15 +162,9 @@ impl Loader {
         }
     }
 
-    /// An answer of the engine of load `id` while it opens the file.
-    fn on_load_event(
-        &self,
-        id: u32,
-        name: &str,
-        kind: &LoadKind,
-        share: Option<&ShareState>,
-        event: EngineEvent,
-    ) {
+    /// An answer of the engine of a load while it opens the files.
+    fn on_load_event(&self, opening: &Opening, event: EngineEvent) {
+        let id = opening.id;
         match event {
             EngineEvent::Progress(progress) => {
                 self.dispatch.dispatch(AppAction::Progress(id, progress))
@@ -149,23 +174,31 @@ impl Loader {
                 let Some(engine) = self.take(id) else {
                     return;
                 };
-                let source = match kind {
-                    LoadKind::File => Source::File {
+                let source = match &opening.kind {
+                    LoadKind::Url(url) if opening.parts.len() == 1 => {
+                        Source::Url { url: url.clone() }
+                    }
+                    _ => Source::File {
                         hash: opened.hash.clone(),
                         bytes: opened.kept.clone(),
                     },
-                    LoadKind::Url(url) => Source::Url { url: url.clone() },
                 };
                 let loaded = Rc::new(Loaded::in_worker(
                     id,
-                    name.to_string(),
+                    opening.parts.clone(),
                     *opened,
                     engine,
                     source,
                 ));
                 listen(&loaded, self.dispatch.clone());
+                let base = opening.base.as_ref();
+                if let Some(Err(message)) =
+                    base.map(|(part, mode)| loaded.open_base(part.clone(), Some(*mode)))
+                {
+                    self.dispatch.dispatch(AppAction::Fail(message));
+                }
                 self.dispatch
-                    .dispatch(AppAction::Open(loaded, share.cloned()));
+                    .dispatch(AppAction::Open(loaded, opening.share.clone()));
                 self.prepare();
             }
             EngineEvent::Failed(message) => {
@@ -173,10 +206,13 @@ impl Loader {
                 if let Some(engine) = self.take(id) {
                     wasm_bindgen_futures::spawn_local(async move { drop(engine) });
                 }
-                self.dispatch.dispatch(AppAction::LoadFailed(
-                    id,
-                    Some(format!("{name}: {message}")),
-                ));
+                // With several files, the engine names the one that failed.
+                let message = match opening.parts.as_slice() {
+                    [part] => format!("{}: {message}", part.name),
+                    _ => message,
+                };
+                self.dispatch
+                    .dispatch(AppAction::LoadFailed(id, Some(message)));
             }
             // Only an opened profile is asked for these.
             EngineEvent::Tree { .. }
@@ -186,22 +222,55 @@ impl Loader {
         }
     }
 
-    /// Opens a file the person gave.
-    pub fn load_file(&self, file: web_sys::File) {
-        let name = file.name();
-        self.load(file.into(), name, LoadKind::File, None);
+    /// Opens the files the person gave, merged.
+    pub fn load_files(&self, files: Vec<web_sys::File>) {
+        if !files.is_empty() {
+            let parts = files.into_iter().map(file_part).collect();
+            self.load(parts, LoadKind::File, None, None);
+        }
+    }
+
+    /// Opens `loaded`'s files and `files` merged, with the view shown (`view`) and the base
+    /// compared with; `loaded` stays until they have opened (or if they fail or are cancelled).
+    pub fn add_files(&self, loaded: &Loaded, view: &ViewState, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        let mut parts = loaded.parts().to_vec();
+        parts.extend(files.into_iter().map(file_part));
+        let mut share = link::share_state(loaded, view);
+        // The comparison comes back when the base has opened again.
+        share.filters.diff = DiffMode::Off;
+        let base = loaded.base_part().map(|part| (part, view.filters.diff));
+        self.load(parts, LoadKind::File, Some(share), base);
     }
 
     /// Opens pasted text (folded stacks) as a file.
     pub fn load_text(&self, text: &str) {
         let parts = js_sys::Array::of1(&JsValue::from_str(text));
         match Blob::new_with_str_sequence(&parts) {
-            Ok(blob) => self.load(blob, "pasted text".into(), LoadKind::File, None),
+            Ok(blob) => {
+                let part = Part {
+                    blob,
+                    name: "pasted text".into(),
+                    limit: DecodeOptions::default().max_inflated_bytes,
+                };
+                self.load(vec![part], LoadKind::File, None, None)
+            }
             Err(_) => self
                 .dispatch
                 .dispatch(AppAction::Fail("the pasted text could not be read".into())),
         }
     }
+}
+
+/// A load under way: what it opens and what comes after.
+struct Opening {
+    id: u32,
+    parts: Vec<Part>,
+    kind: LoadKind,
+    share: Option<ShareState>,
+    base: Option<(Part, DiffMode)>,
 }
 
 /// Sends the answers of an opened profile's engine to the app: each graph is built (laid out)
@@ -248,8 +317,9 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                 });
             }
             EngineEvent::BaseOpened => {
-                loaded.base_opened();
-                dispatch.dispatch(AppAction::BaseOpened(loaded.id));
+                if let Some(mode) = loaded.base_opened() {
+                    dispatch.dispatch(AppAction::BaseOpened(loaded.id, mode));
+                }
             }
             EngineEvent::Failed(message) => {
                 loaded.base_failed();

@@ -32,7 +32,7 @@ use crate::web::components::{
 };
 use crate::web::paint::ROW_HEIGHT;
 use loaded::{CallGraphKey, Graph, Shared};
-use loader::use_loader;
+use loader::{files_of, use_loader};
 use state::AppAction;
 
 /// The profile and graph shown, with what is derived from them; the components' shared input.
@@ -187,12 +187,8 @@ pub fn App() -> Html {
         let loader = loader.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            let file = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0));
-            if let Some(file) = file {
-                loader.load_file(file);
+            if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                loader.load_files(files_of(&files));
             }
         })
     };

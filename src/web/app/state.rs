@@ -46,7 +46,8 @@ pub struct AppState {
 #[derive(Clone, PartialEq)]
 pub struct Loading {
     pub id: u32,
-    pub name: String,
+    /// The names of the files being opened (merged when several).
+    pub names: Vec<String>,
     pub progress: Progress,
 }
 
@@ -85,8 +86,9 @@ pub enum AppAction {
         id: u32,
         step: GraphStep,
     },
-    /// The engine of profile `id` opened a base profile to compare with.
-    BaseOpened(u32),
+    /// The engine of profile `id` opened a base profile to compare with, to be shown in the
+    /// mode given, or (without one) the mode asked for, a comparison with the base if none.
+    BaseOpened(u32, Option<DiffMode>),
     DismissError,
     Notice(Option<String>),
     ShowLink(Option<ShareLink>),
@@ -204,14 +206,15 @@ impl AppState {
                 }
                 next.call_graph_step = Some(step);
             }
-            AppAction::BaseOpened(id) => {
+            AppAction::BaseOpened(id, mode) => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
                     return None;
                 }
                 let (index, mut filters) = self.asked();
-                if filters.diff == DiffMode::Off {
-                    filters.diff = DiffMode::Base;
-                }
+                filters.diff = mode.unwrap_or(match filters.diff {
+                    DiffMode::Off => DiffMode::Base,
+                    asked => asked,
+                });
                 next.notice = None;
                 // The comparison's graphs were dropped with the old base: this one is new.
                 next.wanted = Some((index, filters));
@@ -244,16 +247,18 @@ impl AppState {
                 Source::File { hash, .. } => Some(hash),
                 _ => None,
             };
+            let (is, is_not) = match loaded.parts().len() {
+                0 | 1 => ("This is the file", "This is not the file"),
+                _ => ("These are the files", "These are not the files"),
+            };
             if hash.is_some() && hash == pending.profile_hash.as_ref() {
                 self.view = link::view_from_share(&loaded, &pending);
-                self.notice =
-                    Some("This is the file the link was made on: its view is shown.".into());
+                self.notice = Some(format!("{is} the link was made on: its view is shown."));
             } else {
-                self.notice = Some(
-                    "This is not the file the link was made on (its content differs), so the \
+                self.notice = Some(format!(
+                    "{is_not} the link was made on (the content differs), so the \
                      link's view was not applied."
-                        .into(),
-                );
+                ));
             }
         }
         // The panels the person opened stay open for the next profile.

@@ -15,24 +15,43 @@ pub struct BannersProps {
 
 /// The progress of a load, with a way to cancel it.
 fn progress_view(loading: &Loading, on_cancel: Callback<MouseEvent>) -> Html {
-    let Progress { stage, done, total } = loading.progress;
+    let Progress {
+        stage,
+        done,
+        total,
+        file,
+        files,
+    } = loading.progress;
     let mib = |bytes: f64| bytes / 1048576.0;
-    let name = &loading.name;
+    let current = loading.names.get(file).map_or("", String::as_str);
+    // Which of several files this is.
+    let of = match files {
+        1 => String::new(),
+        _ => format!(" ({} of {files})", file + 1),
+    };
     let (stage_name, text) = match stage {
         Stage::Reading => (
             "reading",
             format!(
-                "Opening {name}: {:.1} of {:.1} MiB read",
+                "Opening {current}{of}: {:.1} of {:.1} MiB read",
                 mib(done),
                 mib(total)
             ),
         ),
-        Stage::Indexing => ("indexing", format!("Indexing the stacks of {name}…")),
-        Stage::Aggregating => ("aggregating", format!("Building the call tree of {name}…")),
+        Stage::Indexing => ("indexing", format!("Indexing the stacks of {current}{of}…")),
+        Stage::Merging => ("merging", format!("Merging {files} profiles…")),
+        Stage::Aggregating => (
+            "aggregating",
+            match files {
+                1 => format!("Building the call tree of {current}…"),
+                _ => format!("Building the call tree of the {files} profiles…"),
+            },
+        ),
     };
     html! {
         <div class="loading" role="status" data-stage={stage_name}
-            data-done={done.to_string()} data-size={total.to_string()}>
+            data-done={done.to_string()} data-size={total.to_string()}
+            data-file={file.to_string()} data-files={files.to_string()}>
             <span class="spinner"></span>
             <span class="loading-text">{text}</span>
             <progress max={total.max(1.0).to_string()} value={done.to_string()}></progress>

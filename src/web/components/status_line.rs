@@ -1,5 +1,6 @@
-//! The status line under the toolbar: the profile's name, value type and total, and what the
-//! filters leave of it. Its data attributes are what tests read of the view.
+//! The status line under the toolbar: the profile's name (or how many were merged, their names
+//! on hover), value type and total, and what the filters leave of it. Its data attributes are
+//! what tests read of the view.
 
 use yew::prelude::*;
 
@@ -25,7 +26,13 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
         <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}
             data-shown={shown.to_string()}
             data-orientation={format!("{:?}", view.orientation).to_lowercase()}>
-            <span class="profile-name">{loaded.name.clone()}</span>
+            if let [_, _, ..] = loaded.parts() {
+                <span class="profile-name merged" data-merged={loaded.parts().len().to_string()}
+                    title={loaded.parts().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("\n")}>
+                    {format!("{} profiles merged", loaded.parts().len())}</span>
+            } else {
+                <span class="profile-name">{loaded.name.clone()}</span>
+            }
             <span>{format!(" · {value_type} · total {}", format::value(total, unit))}</span>
             if !view.filters.is_empty() {
                 <span class="shown">{format!(" · filtered: {} ({})",

@@ -1,4 +1,4 @@
-//! The toolbar: open and compare files, value type, the flame or call graph, orientation, zoom
+//! The toolbar: open, add (merged) and compare files, value type, the flame or call graph, orientation, zoom
 //! reset, the panels, export, link, help and the search box with its matched share. On a narrow
 //! screen the secondary controls fold behind a "More" button.
 
@@ -7,13 +7,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::format;
-use crate::input::pprof::DecodeOptions;
 use crate::view::keys::Command;
 use crate::view::orientation::Orientation;
 use crate::view::search::QueryKind;
 use crate::view::view_state::ViewAction;
 use crate::web::app::keyboard::key_actions;
-use crate::web::app::loader::Loader;
+use crate::web::app::loader::{file_part, files_of, Loader};
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 use crate::web::export::{self, ExportKind};
@@ -27,12 +26,12 @@ pub struct ToolbarProps {
     pub search_ref: NodeRef,
 }
 
-/// The file of a file input's change, and the input emptied so the same file can come again.
-fn picked_file(e: &Event) -> Option<web_sys::File> {
+/// The files of a file input's change, and the input emptied so the same files can come again.
+fn picked_files(e: &Event) -> Vec<web_sys::File> {
     let input: HtmlInputElement = e.target_unchecked_into();
-    let file = input.files().and_then(|f| f.get(0));
+    let files = input.files().map(|f| files_of(&f)).unwrap_or_default();
     input.set_value("");
-    file
+    files
 }
 
 /// The "Open profile…" button, also shown before any profile is.
@@ -45,16 +44,12 @@ pub struct OpenButtonProps {
 pub fn OpenButton(props: &OpenButtonProps) -> Html {
     let onchange = {
         let loader = props.loader.clone();
-        Callback::from(move |e: Event| {
-            if let Some(file) = picked_file(&e) {
-                loader.load_file(file);
-            }
-        })
+        Callback::from(move |e: Event| loader.load_files(picked_files(&e)))
     };
     html! {
-        <label class="button" title="Open a .pprof, .pb.gz or folded-stacks file (or drop it anywhere, or paste it)">
+        <label class="button" title="Open a .pprof, .pb.gz or folded-stacks file (or drop it anywhere, or paste it); several files open merged, as go tool pprof A B does">
             {"Open profile…"}
-            <input type="file" class="hidden" {onchange} />
+            <input type="file" class="hidden" multiple=true {onchange} />
         </label>
     }
 }
@@ -76,18 +71,23 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let dispatch = dispatch.clone();
         let loaded = loaded.clone();
         Callback::from(move |e: Event| {
-            let Some(file) = picked_file(&e) else {
+            let Some(file) = picked_files(&e).into_iter().next() else {
                 return;
             };
-            let limit = DecodeOptions::default().max_inflated_bytes;
-            match loaded.open_base(&file, file.name(), limit) {
+            let name = file.name();
+            match loaded.open_base(file_part(file), None) {
                 Ok(()) => dispatch.dispatch(AppAction::Notice(Some(format!(
-                    "Opening {} to compare with…",
-                    file.name()
+                    "Opening {name} to compare with…"
                 )))),
                 Err(message) => dispatch.dispatch(AppAction::Fail(message)),
             }
         })
+    };
+    let on_add = {
+        let loader = props.loader.clone();
+        let loaded = loaded.clone();
+        let view = view.clone();
+        Callback::from(move |e: Event| loader.add_files(&loaded, &view, picked_files(&e)))
     };
     let on_value_type = {
         let dispatch = dispatch.clone();
@@ -214,6 +214,12 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <OpenButton loader={props.loader.clone()} />
             <button class="button more" aria-expanded={expanded.to_string()} onclick={on_more}
                 title="More controls">{if *expanded { "Less" } else { "More…" }}</button>
+            if !loaded.parts().is_empty() {
+                <label class="button add-profile secondary" title="Add profiles to this one: they are merged, as go tool pprof A B merges them">
+                    {"Add profile…"}
+                    <input type="file" class="hidden" multiple=true onchange={on_add} />
+                </label>
+            }
             <label class="button compare secondary" title="Compare with a base profile (pprof -diff_base): widths show this profile, colours the change">
                 {"Compare…"}
                 <input type="file" class="hidden" onchange={on_base} />

@@ -32,6 +32,8 @@ pub enum Stage {
     Reading,
     /// Making the stacks read into a trie and checking their locations (after the last byte).
     Indexing,
+    /// Merging the files opened together (after the last one was read).
+    Merging,
     /// Building a call tree.
     Aggregating,
 }
@@ -40,9 +42,34 @@ pub enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
     pub stage: Stage,
-    /// Bytes of the file read, of `total`.
+    /// Bytes read of all the files, of `total`.
     pub done: f64,
     pub total: f64,
+    /// The file being read (from 0), of `files`.
+    pub file: usize,
+    pub files: usize,
+}
+
+/// A file given to the engine: its blob, its name, and the most inflated bytes it may have.
+#[derive(Clone)]
+pub struct Part {
+    pub blob: Blob,
+    pub name: String,
+    pub limit: u64,
+}
+
+impl Part {
+    /// The part as the message `{op, blob, name, limit}`.
+    fn message(&self, op: &str) -> JsValue {
+        message_of(
+            op,
+            &[
+                ("blob", self.blob.clone().into()),
+                ("name", self.name.as_str().into()),
+                ("limit", (self.limit as f64).into()),
+            ],
+        )
+    }
 }
 
 /// A profile opened in the engine.
@@ -177,11 +204,14 @@ fn event_of(data: &JsValue) -> EngineEvent {
         "progress" => Ok(EngineEvent::Progress(Progress {
             stage: match get(data, "stage").as_string().as_deref() {
                 Some("indexing") => Stage::Indexing,
+                Some("merging") => Stage::Merging,
                 Some("aggregating") => Stage::Aggregating,
                 _ => Stage::Reading,
             },
             done: get(data, "done").as_f64().unwrap_or(0.0),
             total: get(data, "total").as_f64().unwrap_or(0.0),
+            file: get(data, "file").as_f64().unwrap_or(0.0) as usize,
+            files: get(data, "files").as_f64().unwrap_or(1.0) as usize,
         })),
         "opened" => (|| {
             let summary = bytes(data, "summary").ok_or("the engine sent no summary")?;
@@ -321,22 +351,15 @@ impl Engine {
         }
     }
 
-    /// Opens `blob`, refusing more than `limit` inflated bytes, with the tree for
-    /// `value_type` (a name or position; empty for the default) under `filters`; the file
-    /// comes back whole when it is at most `keep` bytes.
-    pub fn open(
-        &self,
-        blob: &Blob,
-        limit: u64,
-        value_type: &str,
-        filters: &FilterSpec,
-        keep: usize,
-    ) {
+    /// Opens `parts` merged (each refusing more inflated bytes than its limit), with the tree
+    /// for `value_type` (a name or position; empty for the default) under `filters`; a single
+    /// file comes back whole when it is at most `keep` bytes.
+    pub fn open(&self, parts: &[Part], value_type: &str, filters: &FilterSpec, keep: usize) {
+        let parts: js_sys::Array = parts.iter().map(|p| p.message("part")).collect();
         let message = message_of(
             "open",
             &[
-                ("blob", blob.into()),
-                ("limit", (limit as f64).into()),
+                ("parts", parts.into()),
                 ("valueType", value_type.into()),
                 ("filters", filters_value(filters)),
                 ("keep", (keep as f64).into()),
@@ -345,14 +368,9 @@ impl Engine {
         let _ = self.worker.post_message(&message);
     }
 
-    /// Opens `blob` as the base profile to compare with, refusing more than `limit` inflated
-    /// bytes; the profile stays open.
-    pub fn open_base(&self, blob: &Blob, limit: u64) {
-        let message = message_of(
-            "base",
-            &[("blob", blob.into()), ("limit", (limit as f64).into())],
-        );
-        let _ = self.worker.post_message(&message);
+    /// Opens `part` as the base profile to compare with; the profile stays open.
+    pub fn open_base(&self, part: &Part) {
+        let _ = self.worker.post_message(&part.message("base"));
     }
 
     /// Asks for the tree of value type `index` under `filters`.

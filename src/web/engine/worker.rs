@@ -97,20 +97,6 @@ fn post(message: &JsValue, transfer: &[JsValue]) {
     let _ = scope().post_message_with_transfer(message, &list);
 }
 
-fn progress(stage: &str, done: f64, total: f64) {
-    post(
-        &message_of(
-            "progress",
-            &[
-                ("stage", stage.into()),
-                ("done", done.into()),
-                ("total", total.into()),
-            ],
-        ),
-        &[],
-    );
-}
-
 /// Bytes moved to the page without a copy: the array's buffer is transferred.
 fn bytes_value(bytes: &[u8]) -> (JsValue, JsValue) {
     let array = Uint8Array::from(bytes);
@@ -123,6 +109,51 @@ struct Reply {
     transfer: Vec<JsValue>,
 }
 
+/// Where a file's bytes stand among the files being opened, for progress reports.
+#[derive(Clone, Copy)]
+struct Share {
+    /// The file's position among them, and how many there are.
+    file: usize,
+    files: usize,
+    /// The bytes of the files before it, and of all of them.
+    before: f64,
+    total: f64,
+}
+
+impl Share {
+    const ONE: Share = Share {
+        file: 0,
+        files: 1,
+        before: 0.0,
+        total: 0.0,
+    };
+
+    /// Past the last of files of `total` bytes.
+    fn after(total: f64) -> Share {
+        Share {
+            before: total,
+            total,
+            ..Share::ONE
+        }
+    }
+
+    fn report(&self, stage: &str, done: f64) {
+        post(
+            &message_of(
+                "progress",
+                &[
+                    ("stage", stage.into()),
+                    ("done", (self.before + done).into()),
+                    ("total", self.total.into()),
+                    ("file", (self.file as f64).into()),
+                    ("files", (self.files as f64).into()),
+                ],
+            ),
+            &[],
+        );
+    }
+}
+
 /// Reads a blob in pieces with the worker's synchronous reader, hashing what it reads and
 /// keeping it whole when small (for links that carry the profile).
 struct BlobReader {
@@ -132,16 +163,14 @@ struct BlobReader {
     size: f64,
     hasher: ContentHasher,
     kept: Option<Vec<u8>>,
+    share: Share,
     /// Whether the end was reported (the decoder then indexes the stacks).
     ended: bool,
 }
 
 impl BlobReader {
-    /// A reader of the message's `blob`, keeping the bytes when there are at most `keep`.
-    fn of_message(data: &JsValue, keep: f64) -> Result<BlobReader, String> {
-        let blob: Blob = get(data, "blob")
-            .dyn_into()
-            .map_err(|_| "no file was given".to_string())?;
+    /// A reader of `blob`, keeping the bytes when there are at most `keep`.
+    fn new(blob: Blob, keep: f64, share: Share) -> Result<BlobReader, String> {
         let size = blob.size();
         Ok(BlobReader {
             reader: FileReaderSync::new()
@@ -151,8 +180,18 @@ impl BlobReader {
             size,
             hasher: ContentHasher::default(),
             kept: (size <= keep).then(Vec::new),
+            share,
             ended: false,
         })
+    }
+
+    /// Reads the whole blob as a profile, refusing more than `limit` inflated bytes.
+    fn decode(&mut self, limit: f64) -> Result<Profile, String> {
+        let options = DecodeOptions {
+            max_inflated_bytes: limit as u64,
+        };
+        load::open_read(BufReader::with_capacity(READ_BYTES, self), &options)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -161,7 +200,7 @@ impl Read for BlobReader {
         if self.at >= self.size {
             if !self.ended {
                 self.ended = true;
-                progress("indexing", self.size, self.size);
+                self.share.report("indexing", self.size);
             }
             return Ok(0);
         }
@@ -184,34 +223,101 @@ impl Read for BlobReader {
             kept.extend_from_slice(&buf[..n]);
         }
         self.at += n as f64;
-        progress("reading", self.at, self.size);
+        self.share.report("reading", self.at);
         Ok(n)
     }
 }
 
-/// `{op: "open", blob, limit, valueType, keep}`: decodes the blob, keeps the profile, and
-/// answers `{op: "opened", summary, tree, hash, memory, kept?}` with the tree for `valueType`
-/// (or the default one) and the size of the worker's wasm memory.
+/// A file to open: its blob, its name, and the most inflated bytes it may have.
+struct Part {
+    blob: Blob,
+    name: String,
+    limit: f64,
+}
+
+impl Part {
+    fn of(value: &JsValue) -> Result<Part, String> {
+        Ok(Part {
+            blob: get(value, "blob")
+                .dyn_into()
+                .map_err(|_| "no file was given".to_string())?,
+            name: get(value, "name").as_string().unwrap_or_default(),
+            limit: get(value, "limit").as_f64().unwrap_or(0.0),
+        })
+    }
+}
+
+/// The files opened merged (each checked against the first), with their content hash: the
+/// file's own for one file, otherwise one made of theirs; and the file itself, when one
+/// file of at most `keep` bytes was given.
+fn open_parts(parts: &[Part], keep: f64) -> Result<(Profile, String, Option<Vec<u8>>), String> {
+    let total = parts.iter().map(|p| p.blob.size()).sum();
+    let several = parts.len() > 1;
+    let mut profiles = Vec::with_capacity(parts.len());
+    let mut hashes = Vec::with_capacity(parts.len());
+    let mut kept = None;
+    let mut before = 0.0;
+    for (file, part) in parts.iter().enumerate() {
+        let share = Share {
+            file,
+            files: parts.len(),
+            before,
+            total,
+        };
+        share.report("reading", 0.0);
+        let keep = if several { -1.0 } else { keep };
+        let mut reader = BlobReader::new(part.blob.clone(), keep, share)?;
+        let named = |e: String| match several {
+            true => format!("{}: {e}", part.name),
+            false => e,
+        };
+        let profile = reader.decode(part.limit).map_err(named)?;
+        if profile.value_types.is_empty() {
+            return Err(named(
+                "the profile declares no value type, so there is nothing to draw".into(),
+            ));
+        }
+        before += reader.size;
+        hashes.push(reader.hasher.finish());
+        kept = reader.kept.take();
+        profiles.push(profile);
+    }
+    if several {
+        Share::after(total).report("merging", 0.0);
+    }
+    let names: Vec<String> = parts.iter().map(|p| p.name.clone()).collect();
+    let profile = diff::merge_all(&names, profiles)?;
+    let hash = match several {
+        true => {
+            let mut hasher = ContentHasher::default();
+            hasher.update(hashes.join("+").as_bytes());
+            hasher.finish()
+        }
+        false => hashes.remove(0),
+    };
+    Ok((profile, hash, kept))
+}
+
+/// `{op: "open", parts: [{blob, name, limit}], valueType, filters, keep}`: decodes the files,
+/// merges them, keeps the profile, and answers `{op: "opened", summary, tree, hash, memory,
+/// kept?}` with the tree for `valueType` (or the default one) and the size of the worker's
+/// wasm memory. A failure of one of several files is named by its name.
 fn open(data: &JsValue) -> Result<Reply, String> {
     PROFILE.with(|p| p.borrow_mut().take());
     BASE.with(|p| p.borrow_mut().take());
-    let limit = get(data, "limit").as_f64().unwrap_or(0.0);
     let keep = get(data, "keep").as_f64().unwrap_or(0.0);
     let value_type = get(data, "valueType").as_string().unwrap_or_default();
     let filter_spec = filters_of(data);
     let filters = filter_spec.compile().map_err(|e| e.to_string())?;
-    let mut reader = BlobReader::of_message(data, keep)?;
-    let size = reader.size;
-    progress("reading", 0.0, size);
-    let options = DecodeOptions {
-        max_inflated_bytes: limit as u64,
-    };
-    let profile = load::open_read(BufReader::with_capacity(READ_BYTES, &mut reader), &options)
-        .map_err(|e| e.to_string())?;
-    if profile.value_types.is_empty() {
-        return Err("the profile declares no value type, so there is nothing to draw".into());
+    let parts = Array::from(&get(data, "parts"))
+        .iter()
+        .map(|p| Part::of(&p))
+        .collect::<Result<Vec<_>, _>>()?;
+    if parts.is_empty() {
+        return Err("no file was given".into());
     }
-    progress("aggregating", size, size);
+    let (profile, hash, kept) = open_parts(&parts, keep)?;
+    Share::after(parts.iter().map(|p| p.blob.size()).sum()).report("aggregating", 0.0);
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
@@ -226,11 +332,11 @@ fn open(data: &JsValue) -> Result<Reply, String> {
         ("tree", tree),
         ("index", (index as f64).into()),
         ("filters", filters_value(&filter_spec)),
-        ("hash", reader.hasher.finish().into()),
+        ("hash", hash.into()),
         ("memory", wasm_memory_bytes().into()),
     ];
     let mut transfer = vec![summary_buffer, tree_buffer];
-    if let Some(kept) = &reader.kept {
+    if let Some(kept) = &kept {
         let (kept, buffer) = bytes_value(kept);
         fields.push(("kept", kept));
         transfer.push(buffer);
@@ -245,11 +351,9 @@ fn open(data: &JsValue) -> Result<Reply, String> {
 /// (in place of the earlier one) if it can be compared with the open one, and answers
 /// `{op: "base"}`. A base that fails leaves the earlier one, so the comparison shown stays.
 fn base(data: &JsValue) -> Result<Reply, String> {
-    let mut reader = BlobReader::of_message(data, -1.0)?;
-    let options = DecodeOptions {
-        max_inflated_bytes: get(data, "limit").as_f64().unwrap_or(0.0) as u64,
-    };
-    let base = load::open_read(BufReader::with_capacity(READ_BYTES, &mut reader), &options)
+    let part = Part::of(data)?;
+    let base = BlobReader::new(part.blob, -1.0, Share::ONE)?
+        .decode(part.limit)
         .map_err(|e| format!("the base profile: {e}"))?;
     PROFILE.with(|p| {
         let p = p.borrow();
