@@ -2,9 +2,10 @@
 """Writes tests/pprof/*.tsv: what `go tool pprof` (Debian's golang-go) prints for corpus profiles
 under pprof's options (filters, tag filters, tag roots, granularity, diff base, peek), as exact
 integers, for tests/pprof.rs to compare with what `scorch` prints for the same options; and
-for several profiles merged, as `go tool pprof A B ...` merges them.
+for several profiles merged, as `go tool pprof A B ...` merges them; and for profiles saved by
+`scorch proto` under those options, what `go tool pprof -top` reads in the saved file.
 
-    scripts/pprof-references.py [CORPUS]     (default ../shared/corpus)
+    scripts/pprof-references.py [CORPUS]     (default ../shared/corpus; needs target/release/scorch)
 
 Each file starts with `#<TAB>`-separated `scorch` arguments (corpus paths relative to the corpus),
 then `total<TAB>N` (pprof's total), then pprof's rows in pprof's order:
@@ -15,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "corpus")
@@ -109,6 +111,20 @@ CASES = [
                                                    "tagfocus": "function=slow"}),
     ("peek-merge-heap", "peek", "dd-trace-go/heap.pprof", "alloc_space",
      {"merge": ["dd-trace-go/heap.after.pprof"], "peek": "profileMerger|Delta$"}),
+    # Saved by `scorch proto` with the options, then read by `go tool pprof -top` without them
+    # (at the options' granularity): tests/pprof.rs checks that scorch reads the saved file the
+    # same, and that the rows are those of `scorch top` of the original with the options.
+    ("proto-plain", "proto", "pprof/sample.cpu", "", {}),
+    ("proto-go-cpu-focus", "proto", GO_CPU, "cpu", {"focus": "runtime"}),
+    ("proto-go-heap-hide", "proto", GO_HEAP, "alloc_space", {"hide": "runtime"}),
+    ("proto-go-heap-lines-show-from", "proto", GO_HEAP, "inuse_space",
+     {"show_from": "json", "granularity": "lines"}),
+    ("proto-tags-tagfocus", "proto", GO_LABELS, "", {"tagfocus": "function=slow"}),
+    ("proto-tags-tagroot", "proto", GO_LABELS, "samples", {"tagroot": "function"}),
+    ("proto-merge-heap", "proto", "dd-trace-go/heap.pprof", "alloc_objects",
+     {"merge": ["dd-trace-go/heap.after.pprof"], "ignore": "Delta"}),
+    ("proto-java-block-ignore", "proto", JFR_BLOCK, "", {"ignore": "Purgatory"}),
+    ("proto-node-hide-mapping", "proto", "parca/node-profile.pb.gz", "", {"hide": "libc"}),
 ]
 
 TOTAL_RE = re.compile(r"^Showing nodes accounting for (\S+), \S+ of (\S+) total$")
@@ -218,6 +234,20 @@ def top(name, paths, base_args):
     return total, rows
 
 
+def saved_top(name, file, sample_type, options, base_args):
+    """`go tool pprof -top` of what `scorch proto` saves with the options: the filters are in
+    the saved file, so only the value type, unit and granularity are given to pprof."""
+    args = scorch_args("proto", file, sample_type, options)
+    args[1:2 + len(options.get("merge", []))] = [
+        os.path.join(CORPUS, f) for f in [file] + options.get("merge", [])]
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = os.path.join(tmp, "saved.pb.gz")
+        subprocess.run([os.path.join(ROOT, "target", "release", "scorch")] + args
+                       + ["--output", saved], check=True)
+        granularity = [f"-{options['granularity']}"] if "granularity" in options else []
+        return top(name, [saved], base_args[:5] + (granularity or ["-functions"]))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name, command, file, sample_type, options in CASES:
@@ -231,6 +261,8 @@ def main():
         base_args += pprof_flags({k: v for k, v in options.items() if k != "peek"})
         if command == "peek":
             total, rows = peek(name, paths, base_args, options["peek"])
+        elif command == "proto":
+            total, rows = saved_top(name, file, sample_type, options, base_args)
         else:
             total, rows = top(name, paths, base_args)
         if total is None:

@@ -1,6 +1,7 @@
 //! The engine against `go tool pprof`: every corpus profile that pprof decodes must decode,
 //! and for every value type the total, the per-function flat/cum, the folded stacks and the
-//! label totals must equal the references exactly. Malformed files must give a `LoadError`.
+//! label totals must equal the references exactly, also once written back as profile.proto.
+//! Malformed files must give a `LoadError`.
 //!
 //! The corpus is read from `$SCORCH_CORPUS`, else `../shared/corpus` beside the repository.
 //! Without it the test says so and passes, unless `SCORCH_REQUIRE_CORPUS=1` (set by `.ci/run`),
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use scorch::analysis::labels::label_totals;
 use scorch::input::load;
-use scorch::input::pprof::DecodeOptions;
+use scorch::input::pprof::{encode_gzipped, DecodeOptions};
+use scorch::model::profile::Profile;
 use scorch::{CallTree, LoadError};
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -108,6 +110,25 @@ fn first_difference(want: &[String], got: &[String]) -> Option<String> {
 fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
     let bytes = std::fs::read(dir.join(&entry.path)).map_err(|e| e.to_string())?;
     let profile = load::open(&bytes, &DecodeOptions::default()).map_err(|e| e.to_string())?;
+    // Written back as profile.proto (`scorch proto`), it reads back the same.
+    let saved = load::open(&encode_gzipped(&profile), &DecodeOptions::default())
+        .map_err(|e| format!("the profile written back does not decode: {e}"))?;
+    let header = |p: &Profile| {
+        (
+            p.value_types.clone(),
+            p.default_value_index,
+            p.period_type.clone(),
+            (p.period, p.time_nanos, p.duration_nanos),
+            (
+                p.comments.clone(),
+                p.drop_frames.clone(),
+                p.keep_frames.clone(),
+            ),
+        )
+    };
+    if header(&saved) != header(&profile) {
+        return Err("the profile written back has another header".into());
+    }
     let mut checked = 0;
     for (index, value_type) in profile.value_types.iter().enumerate() {
         // The reference README calls an empty type name `unnamed`; the files use `#`.
@@ -161,6 +182,21 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
             .collect();
         if let Some(d) = first_difference(&labels_ref.body, &labels_got) {
             return Err(format!("{where_}: labels differ: {d}"));
+        }
+        let saved_folded = CallTree::build(&saved, index).folded_stacks();
+        if let Some(d) = first_difference(&folded_ref.body, &saved_folded) {
+            return Err(format!(
+                "{where_}: folded of the profile written back differs: {d}"
+            ));
+        }
+        let saved_labels: Vec<String> = label_totals(&saved, index)
+            .into_iter()
+            .map(|l| format!("{}\t{}\t{}\t{}", l.kind, l.key, l.value, l.total))
+            .collect();
+        if let Some(d) = first_difference(&labels_ref.body, &saved_labels) {
+            return Err(format!(
+                "{where_}: labels of the profile written back differ: {d}"
+            ));
         }
         // The command-line tool prints the same lines.
         let cli = |args: &[&str]| -> Result<Vec<String>, String> {

@@ -8,25 +8,31 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
-use common::{corpus_or_skip, difference, run_reference};
+use common::{corpus_or_skip, difference, read_reference, run_reference, run_scorch};
+
+/// The references in tests/pprof whose names start with `prefix` and not with `other`.
+fn references(prefix: &str, other: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(prefix) && (other.is_empty() || !name.starts_with(other))
+        })
+        .collect();
+    cases.sort();
+    cases
+}
 
 #[test]
 fn scorch_prints_what_go_tool_pprof_prints() {
     let Some(corpus) = corpus_or_skip() else {
         return;
     };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
-        .collect();
-    cases.sort();
-    assert!(
-        cases.len() >= 20,
-        "expected the references in {}",
-        dir.display()
-    );
+    let cases = references("", "proto-");
+    assert!(cases.len() >= 20, "expected the references in tests/pprof");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy();
@@ -66,4 +72,56 @@ fn profiles_of_different_kinds_are_refused() {
         cpu.display()
     );
     assert!(error.contains(&expected), "{error}");
+}
+
+/// A profile saved by `scorch proto` under options reads back, in scorch, as `go tool pprof
+/// -top` read the file the reference script saved; and its rows (not its total, which is the
+/// saved samples' and not the whole profile's) are `scorch top`'s of the original under the
+/// options.
+#[test]
+fn saved_profiles_read_back_as_the_view_in_go_tool_pprof() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let cases = references("proto-", "");
+    assert!(cases.len() >= 8, "expected the proto-* references");
+    let dir = std::env::temp_dir().join(format!("scorch-proto-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (args, want) = read_reference(case, &corpus);
+        let want: Vec<&str> = want.lines().collect();
+        let saved = dir.join(format!("{name}.pb.gz"));
+        let mut save = args.clone();
+        save.extend(["--output".into(), saved.to_string_lossy().into_owned()]);
+        if let Err(why) = run_scorch(&save) {
+            failures.push(format!("{name}: {why}"));
+            continue;
+        }
+        // Read back with the value type and granularity only.
+        let mut read = vec!["top".to_string(), saved.to_string_lossy().into_owned()];
+        for pair in args.windows(2) {
+            if pair[0] == "--value-type" || pair[0] == "--granularity" {
+                read.extend(pair.iter().cloned());
+            }
+        }
+        read.extend(["--format".into(), "ordered".into()]);
+        let mut view = args.clone();
+        view[0] = "top".into();
+        view.extend(["--format".into(), "ordered".into()]);
+        for (what, run, skip) in [("read back", &read, 0), ("the view", &view, 1)] {
+            match run_scorch(run) {
+                Err(why) => failures.push(format!("{name}, {what}: {why}")),
+                Ok(got) => {
+                    let got: Vec<&str> = got.lines().skip(skip).collect();
+                    if let Some(d) = difference(&want[skip..], &got) {
+                        failures.push(format!("{name}, {what}: {d}"));
+                    }
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,6 +1,6 @@
 //! What a view shows of a profile: its call tree under the options, with pprof's total of
-//! the whole profile, and the label totals of the samples left. Depends on the filters, the
-//! call tree and the label totals.
+//! the whole profile, and the label totals of the samples left; and the profile of a view, to
+//! save. Depends on the filters, the call tree and the label totals.
 
 use crate::analysis::call_tree::{CallTree, TreeParts};
 use crate::analysis::filter::{filtered, Filters};
@@ -22,6 +22,16 @@ pub fn report(profile: &Profile, value_index: usize, filters: &Filters) -> Repor
         tree: CallTree::build_with(&profile, value_index, total, filters.granularity),
         labels: label_totals(&profile, value_index),
     }
+}
+
+/// The profile of what a view of value type `value_index` under `filters` shows, as pprof's
+/// `-proto` saves it: tag roots added, the name and tag filters applied, every value type and
+/// every location's lines and address kept (the granularity is the reader's), and
+/// `value_index` the default value type, so it opens on what was shown.
+pub fn view_profile(profile: &Profile, value_index: usize, filters: &Filters) -> Profile {
+    let mut profile = filtered(profile, filters).into_owned();
+    profile.default_value_index = value_index;
+    profile
 }
 
 /// [`report`] with the tree as the parts that move to the page ([`CallTree::parts_with`]):

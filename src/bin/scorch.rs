@@ -2,7 +2,7 @@
 //! `svg`, `graph`, `labels` and `generate`. Errors go to stderr with a non-zero exit code.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -141,6 +141,20 @@ enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         value_type: ValueTypeArg,
+    },
+    /// The profile as the filters leave it, as gzipped profile.proto (pprof's `-proto`): every
+    /// value type kept, the one given made the default.
+    Proto {
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Write a synthetic gzipped profile of about the given size (for benchmarks).
     Generate {
@@ -731,6 +745,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     "{}\t{}\t{}\t{}",
                     row.kind, row.key, row.value, row.total
                 )?;
+            }
+        }
+        Command::Proto {
+            files,
+            value_type,
+            filters,
+            output,
+        } => {
+            let profile = open_all(&files)?;
+            let index = profile.value_index(&value_type.value_type)?;
+            let saved = report::view_profile(&profile, index, &filters.spec().compile()?);
+            let bytes = scorch::input::pprof::encode_gzipped(&saved);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?
+                }
+                None if io::stdout().is_terminal() => {
+                    return Err(
+                        "scorch proto writes a gzipped profile: redirect it to a file \
+                                (> out.pb.gz) or give --output"
+                            .into(),
+                    )
+                }
+                None => out.write_all(&bytes)?,
             }
         }
         Command::Generate {

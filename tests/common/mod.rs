@@ -1,5 +1,6 @@
 //! What the reference tests share: where the corpus is, running `scorch` as a reference's
-//! first line says, and the first line where its output differs from the reference.
+//! first line says (or with other arguments), and the first line where its output differs
+//! from the reference.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,6 +55,13 @@ pub fn run_reference(
     corpus: &Path,
     extra: &[&str],
 ) -> (String, Result<String, String>) {
+    let (mut args, want) = read_reference(case, corpus);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    (want, run_scorch(&args))
+}
+
+/// A reference file's `scorch` arguments, corpus paths made whole, and its other lines.
+pub fn read_reference(case: &Path, corpus: &Path) -> (Vec<String>, String) {
     let text = std::fs::read_to_string(case).unwrap();
     let (header, want) = text.split_once('\n').unwrap();
     let mut args: Vec<String> = header.split('\t').skip(1).map(str::to_string).collect();
@@ -68,18 +76,21 @@ pub fn run_reference(
             args[i] = corpus.join(&args[i]).to_string_lossy().into_owned();
         }
     }
+    (args, want.to_string())
+}
+
+/// What `scorch ARGS` prints, or why it failed.
+pub fn run_scorch<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Result<String, String> {
     let output = Command::new(env!("CARGO_BIN_EXE_scorch"))
-        .args(&args)
-        .args(extra)
+        .args(args)
         .output()
         .unwrap();
-    let got = if output.status.success() {
+    if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
         Err(format!(
             "scorch failed: {}",
             String::from_utf8_lossy(&output.stderr)
         ))
-    };
-    (want.to_string(), got)
+    }
 }

@@ -1,8 +1,9 @@
 //! The only code that knows profile.proto: gzip, legacy-format detection, prost messages,
-//! id resolution and validation, and pprof's load-time `drop_frames` pruning.
-//! Produces a [`Profile`]; knows nothing of call trees or drawing.
+//! id resolution and validation, and pprof's load-time `drop_frames` pruning; and writing a
+//! [`Profile`] back as profile.proto. Knows nothing of call trees or drawing.
 
 mod decode;
+mod encode;
 mod inflate;
 mod legacy;
 pub mod proto;
@@ -10,6 +11,7 @@ mod prune;
 mod stacks;
 
 pub use decode::ProtoDecoder;
+pub use encode::{encode, encode_gzipped};
 pub use inflate::{inflate, is_gzip, Inflater};
 pub use legacy::legacy_format;
 
