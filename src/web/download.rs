@@ -1,4 +1,4 @@
-//! Saving what the page made (an SVG, folded stacks, a PNG) as a file on the person's
+//! Saving what the page made (an SVG, folded stacks, a PNG, a profile) as a file on the person's
 //! machine: a link to it is clicked; nothing is sent anywhere.
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -26,8 +26,26 @@ pub fn save_text(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
+    save_blob(
+        name,
+        &Blob::new_with_str_sequence_and_options(&parts, &options)?,
+    )
+}
+
+/// Saves `bytes` as `name`.
+pub fn save_bytes(name: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    save_blob(
+        name,
+        &Blob::new_with_u8_array_sequence_and_options(&parts, &options)?,
+    )
+}
+
+/// Saves `blob` as `name`.
+fn save_blob(name: &str, blob: &Blob) -> Result<(), JsValue> {
+    let url = Url::create_object_url_with_blob(blob)?;
     let saved = save_url(name, &url);
     // The link has been followed by now; the blob can go once the download has begun.
     gloo::timers::callback::Timeout::new(10_000, move || {

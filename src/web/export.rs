@@ -1,6 +1,6 @@
 //! Export of the view as a file on the person's machine: an SVG that opens anywhere, folded
-//! stacks, or a PNG of the drawing under a title line (profile, value type, total); and the
-//! call graph as SVG or as a Graphviz DOT file.
+//! stacks, or a PNG of the drawing under a title line (profile, value type, total); the call
+//! graph as SVG or as a Graphviz DOT file; and the profile as the filters leave it (pprof).
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -23,6 +23,7 @@ pub enum ExportKind {
     Png,
     CallGraphSvg,
     CallGraphDot,
+    Pprof,
 }
 
 impl ExportKind {
@@ -33,6 +34,7 @@ impl ExportKind {
             ExportKind::Png => "png",
             ExportKind::CallGraphSvg => "call graph SVG",
             ExportKind::CallGraphDot => "DOT",
+            ExportKind::Pprof => "pprof",
         }
     }
 }
@@ -86,6 +88,9 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
             let mut text = graph.tree.folded_stacks().join("\n");
             text.push('\n');
             download::save_text(&name("folded.txt"), &text, "text/plain")
+        }
+        ExportKind::Pprof => {
+            return loaded.save_proto(view.value_index, &view.filters, &name("pb.gz"));
         }
         ExportKind::Png => titled_png(&title(shown, view), shown.theme)
             .and_then(|url| download::save_url(&name("png"), &url)),

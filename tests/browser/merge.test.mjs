@@ -1,7 +1,8 @@
 // Several profiles opened merged in a real Chromium, as `go tool pprof A B C` merges them:
 // dropping three draws their merged total and pprof's top rows, "Add profile…" adds one to the
 // open set keeping the view, a profile of another kind is refused naming both and the open
-// view stays, and a cancelled addition keeps what was open.
+// view stays, and a cancelled addition keeps what was open. The view saved as pprof (Export)
+// opens again with the total the filters left, in Scorch and in the command line.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -122,4 +123,39 @@ test('a cancelled addition keeps what was open; its progress counts every file',
   await loading.waitFor({ state: 'detached' });
   assert.deepEqual(await status(page), shown);
   assert.equal(await page.locator('.error').count(), 0);
+});
+
+test('the merged, filtered view saved as pprof opens again with the total it showed', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndWait(page, CPU, 3);
+  await page.selectOption('.value-type', '0');
+  await page.selectOption('.filter-kind', 'focus');
+  await page.locator('.filter-input').fill('main');
+  await page.locator('.filter-input').press('Enter');
+  await page.waitForFunction(() => document.querySelector('.chip[data-filter=focus]')
+    && document.querySelector('.status').dataset.shown !== document.querySelector('.status').dataset.total);
+  const shown = await page.locator('.status').getAttribute('data-shown');
+  // The view's value, as the command line computes it for the merge under the filter.
+  const flat = engineTop(CPU, '--value-type', '0', '--focus', 'main')
+    .reduce((sum, row) => sum + BigInt(row.flat), 0n);
+  assert.equal(shown, flat.toString());
+  await page.locator('.export summary').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('[data-export=pprof]').click(),
+  ]);
+  assert.match(download.suggestedFilename(), /\.samples\.pb\.gz$/);
+  const bytes = fs.readFileSync(await download.path());
+  assert.equal(bytes[0], 0x1f); // gzipped
+  const saved = path.join(root, 'target/browser-data/saved-view.pb.gz');
+  fs.writeFileSync(saved, bytes);
+  // The command line reads every value type, the one shown the default, with the view's total.
+  const { totals, defaultIndex } = engineTotals(saved);
+  assert.equal(defaultIndex, 0);
+  assert.equal(Object.keys(totals).length, 2);
+  assert.equal(totals[0].toString(), shown);
+  // And so does the page.
+  await dropAndDraw(page, bytes, 'saved-view.pb.gz');
+  assert.equal((await status(page)).total, shown);
+  assert.equal((await status(page)).valueType, '0');
 });

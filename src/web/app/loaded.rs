@@ -378,6 +378,29 @@ impl Loaded {
         }
     }
 
+    /// Saves the profile as `filters` leave it (a comparison is not part of it), value type
+    /// `index` its default, as a gzipped profile.proto file named `name`: made here for a
+    /// profile on the page, asked of the worker otherwise (see
+    /// [`EngineEvent::Saved`](crate::web::engine::page::EngineEvent::Saved)).
+    pub fn save_proto(&self, index: usize, filters: &FilterSpec, name: &str) -> Result<(), String> {
+        let filters = FilterSpec {
+            diff: DiffMode::Off,
+            ..filters.clone()
+        };
+        match &self.backend {
+            Backend::Worker(engine) => {
+                engine.request_proto(index, &filters, name);
+                Ok(())
+            }
+            Backend::Local(profile) => {
+                let compiled = filters.compile().map_err(|e| e.to_string())?;
+                let saved = report::view_profile(profile, index, &compiled);
+                let bytes = crate::input::pprof::encode_gzipped(&saved);
+                save_profile(name, &bytes)
+            }
+        }
+    }
+
     /// The files opened in the engine (none for a profile on the page).
     pub fn parts(&self) -> &[Part] {
         &self.parts
@@ -447,6 +470,12 @@ impl Loaded {
             .insert((index, filters), graph.clone());
         graph
     }
+}
+
+/// Saves gzipped profile.proto `bytes` as `name`, or says why not.
+pub fn save_profile(name: &str, bytes: &[u8]) -> Result<(), String> {
+    crate::web::download::save_bytes(name, bytes, "application/gzip")
+        .map_err(|_| "The pprof file could not be saved.".to_string())
 }
 
 /// An `Rc<Loaded>` compared by identity, for hook dependencies.

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Blob;
 use yew::prelude::*;
 
-use super::loaded::{CallGraphKey, Loaded, Source, KEEP_FILE_BYTES};
+use super::loaded::{save_profile, CallGraphKey, Loaded, Source, KEEP_FILE_BYTES};
 use super::state::{AppAction, AppState, Loading};
 use crate::analysis::options::DiffMode;
 use crate::input::pprof::DecodeOptions;
@@ -218,7 +218,8 @@ impl Loader {
             EngineEvent::Tree { .. }
             | EngineEvent::CallGraph { .. }
             | EngineEvent::CallGraphStep(_)
-            | EngineEvent::BaseOpened => {}
+            | EngineEvent::BaseOpened
+            | EngineEvent::Saved { .. } => {}
         }
     }
 
@@ -319,6 +320,11 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
             EngineEvent::BaseOpened => {
                 if let Some(mode) = loaded.base_opened() {
                     dispatch.dispatch(AppAction::BaseOpened(loaded.id, mode));
+                }
+            }
+            EngineEvent::Saved { name, bytes } => {
+                if let Err(message) = save_profile(&name, &bytes) {
+                    dispatch.dispatch(AppAction::Fail(message));
                 }
             }
             EngineEvent::Failed(message) => {

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::analysis::options::DiffMode;
 use crate::format;
 use crate::view::keys::Command;
 use crate::view::orientation::Orientation;
@@ -120,6 +121,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let (orientation_label, flipped) = match view.orientation {
         Orientation::Flame => ("Icicle", Orientation::Icicle),
         Orientation::Icicle => ("Flame", Orientation::Flame),
+    };
+    let pprof_title = match view.filters.diff {
+        DiffMode::Off => "The samples the filters leave, every value type kept, as go tool pprof -proto saves them: opens in pprof and here",
+        _ => "This profile's samples the filters leave (not the comparison), every value type kept, as go tool pprof -proto saves them",
     };
     let export = |kind: ExportKind| {
         let shown = props.shown.clone();
@@ -254,6 +259,8 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         title="A flame graph that opens anywhere: click to zoom, Search to find">{"SVG (zoomable)"}</button>
                     <button class="link" data-export="folded" onclick={export(ExportKind::Folded)}
                         title="main;a;b 12 lines, for flamegraph.pl, speedscope, inferno">{"Folded stacks"}</button>
+                    <button class="link" data-export="pprof" onclick={export(ExportKind::Pprof)}
+                        title={pprof_title}>{"pprof profile (.pb.gz)"}</button>
                     if view.call_graph {
                         <button class="link" data-export="graph-svg" onclick={export(ExportKind::CallGraphSvg)}
                             title="The call graph as drawn here">{"Call graph SVG"}</button>

@@ -1,6 +1,6 @@
 //! The page's side of the Web Worker that runs the engine (see `worker.rs`): starts it, asks
-//! it to open a file, build a call tree or lay out a call graph, and turns its answers into
-//! [`EngineEvent`]s.
+//! it to open files, build a call tree, lay out a call graph or save the profile, and turns its
+//! answers into [`EngineEvent`]s.
 //! Dropping an [`Engine`] ends its worker, which is how a load is cancelled; a call graph's
 //! build is cancelled by a message, and the profile stays open.
 
@@ -109,6 +109,11 @@ pub enum EngineEvent {
     CallGraphStep(GraphStep),
     /// A base profile to compare with was opened.
     BaseOpened,
+    /// The profile as filters leave it, gzipped profile.proto, to save as `name`.
+    Saved {
+        name: String,
+        bytes: Vec<u8>,
+    },
     Failed(String),
 }
 
@@ -262,6 +267,12 @@ fn event_of(data: &JsValue) -> EngineEvent {
             .map(EngineEvent::CallGraphStep)
             .ok_or_else(|| "the engine sent an unknown step".to_string()),
         "base" => Ok(EngineEvent::BaseOpened),
+        "proto" => bytes(data, "bytes")
+            .map(|bytes| EngineEvent::Saved {
+                name: get(data, "name").as_string().unwrap_or_default(),
+                bytes,
+            })
+            .ok_or_else(|| "the engine sent no profile".to_string()),
         "error" => Ok(EngineEvent::Failed(
             get(data, "message")
                 .as_string()
@@ -401,6 +412,20 @@ impl Engine {
                 ("filters", filters_value(filters)),
                 ("options", graph_options_value(options)),
                 ("title", title.into()),
+            ],
+        );
+        let _ = self.worker.post_message(&message);
+    }
+
+    /// Asks for the profile as `filters` leave it, with value type `index` the default, as
+    /// gzipped profile.proto to save as `name`.
+    pub fn request_proto(&self, index: usize, filters: &FilterSpec, name: &str) {
+        let message = message_of(
+            "proto",
+            &[
+                ("index", (index as f64).into()),
+                ("filters", filters_value(filters)),
+                ("name", name.into()),
             ],
         );
         let _ = self.worker.post_message(&message);

@@ -1,5 +1,6 @@
 //! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode), keeps
-//! the profile, and answers with call trees and laid-out call graphs as bytes. Runs in the worker's
+//! the profile, and answers with call trees, laid-out call graphs and the saved profile as
+//! bytes. Runs in the worker's
 //! own copy of the wasm module, so the page stays responsive and can cancel by ending the worker.
 //! A call graph is built a step at a time, reading messages between steps, so it can be
 //! cancelled or superseded while the profile stays.
@@ -23,7 +24,7 @@ use crate::analysis::options::DiffMode;
 use crate::analysis::pause::Pause;
 use crate::analysis::report;
 use crate::input::load;
-use crate::input::pprof::DecodeOptions;
+use crate::input::pprof::{encode_gzipped, DecodeOptions};
 use crate::model::profile::Profile;
 use crate::transfer::{self, Summary};
 use crate::view::graph_drawing;
@@ -52,6 +53,7 @@ pub fn worker_start() {
             "open" => open(&data),
             "base" => base(&data),
             "tree" => tree(&data),
+            "proto" => proto(&data),
             "callgraph" => {
                 let request = stop_call_graph();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -413,6 +415,28 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
     Ok(Reply {
         message: message_of("tree", &fields),
         transfer,
+    })
+}
+
+/// `{op: "proto", index, filters, name}`: answers `{op: "proto", name, bytes}`, the profile as
+/// the filters leave it, gzipped profile.proto with value type `index` the default (see
+/// [`report::view_profile`]); a comparison in the filters is not part of it.
+fn proto(data: &JsValue) -> Result<Reply, String> {
+    let index = get(data, "index").as_f64().unwrap_or(-1.0);
+    let filters = filters_of(data).compile().map_err(|e| e.to_string())?;
+    let bytes = PROFILE.with(|p| {
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        if index < 0.0 || index as usize >= profile.value_types.len() {
+            return Err(format!("no value type {index}"));
+        }
+        let saved = report::view_profile(profile, index as usize, &filters);
+        Ok(encode_gzipped(&saved))
+    })?;
+    let (bytes, buffer) = bytes_value(&bytes);
+    Ok(Reply {
+        message: message_of("proto", &[("name", get(data, "name")), ("bytes", bytes)]),
+        transfer: vec![buffer],
     })
 }
 
