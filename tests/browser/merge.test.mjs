@@ -82,13 +82,21 @@ test('three dropped profiles open merged: their summed total, pprof top rows, na
 test('Add profile… merges one more into the open set and keeps the view', async () => {
   const page = await openApp(app.browser, app.server.url);
   await dropAndDraw(page, fs.readFileSync(file(CPU[0])), base(CPU[0]));
-  // Another value type and a filter, which the merged view keeps.
+  // Another value type and a normalized comparison with a base, which the merged view keeps.
   await page.selectOption('.value-type', '0');
   await page.waitForFunction(() => document.querySelector('.status').dataset.valueType === '0');
+  await page.setInputFiles('.compare input', file(CPU[1]));
+  await page.locator('.diff-bar').waitFor();
+  await page.locator('.diff-bar .normalize').check();
+  await page.waitForFunction(() => document.querySelector('.diff-bar')?.dataset.mode === 'normalized');
   const before = await draws(page);
   await page.locator('.add-profile input').setInputFiles(CPU.slice(1).map(file));
   await waitForDraws(page, before + 1);
   await page.waitForFunction(() => document.querySelector('.profile-name')?.dataset.merged === '3');
+  await page.waitForFunction(() => document.querySelector('.diff-bar')?.dataset.mode === 'normalized');
+  assert.equal(await page.locator('.diff-base').textContent(), `Compared with ${base(CPU[1])}`);
+  await page.locator('.stop-comparing').click();
+  await page.locator('.diff-bar').waitFor({ state: 'detached' });
   const shown = await status(page);
   assert.equal(shown.valueType, '0');
   assert.equal(shown.total, summedTotal(CPU, 0));
