@@ -11,7 +11,10 @@ Each file starts with `#<TAB>`-separated `scorch` arguments (corpus paths relati
 then `total<TAB>N` (pprof's total), then pprof's rows in pprof's order:
   top:  `flat<TAB>sum<TAB>cum<TAB>name`, sum being the running sum of flat (pprof's sum%);
   peek: per function, `node<TAB>flat<TAB>cum<TAB>name`, then `caller<TAB>weight<TAB>name` and
-        `callee<TAB>weight<TAB>name` rows as pprof lists them."""
+        `callee<TAB>weight<TAB>name` rows as pprof lists them;
+  list: per function and file, `function<TAB>flat<TAB>cum<TAB>name<TAB>file`, then
+        `line<TAB>flat<TAB>cum<TAB>lineno` for each line with a value (as `scorch list --format
+        tsv` prints them)."""
 import os
 import re
 import subprocess
@@ -111,6 +114,25 @@ CASES = [
                                                    "tagfocus": "function=slow"}),
     ("peek-merge-heap", "peek", "dd-trace-go/heap.pprof", "alloc_space",
      {"merge": ["dd-trace-go/heap.after.pprof"], "peek": "profileMerger|Delta$"}),
+    # Annotated source (pprof -list; the regular expression is the option `list`): per
+    # function and file its flat and cum, then the flat and cum of each line with a value.
+    ("list-go-cpu-gc", "list", GO_CPU, "cpu", {"list": r"scanobject$|gcDrain$|findObject$"}),
+    ("list-go-cpu-focus", "list", GO_CPU, "samples",
+     {"list": r"^runtime\.(mallocgc|memmove|heapBitsSetType)$", "focus": "tsdb"}),
+    ("list-go-heap-inlined", "list", GO_HEAP, "alloc_space",
+     {"list": r"WithLabels|oklahoma|runtime\.(newobject|makemap|makeslice)$"}),
+    ("list-go-heap-hide", "list", GO_HEAP, "inuse_objects",
+     {"list": "salami|coffee", "hide": "runtime"}),
+    ("list-go-labels-tagfocus", "list", GO_LABELS, "cpu",
+     {"list": r"^main\.", "tagfocus": "function=slow"}),
+    ("list-diff-heap", "list", "dd-trace-go/heap.pprof", "alloc_space",
+     {"list": "profileMerger|Delta|compress", "diff_base": "dd-trace-go/heap.after.pprof"}),
+    ("list-diff-cpu-normalize", "list", "pyroscope/go.cpu.labels.pprof", "cpu",
+     {"list": r"^(main|runtime)\.", "diff_base": "pprof/sample.cpu", "normalize": True}),
+    ("list-merge-heap", "list", "dd-trace-go/heap.pprof", "alloc_objects",
+     {"list": "Delta|encoding", "merge": ["dd-trace-go/heap.after.pprof"]}),
+    ("list-go-notes-cpu", "list", "go-profiler-notes/benchmark.cpu.pb.gz", "",
+     {"list": r"^(runtime|main)\."}),
     # Saved by `scorch proto` with the options, then read by `go tool pprof -top` without them
     # (at the options' granularity): tests/pprof.rs checks that scorch reads the saved file the
     # same, and that the rows are those of `scorch top` of the original with the options.
@@ -175,10 +197,10 @@ def pprof_flags(options):
 
 def scorch_args(command, file, sample_type, options):
     args = [command, file] + options.get("merge", [])
-    args += [options["peek"]] if command == "peek" else []
+    args += [options[command]] if command in ("peek", "list") else []
     args += ["--value-type", sample_type]
     for key, value in options.items():
-        if key not in ("peek", "merge"):
+        if key not in ("peek", "list", "merge"):
             args += [f"--{key.replace('_', '-')}"] + ([] if value is True else [value])
     return args
 
@@ -234,6 +256,61 @@ def top(name, paths, base_args):
     return total, rows
 
 
+ROUTINE_RE = re.compile(r"^ROUTINE =+ (.*) in (.*)$")
+LIST_ROW_RE = re.compile(r"^\s*(\S+)\s+(\S+)\s+(\d+):")
+LINES = 100000
+
+
+def list_source(name, paths, base_args, regex):
+    """pprof's -list: the routines and their totals as pprof lists them from a folder with no
+    source in it (so their files are as recorded); then each routine's lines, from a folder of
+    stand-in sources of LINES lines at the recorded paths, which pprof finds with -trim_path=/
+    and prints line by line (its file names trimmed)."""
+    def run(extra, cwd):
+        env = dict(os.environ, GOPROXY="off")
+        return subprocess.run(["go", "tool", "pprof", "-symbolize=none", f"-list={regex}"]
+                              + base_args + extra + paths, env=env, cwd=cwd, check=True,
+                              capture_output=True, text=True, errors="surrogateescape").stdout
+    total, routines = None, []
+    with tempfile.TemporaryDirectory() as empty:
+        lines = run([f"-source_path={empty}"], "/").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Total: "):
+            total = integer(line[len("Total: "):])
+        m = ROUTINE_RE.match(line)
+        if m:
+            flat, cum = lines[i + 1].split()[:2]
+            routines.append((m.group(1), m.group(2), integer(flat), integer(cum)))
+    with tempfile.TemporaryDirectory() as src:
+        for _, file, _, _ in routines:
+            relative = file.lstrip("/")
+            if relative.startswith(".."):
+                raise RuntimeError(f"{name}: {file} is outside any folder")
+            os.makedirs(os.path.dirname(os.path.join(src, relative)) or src, exist_ok=True)
+            with open(os.path.join(src, relative), "w", errors="surrogateescape") as f:
+                f.write("//\n" * LINES)
+        listed, current = {}, None
+        for line in run([f"-source_path={src}", "-trim_path=/"], "/").splitlines():
+            m = ROUTINE_RE.match(line)
+            if m:
+                current = listed.setdefault((m.group(1), m.group(2)), [])
+                continue
+            if line.startswith(" Error:"):
+                raise RuntimeError(f"{name}: pprof did not find a stand-in source: {line}")
+            m = LIST_ROW_RE.match(line)
+            if m and current is not None and "(flat, cum)" not in line:
+                flat, cum = (0 if v == "." else integer(v) for v in m.group(1, 2))
+                if int(m.group(3)) >= LINES:
+                    raise RuntimeError(f"{name}: a line beyond the stand-in sources")
+                if flat or cum:
+                    current.append(f"line\t{flat}\t{cum}\t{m.group(3)}")
+    rows = []
+    for routine, file, flat, cum in routines:
+        rows.append(f"function\t{flat}\t{cum}\t{routine}\t{file}")
+        rows += listed[(routine, file.lstrip("/"))]
+    return total, rows
+
+
 def saved_top(name, file, sample_type, options, base_args):
     """`go tool pprof -top` of what `scorch proto` saves with the options: the filters are in
     the saved file, so only the value type, unit and granularity are given to pprof."""
@@ -256,11 +333,13 @@ def main():
         sample_type, unit = unit_of(path, sample_type)
         base_args = [f"-sample_index={sample_type}", f"-unit={unit}", "-nodecount=1000000",
                      "-nodefraction=0", "-edgefraction=0"]
-        if "granularity" not in options:
+        if "granularity" not in options and command != "list":
             base_args.append("-functions")
-        base_args += pprof_flags({k: v for k, v in options.items() if k != "peek"})
+        base_args += pprof_flags({k: v for k, v in options.items() if k not in ("peek", "list")})
         if command == "peek":
             total, rows = peek(name, paths, base_args, options["peek"])
+        elif command == "list":
+            total, rows = list_source(name, paths, base_args, options["list"])
         elif command == "proto":
             total, rows = saved_top(name, file, sample_type, options, base_args)
         else:

@@ -1,5 +1,5 @@
 //! `scorch` against `go tool pprof` with the same options (filters, granularity, tag filters,
-//! tag roots, diff base, peek, several profiles merged): `tests/pprof/*.tsv`, written by
+//! tag roots, diff base, peek, list, several profiles merged): `tests/pprof/*.tsv`, written by
 //! `scripts/pprof-references.py` from the corpus. Each reference starts with the `scorch`
 //! arguments that must print it.
 //! Needs the corpus (skipped without it, a failure when CI=true).
@@ -10,8 +10,8 @@ use std::process::Command;
 mod common;
 use common::{corpus_or_skip, difference, read_reference, run_reference, run_scorch};
 
-/// The references in tests/pprof whose names start with `prefix` and not with `other`.
-fn references(prefix: &str, other: &str) -> Vec<PathBuf> {
+/// The references in tests/pprof whose names start with `prefix` and with none of `others`.
+fn references(prefix: &str, others: &[&str]) -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -19,7 +19,7 @@ fn references(prefix: &str, other: &str) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && (other.is_empty() || !name.starts_with(other))
+            name.starts_with(prefix) && !others.iter().any(|o| name.starts_with(o))
         })
         .collect();
     cases.sort();
@@ -31,7 +31,7 @@ fn scorch_prints_what_go_tool_pprof_prints() {
     let Some(corpus) = corpus_or_skip() else {
         return;
     };
-    let cases = references("", "proto-");
+    let cases = references("", &["proto-", "list-"]);
     assert!(cases.len() >= 20, "expected the references in tests/pprof");
     let mut failures = Vec::new();
     for case in &cases {
@@ -47,6 +47,101 @@ fn scorch_prints_what_go_tool_pprof_prints() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `scorch list --format tsv` prints the routines and per-line values `go tool pprof -list`
+/// prints (the reference's total line is pprof's, which the tsv does not repeat).
+#[test]
+fn listings_are_go_tool_pprof_lists() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let cases = references("list-", &[]);
+    assert!(cases.len() >= 8, "expected the list-* references");
+    let mut failures = Vec::new();
+    let mut routines = 0;
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy();
+        match run_reference(case, &corpus, &["--format", "tsv"]) {
+            (_, Err(why)) => failures.push(format!("{name}: {why}")),
+            (want, Ok(got)) => {
+                let want: Vec<&str> = want.lines().skip(1).collect();
+                routines += want.iter().filter(|l| l.starts_with("function\t")).count();
+                if let Some(d) = difference(&want, &got.lines().collect::<Vec<_>>()) {
+                    failures.push(format!("{name}: {d}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(routines >= 10, "only {routines} functions listed");
+}
+
+/// The source text of a listing is found under `--source-dir` by a suffix of the recorded
+/// path, and printed beside each line's values; without it the lines still have their values.
+#[test]
+fn listings_show_the_source_found_under_a_folder() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let profile = corpus.join("dd-trace-go/big-heap.pprof");
+    let (args, want) = read_reference(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof/list-go-heap-inlined.tsv"),
+        &corpus,
+    );
+    assert_eq!(args[1], profile.to_string_lossy());
+    // The first routine with a file and its first line with a value, from the reference.
+    let rows: Vec<Vec<&str>> = want.lines().map(|l| l.split('\t').collect()).collect();
+    let function = rows.iter().position(|r| r[0] == "function").unwrap();
+    let (name, file) = (rows[function][3], rows[function][4]);
+    let line: usize = rows[function + 1][3].parse().unwrap();
+    let dir = std::env::temp_dir().join(format!("scorch-source-{}", std::process::id()));
+    let suffix: PathBuf = file
+        .rsplit('/')
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    std::fs::create_dir_all(dir.join(&suffix).parent().unwrap()).unwrap();
+    let text: String = (1..=line + 10)
+        .map(|n| format!("code of line {n}\n"))
+        .collect();
+    std::fs::write(dir.join(&suffix), text).unwrap();
+    let regex = format!("^{}$", regex::escape(name));
+    let base = [
+        "list".to_string(),
+        args[1].clone(),
+        regex,
+        "--value-type".into(),
+        "alloc_space".into(),
+    ];
+    let found = run_scorch(
+        &[
+            &base[..],
+            &["--source-dir".into(), dir.display().to_string()],
+        ]
+        .concat(),
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let found = found.unwrap();
+    let row = found
+        .lines()
+        .find(|l| l.ends_with(&format!(" {line}:code of line {line}")))
+        .unwrap_or_else(|| panic!("no source text at line {line}:\n{found}"));
+    let values: Vec<&str> = row.split_whitespace().take(2).collect();
+    assert_ne!(values, [".", "."], "line {line} has no value: {row}");
+    assert!(found.contains(&format!(
+        "{}:code of line {}",
+        line.saturating_sub(5).max(1),
+        line.saturating_sub(5).max(1)
+    )));
+    let missing = run_scorch(&base).unwrap();
+    assert!(missing.contains(&format!(" {line}:\n")), "{missing}");
+    assert!(
+        missing.contains(&format!("source not found: looked for {file}")),
+        "{missing}"
+    );
 }
 
 /// Profiles of different kinds are not merged: the error names the one that differs, the first,
@@ -83,7 +178,7 @@ fn saved_profiles_read_back_as_the_view_in_go_tool_pprof() {
     let Some(corpus) = corpus_or_skip() else {
         return;
     };
-    let cases = references("proto-", "");
+    let cases = references("proto-", &[]);
     assert!(cases.len() >= 8, "expected the proto-* references");
     let dir = std::env::temp_dir().join(format!("scorch-proto-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -124,4 +219,35 @@ fn saved_profiles_read_back_as_the_view_in_go_tool_pprof() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The calls inlined at a line name functions whose code was inlined into a caller, and a
+/// Go heap profile built with inlining has some.
+#[test]
+fn inlined_calls_are_marked_at_their_lines() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("dd-trace-go/big-heap.pprof")).unwrap();
+    let profile = scorch::input::load::open(&bytes, &Default::default()).unwrap();
+    let listing = scorch::analysis::source::listing(&profile, 1, &Default::default(), |_| true);
+    let inlined: std::collections::HashSet<&str> = listing
+        .routines
+        .iter()
+        .filter(|r| r.inlined)
+        .map(|r| r.name.as_str())
+        .collect();
+    let calls: Vec<&String> = listing
+        .routines
+        .iter()
+        .flat_map(|r| &r.lines)
+        .flat_map(|l| &l.inlined)
+        .collect();
+    assert!(!calls.is_empty(), "no inlined call marked");
+    for callee in calls {
+        assert!(
+            inlined.contains(callee.as_str()),
+            "{callee} is marked but not inlined"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! pprof's semantics over a profile: the options as data, filters and label options, pprof's
 //! total, the call tree, label totals, the top table, callers and callees, the call graph (and
-//! the pauses between its steps), comparison with a base, and the report a view shows.
+//! the pauses between its steps), comparison with a base, the report a view shows, and
+//! annotated source.
 
 pub mod call_graph;
 pub mod call_tree;
@@ -11,6 +12,7 @@ pub mod options;
 pub mod pause;
 pub mod peek;
 pub mod report;
+pub mod source;
 pub mod tags;
 pub mod top;
 pub mod total;

@@ -1,5 +1,6 @@
-//! `scorch`: the command-line front end over the core: `info`, `top`, `peek`, `folded`,
-//! `svg`, `graph`, `labels` and `generate`. Errors go to stderr with a non-zero exit code.
+//! `scorch`: the command-line front end over the core: `info`, `top`, `peek`, `list`,
+//! `folded`, `svg`, `graph`, `labels`, `proto` and `generate`. Errors go to stderr with a
+//! non-zero exit code.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -93,6 +94,34 @@ enum Command {
         value_type: ValueTypeArg,
         #[command(flatten)]
         filters: FilterArgs,
+    },
+    /// pprof's `-list`: per function whose name matches REGEX, its flat and cum per source
+    /// line (by line whatever --granularity says), with the source text where it is found.
+    List {
+        /// One profile, or several of the same kind merged (as `go tool pprof A B`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A regular expression on function names.
+        regex: String,
+        #[command(flatten)]
+        value_type: ValueTypeArg,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
+        #[arg(long)]
+        diff_base: Option<PathBuf>,
+        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
+        #[arg(long, requires = "diff_base")]
+        normalize: bool,
+        /// A folder to look for source files in, by the recorded path's suffixes (repeatable;
+        /// default the current folder; pprof -source_path).
+        #[arg(long = "source-dir")]
+        source_dirs: Vec<PathBuf>,
+        /// Prefixes to remove from recorded paths, separated by `:` (pprof -trim_path).
+        #[arg(long, default_value = "")]
+        trim_path: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
     },
     /// The flame graph as a self-contained SVG (zoom on click, search), on standard output.
     Svg {
@@ -262,6 +291,15 @@ enum PeekFormat {
     /// `total<TAB>N`, then per function `node<TAB>flat<TAB>cum<TAB>name` and its
     /// `caller<TAB>weight<TAB>name` and `callee<TAB>weight<TAB>name` rows, exact integers.
     Ordered,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    /// pprof's layout with readable units, and the source text where it is found.
+    Text,
+    /// Per function `function<TAB>FLAT<TAB>CUM<TAB>NAME<TAB>FILE`, then per line with a value
+    /// `line<TAB>FLAT<TAB>CUM<TAB>LINENO`: exact integers, in pprof's order.
+    Tsv,
 }
 
 type Failure = Box<dyn std::error::Error>;
@@ -567,6 +605,116 @@ fn graph_tsv(graph: &CallGraph, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The text of the source file recorded as `file`, found as [`source_candidates`] says, and
+/// where it was found; or every place looked at.
+///
+/// [`source_candidates`]: scorch::analysis::source::source_candidates
+fn read_source(
+    file: &str,
+    trims: &[String],
+    dirs: &[String],
+) -> Result<(String, String), Vec<String>> {
+    let candidates = scorch::analysis::source::source_candidates(file, trims, dirs);
+    for candidate in &candidates {
+        if let Ok(bytes) = std::fs::read(candidate) {
+            return Ok((
+                candidate.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    Err(candidates)
+}
+
+fn list(
+    listing: &scorch::analysis::source::Listing,
+    unit: &str,
+    format_: ListFormat,
+    trims: &[String],
+    dirs: &[String],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let value_or_dot = |v: i64| {
+        if v == 0 {
+            ".".to_string()
+        } else {
+            format::value(v, unit)
+        }
+    };
+    if let ListFormat::Text = format_ {
+        writeln!(out, "Total: {}", format::value(listing.total, unit))?;
+    }
+    for routine in &listing.routines {
+        match format_ {
+            ListFormat::Tsv => {
+                if routine.file.is_empty() {
+                    continue;
+                }
+                writeln!(
+                    out,
+                    "function\t{}\t{}\t{}\t{}",
+                    routine.flat, routine.cum, routine.name, routine.file
+                )?;
+                for line in routine.lines.iter().filter(|l| l.line > 0) {
+                    writeln!(out, "line\t{}\t{}\t{}", line.flat, line.cum, line.line)?;
+                }
+            }
+            ListFormat::Text => {
+                if routine.file.is_empty() {
+                    writeln!(out, "No source information for {}", routine.name)?;
+                    continue;
+                }
+                writeln!(
+                    out,
+                    "ROUTINE ======================== {} in {}",
+                    routine.name, routine.file
+                )?;
+                writeln!(
+                    out,
+                    "{:>10} {:>10} (flat, cum) {} of Total",
+                    format::value(routine.flat, unit),
+                    format::value(routine.cum, unit),
+                    format::percent(routine.cum, listing.total, 2)
+                )?;
+                let by_line: std::collections::HashMap<i64, _> =
+                    routine.lines.iter().map(|l| (l.line, l)).collect();
+                let row = |out: &mut dyn Write, n: usize, text: &str| {
+                    let (flat, cum) = by_line.get(&(n as i64)).map_or((0, 0), |l| (l.flat, l.cum));
+                    writeln!(
+                        out,
+                        "{:>10} {:>10} {n:>6}:{text}",
+                        value_or_dot(flat),
+                        value_or_dot(cum)
+                    )
+                };
+                match read_source(&routine.file, trims, dirs) {
+                    Ok((_, text)) => {
+                        let lines: Vec<&str> = text.lines().collect();
+                        if let Some((start, end)) =
+                            scorch::analysis::source::window(routine, lines.len())
+                        {
+                            for n in start..=end {
+                                row(out, n, lines[n - 1])?;
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        for line in routine.lines.iter().filter(|l| l.line > 0) {
+                            row(out, line.line as usize, "")?;
+                        }
+                        writeln!(
+                            out,
+                            " (source not found: looked for {}; give --source-dir or --trim-path)",
+                            routine.file
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn tree_for(
     profile: &Profile,
     value_type: &ValueTypeArg,
@@ -633,6 +781,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let profile = open_all(&files)?;
             let tree = tree_for(&profile, &value_type, &filters)?;
             peek(&profile, &tree, &regex, format, &mut out)?;
+        }
+        Command::List {
+            files,
+            regex,
+            value_type,
+            filters,
+            diff_base,
+            normalize,
+            source_dirs,
+            trim_path,
+            format,
+        } => {
+            let regex = regex::Regex::new(&regex)
+                .map_err(|e| format!("the list expression is not valid: {e}"))?;
+            let profile = open_all(&files)?;
+            let index = profile.value_index(&value_type.value_type)?;
+            let filters = filters.spec().compile()?;
+            let matches = |name: &str| regex.is_match(name);
+            let listing = match diff_base {
+                None => scorch::analysis::source::listing(&profile, index, &filters, matches),
+                Some(base) => {
+                    let (base, mode) = open_base(&profile, &base, normalize)?;
+                    scorch::analysis::source::diff_listing(
+                        &profile, &base, mode, index, &filters, matches,
+                    )
+                }
+            };
+            if listing.routines.is_empty() {
+                return Err(format!("no function matches {regex}").into());
+            }
+            let trims: Vec<String> = trim_path
+                .split(':')
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect();
+            let dirs: Vec<String> = if source_dirs.is_empty() {
+                vec![".".to_string()]
+            } else {
+                source_dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect()
+            };
+            let unit = &profile.value_types[index].unit;
+            list(&listing, unit, format, &trims, &dirs, &mut out)?;
         }
         Command::Folded {
             files,

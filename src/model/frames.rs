@@ -126,7 +126,7 @@ impl FrameKey<'_> {
 }
 
 /// Go's `filepath.Clean` for slash-separated paths: the shortest equivalent path.
-fn clean(path: &str) -> Cow<'_, str> {
+pub(crate) fn clean(path: &str) -> Cow<'_, str> {
     let rooted = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {

@@ -1,0 +1,331 @@
+//! Annotated source, pprof's `-list`: the flat and cum of each source line of the functions a
+//! name test accepts (at lines granularity, as pprof forces for it), the calls inlined at each
+//! line, a comparison's per-line deltas, and where a recorded source path is looked for.
+//! Depends on the filters, the call tree and the comparison's normalization.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::analysis::diff;
+use crate::analysis::filter::{filtered, Filters};
+use crate::analysis::options::DiffMode;
+use crate::analysis::total::pprof_total;
+use crate::model::frames::{clean, FrameId, Granularity};
+use crate::model::profile::{LocationId, Profile};
+
+/// One source line of a routine with a value: its flat and cum, and the functions inlined into
+/// the routine at this line (calls the compiler replaced by the callee's code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// The line number (0 when the profile does not record it).
+    pub line: i64,
+    pub flat: i64,
+    pub cum: i64,
+    /// Names of the callees inlined at this line, sorted.
+    pub inlined: Vec<String>,
+}
+
+/// One function in one source file (pprof's `ROUTINE`): its flat and cum (pprof's sums over
+/// its lines, so cum counts a sample once per line it passes through) and its lines in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routine {
+    pub name: String,
+    /// The source file as pprof prints it (cleaned); empty when the profile records none
+    /// (pprof's "No source information").
+    pub file: String,
+    pub flat: i64,
+    pub cum: i64,
+    /// Some of its code was inlined into its callers.
+    pub inlined: bool,
+    pub lines: Vec<SourceLine>,
+}
+
+/// pprof's `-list` of a profile: the report total and the routines, by name then file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub total: i64,
+    pub routines: Vec<Routine>,
+}
+
+/// What one line of a function accumulates while a listing is built.
+#[derive(Default)]
+struct LineEntry {
+    flat: i64,
+    cum: i64,
+    inlined: Vec<String>,
+}
+
+type Lines = BTreeMap<(String, String), (bool, BTreeMap<i64, LineEntry>)>;
+
+/// The listing of `profile` for value type `value_index` under `filters` (whose granularity is
+/// ignored: a listing is by line) of the functions whose name `matches` accepts.
+pub fn listing(
+    profile: &Profile,
+    value_index: usize,
+    filters: &Filters,
+    matches: impl Fn(&str) -> bool,
+) -> Listing {
+    let total = pprof_total(profile, value_index);
+    Listing {
+        total,
+        routines: routines(collect(profile, value_index, filters, &matches)),
+    }
+}
+
+/// The listing of a comparison: `profile`'s values (scaled to the base's total first in
+/// [`DiffMode::Normalized`]) minus `base`'s, line by line, as pprof's `-list -diff_base`; the
+/// total is the base's, or the new profile's when that is zero.
+pub fn diff_listing(
+    profile: &Profile,
+    base: &Profile,
+    mode: DiffMode,
+    value_index: usize,
+    filters: &Filters,
+    matches: impl Fn(&str) -> bool,
+) -> Listing {
+    let normalized;
+    let profile = if mode == DiffMode::Normalized {
+        normalized = diff::normalize(profile, base);
+        &normalized
+    } else {
+        profile
+    };
+    let total = match pprof_total(base, value_index) {
+        0 => pprof_total(profile, value_index),
+        base_total => base_total,
+    };
+    let mut lines = collect(profile, value_index, filters, &matches);
+    for (key, (inlined, base_lines)) in collect(base, value_index, filters, &matches) {
+        let (is_inlined, new_lines) = lines.entry(key).or_default();
+        *is_inlined |= inlined;
+        for (line, entry) in base_lines {
+            let new = new_lines.entry(line).or_default();
+            new.flat -= entry.flat;
+            new.cum -= entry.cum;
+            for name in entry.inlined {
+                if !new.inlined.contains(&name) {
+                    new.inlined.push(name);
+                }
+            }
+        }
+    }
+    Listing {
+        total,
+        routines: routines(lines),
+    }
+}
+
+/// The lines of the matching functions: pprof's nodes at lines granularity, one per function,
+/// file and line, with their flat and cum.
+fn collect(
+    profile: &Profile,
+    value_index: usize,
+    filters: &Filters,
+    matches: &dyn Fn(&str) -> bool,
+) -> Lines {
+    let at_lines = Filters {
+        granularity: Granularity::Lines,
+        ..filters.clone()
+    };
+    let profile = filtered(profile, &at_lines);
+    let tree = CallTree::build_with(&profile, value_index, 0, Granularity::Lines);
+    let frames = tree.frames();
+    // Each frame's function, file and line.
+    let mut identity: Vec<Option<(String, String, i64)>> = vec![None; frames.len()];
+    for (i, location) in profile.locations.iter().enumerate() {
+        let (ids, _) = frames.of_location(LocationId(i as u32));
+        let lines = profile.location_lines(location);
+        for (k, id) in ids.iter().enumerate() {
+            let f = id.0 as usize;
+            if identity[f].is_some() {
+                continue;
+            }
+            let line = lines.get(k);
+            let function = line
+                .and_then(|l| l.function)
+                .map(|f| &profile.functions[f.0 as usize]);
+            identity[f] = Some(match (line, function) {
+                (Some(line), Some(function)) => (
+                    profile.str(function.name).to_string(),
+                    match profile.str(function.file) {
+                        "" => String::new(),
+                        file => clean(file).into_owned(),
+                    },
+                    line.line,
+                ),
+                _ => (String::new(), String::new(), 0),
+            });
+        }
+    }
+    // What is inlined where, as the tree's nodes say: an inlined node's parent is the line of
+    // the caller its code was inlined into.
+    let mut inlined_here: Vec<Vec<FrameId>> = vec![Vec::new(); frames.len()];
+    let mut is_inlined = vec![false; frames.len()];
+    for n in 1..tree.len() as u32 {
+        let node = NodeId(n);
+        if tree.is_inlined(node) {
+            let callee = tree.frame(node);
+            is_inlined[callee.0 as usize] = true;
+            let here = &mut inlined_here[tree.frame(tree.parent(node)).0 as usize];
+            if !here.contains(&callee) {
+                here.push(callee);
+            }
+        }
+    }
+    let mut lines = Lines::new();
+    for row in tree.function_table() {
+        let f = row.frame.0 as usize;
+        let Some((name, file, line)) = identity[f].clone() else {
+            continue;
+        };
+        if !matches(&name) {
+            continue;
+        }
+        let (inlined, by_line) = lines.entry((name, file)).or_default();
+        *inlined |= is_inlined[f];
+        let entry = by_line.entry(line).or_default();
+        entry.flat += row.flat;
+        entry.cum += row.cum;
+        entry.inlined.extend(
+            inlined_here[f]
+                .iter()
+                .filter_map(|c| identity[c.0 as usize].as_ref().map(|i| i.0.clone())),
+        );
+    }
+    lines
+}
+
+/// Routines of the collected lines, in pprof's order (name, then file), without the lines that
+/// have no value (pprof drops such nodes) and the routines left with none.
+fn routines(lines: Lines) -> Vec<Routine> {
+    lines
+        .into_iter()
+        .filter_map(|((name, file), (inlined, by_line))| {
+            let lines: Vec<SourceLine> = by_line
+                .into_iter()
+                .filter(|(_, e)| e.flat != 0 || e.cum != 0)
+                .map(|(line, mut e)| {
+                    e.inlined.sort();
+                    e.inlined.dedup();
+                    SourceLine {
+                        line,
+                        flat: e.flat,
+                        cum: e.cum,
+                        inlined: e.inlined,
+                    }
+                })
+                .collect();
+            (!lines.is_empty()).then(|| Routine {
+                flat: lines.iter().map(|l| l.flat).sum(),
+                cum: lines.iter().map(|l| l.cum).sum(),
+                name,
+                file,
+                inlined,
+                lines,
+            })
+        })
+        .collect()
+}
+
+/// Prefixes pprof always trims from recorded paths (Bazel's sandboxes).
+const ALWAYS_TRIMMED: [&str; 2] = ["/proc/self/cwd/./", "/proc/self/cwd/"];
+
+/// Where the source of `recorded` is looked for, in order: the recorded path itself; with a
+/// prefix of `trim_paths` (or one pprof always trims; the first that matches) removed, as given and under each of
+/// `dirs`; then every suffix of the path that starts at a directory, longest first, under each
+/// of `dirs` (so a checkout or the Go toolchain's `src/` is found wherever it was built).
+/// Backslashes count as separators; an empty dir means the suffix alone (a chosen folder's own
+/// relative paths).
+pub fn source_candidates(recorded: &str, trim_paths: &[String], dirs: &[String]) -> Vec<String> {
+    let path = recorded.replace('\\', "/");
+    let join = |dir: &str, rest: &str| {
+        if dir.is_empty() {
+            rest.to_string()
+        } else {
+            format!("{}/{rest}", dir.trim_end_matches('/'))
+        }
+    };
+    let mut out = vec![recorded.to_string()];
+    let trims = trim_paths
+        .iter()
+        .map(String::as_str)
+        .chain(ALWAYS_TRIMMED)
+        .filter(|t| !t.is_empty());
+    for trim in trims {
+        let trim = format!("{}/", trim.replace('\\', "/").trim_end_matches('/'));
+        if let Some(rest) = path.strip_prefix(&trim) {
+            out.push(rest.to_string());
+            out.extend(dirs.iter().map(|d| join(d, rest)));
+            // As pprof, only the first prefix that matches is removed.
+            break;
+        }
+    }
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    for start in 0..parts.len() {
+        let rest = parts[start..].join("/");
+        out.extend(dirs.iter().map(|d| join(d, &rest)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert(c.clone()));
+    out
+}
+
+/// The first and last line to show of a routine's source: pprof's five lines of margin around
+/// the lines with a value, within the file's `line_count` lines.
+pub fn window(routine: &Routine, line_count: usize) -> Option<(usize, usize)> {
+    const MARGIN: i64 = 5;
+    let first = routine
+        .lines
+        .iter()
+        .map(|l| l.line)
+        .filter(|&l| l > 0)
+        .min()?;
+    let last = routine.lines.iter().map(|l| l.line).max()?;
+    let start = (first - MARGIN).max(1) as usize;
+    let end = ((last + MARGIN) as usize).min(line_count);
+    (start <= end).then_some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::folded;
+
+    #[test]
+    fn candidates_try_the_path_then_trimmed_then_suffixes_longest_first() {
+        let dirs = vec!["/src".to_string()];
+        let got = source_candidates("/build/app/pkg/x.go", &["/build".to_string()], &dirs);
+        assert_eq!(
+            got,
+            [
+                "/build/app/pkg/x.go",
+                "app/pkg/x.go",
+                "/src/app/pkg/x.go",
+                "/src/build/app/pkg/x.go",
+                "/src/pkg/x.go",
+                "/src/x.go",
+            ]
+        );
+        let folder = source_candidates(r"C:\work\app\x.go", &[], &[String::new()]);
+        assert_eq!(
+            folder[1..],
+            ["C:/work/app/x.go", "work/app/x.go", "app/x.go", "x.go"]
+        );
+        let bazel = source_candidates("/proc/self/cwd/./a/b.go", &[], &[]);
+        assert_eq!(bazel, ["/proc/self/cwd/./a/b.go", "a/b.go"]);
+    }
+
+    #[test]
+    fn a_folded_profile_has_no_source_lines_but_its_routines_are_listed() {
+        let profile = folded::parse("main;a;b 3\nmain;a 2\n").unwrap();
+        let got = listing(&profile, 0, &Filters::default(), |n| n == "a");
+        assert_eq!(got.total, 5);
+        assert_eq!(got.routines.len(), 1);
+        let a = &got.routines[0];
+        assert_eq!(
+            (a.name.as_str(), a.file.as_str(), a.flat, a.cum),
+            ("a", "", 2, 5)
+        );
+        assert_eq!(window(a, 100), None);
+    }
+}
