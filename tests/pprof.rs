@@ -251,3 +251,41 @@ fn inlined_calls_are_marked_at_their_lines() {
         );
     }
 }
+
+/// The nodes the lines of a function produced are the nodes of that function in the flame
+/// graph: each is one of its frames, and together its lines cover every one of them.
+#[test]
+fn the_lines_of_a_function_produced_its_frames() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("pyroscope/profile.pprof")).unwrap();
+    let profile = scorch::input::load::open(&bytes, &Default::default()).unwrap();
+    let index = profile.default_value_index;
+    let tree = scorch::CallTree::build(&profile, index);
+    let table = tree.function_table();
+    let mut checked = 0;
+    for row in table.iter().step_by(149) {
+        let name = tree.frames().name(row.frame);
+        let source = scorch::analysis::source::function_source(
+            &profile,
+            None,
+            index,
+            &Default::default(),
+            name,
+        );
+        if source.listing.routines.iter().all(|r| r.file.is_empty()) {
+            continue;
+        }
+        let mut produced: Vec<_> = source.nodes.iter().flatten().flatten().copied().collect();
+        produced.sort_unstable();
+        produced.dedup();
+        let frames: Vec<_> = (0..tree.len() as u32)
+            .map(scorch::NodeId)
+            .filter(|&n| tree.frame(n) == row.frame)
+            .collect();
+        assert_eq!(produced, frames, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} functions checked");
+}

@@ -3,6 +3,7 @@
 //! line, a comparison's per-line deltas, and where a recorded source path is looked for.
 //! Depends on the filters, the call tree and the comparison's normalization.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::analysis::call_tree::{CallTree, NodeId};
@@ -11,7 +12,7 @@ use crate::analysis::filter::{filtered, Filters};
 use crate::analysis::options::DiffMode;
 use crate::analysis::total::pprof_total;
 use crate::model::frames::{clean, FrameId, Granularity};
-use crate::model::profile::{LocationId, Profile};
+use crate::model::profile::{LocationId, Profile, StackId};
 
 /// One source line of a routine with a value: its flat and cum, and the functions inlined into
 /// the routine at this line (calls the compiler replaced by the callee's code).
@@ -227,6 +228,158 @@ fn routines(lines: Lines) -> Vec<Routine> {
         .collect()
 }
 
+/// What the Source panel shows of one function: its listing under a view and, per routine and
+/// line, the nodes of the view's call tree that samples passed through at that line (what the
+/// line produced in the flame graph), in node order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSource {
+    pub listing: Listing,
+    pub nodes: Vec<Vec<Vec<NodeId>>>,
+}
+
+/// The source of function `function` (an exact name) in the view of `profile` for value type
+/// `value_index` under `filters` (whose granularity is the tree's), compared with `base` when
+/// one is given: the listing as [`listing`] or [`diff_listing`], and the nodes of the tree
+/// that [`report::call_tree`](crate::analysis::report::call_tree) builds for the view (of the
+/// new profile, for a comparison) that each line produced.
+pub fn function_source(
+    profile: &Profile,
+    base: Option<(&Profile, DiffMode)>,
+    value_index: usize,
+    filters: &Filters,
+    function: &str,
+) -> FunctionSource {
+    let matches = |name: &str| name == function;
+    let normalized;
+    let (listing, viewed) = match base {
+        None => (listing(profile, value_index, filters, matches), profile),
+        Some((base, mode)) => {
+            let listing = diff_listing(profile, base, mode, value_index, filters, matches);
+            let viewed = if mode == DiffMode::Normalized {
+                normalized = diff::normalize(profile, base);
+                &normalized
+            } else {
+                profile
+            };
+            (listing, viewed)
+        }
+    };
+    let viewed = filtered(viewed, filters);
+    let tree = CallTree::build_with(&viewed, value_index, 0, filters.granularity);
+    let nodes = line_nodes(&viewed, &tree, &listing.routines);
+    FunctionSource { listing, nodes }
+}
+
+/// For each of `routines` and each of its lines, the nodes of `tree` (built from `profile`)
+/// whose frame comes from that line of that function at some stack: found by walking down
+/// the tree along each stack that passes through one of those lines.
+pub fn line_nodes(
+    profile: &Profile,
+    tree: &CallTree,
+    routines: &[Routine],
+) -> Vec<Vec<Vec<NodeId>>> {
+    let mut nodes: Vec<Vec<Vec<NodeId>>> = routines
+        .iter()
+        .map(|r| vec![Vec::new(); r.lines.len()])
+        .collect();
+    let mut wanted: std::collections::HashMap<(&str, &str, i64), (usize, usize)> =
+        Default::default();
+    for (r, routine) in routines.iter().enumerate() {
+        for (l, line) in routine.lines.iter().enumerate() {
+            wanted.insert((&routine.name, &routine.file, line.line), (r, l));
+        }
+    }
+    // Per location, its frames' lines among the wanted ones (frames leaf first).
+    let frames = tree.frames();
+    let located: Vec<Vec<Option<(usize, usize)>>> = profile
+        .locations
+        .iter()
+        .map(|location| {
+            let lines = profile.location_lines(location);
+            (0..lines.len().max(1))
+                .map(|k| {
+                    let line = lines.get(k)?;
+                    let function = &profile.functions[line.function?.0 as usize];
+                    let file = match profile.str(function.file) {
+                        "" => Cow::Borrowed(""),
+                        file => clean(file),
+                    };
+                    wanted
+                        .get(&(profile.str(function.name), &file, line.line))
+                        .copied()
+                })
+                .collect()
+        })
+        .collect();
+    // The stacks through a wanted line and their callers: the only ones walked.
+    let stacks = &profile.stacks;
+    let mut needed = vec![false; stacks.len()];
+    for s in (1..stacks.len()).rev() {
+        let location = stacks.location(StackId(s as u32)).0 as usize;
+        if needed[s] || located[location].iter().any(Option::is_some) {
+            needed[s] = true;
+            needed[stacks.parent(StackId(s as u32)).0 as usize] = true;
+        }
+    }
+    let child =
+        |node: NodeId, frame: FrameId| tree.children(node).find(|&c| tree.frame(c) == frame);
+    // The node each stack's innermost frame is, if the tree has it (a stack whose samples all
+    // have no value is not in the tree).
+    let mut node_of: Vec<Option<NodeId>> = vec![None; stacks.len()];
+    node_of[0] = Some(CallTree::ROOT);
+    for s in 1..stacks.len() {
+        if !needed[s] {
+            continue;
+        }
+        let stack = StackId(s as u32);
+        let Some(mut node) = node_of[stacks.parent(stack).0 as usize] else {
+            continue;
+        };
+        let location = stacks.location(stack);
+        let (ids, _) = frames.of_location(location);
+        let mut found = true;
+        for k in (0..ids.len()).rev() {
+            match child(node, ids[k]) {
+                Some(c) => node = c,
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+            if let Some((r, l)) = located[location.0 as usize][k] {
+                nodes[r][l].push(node);
+            }
+        }
+        node_of[s] = found.then_some(node);
+    }
+    for lines in &mut nodes {
+        for line in lines {
+            line.sort_unstable();
+            line.dedup();
+        }
+    }
+    nodes
+}
+
+/// The function a frame of `granularity` stands for, to list its source: the frame's name
+/// without the address and file pprof prints with it; none for a frame of a whole file.
+pub fn function_of_frame(name: &str, file: &str, granularity: Granularity) -> Option<String> {
+    let name = match granularity {
+        Granularity::Functions => return Some(name.to_string()),
+        Granularity::Files => return None,
+        Granularity::Addresses => match name.split_once(' ') {
+            Some((address, rest)) if address.len() == 16 => rest,
+            _ => name,
+        },
+        Granularity::FileFunctions | Granularity::Lines => name,
+    };
+    let file = clean(file);
+    match name.rfind(&format!(" {file}")) {
+        Some(end) if !file.is_empty() => Some(name[..end].to_string()),
+        _ => Some(name.to_string()),
+    }
+}
+
 /// Prefixes pprof always trims from recorded paths (Bazel's sandboxes).
 const ALWAYS_TRIMMED: [&str; 2] = ["/proc/self/cwd/./", "/proc/self/cwd/"];
 
@@ -313,6 +466,43 @@ mod tests {
         );
         let bazel = source_candidates("/proc/self/cwd/./a/b.go", &[], &[]);
         assert_eq!(bazel, ["/proc/self/cwd/./a/b.go", "a/b.go"]);
+    }
+
+    #[test]
+    fn the_function_of_a_frame_drops_its_address_and_file() {
+        use Granularity::*;
+        assert_eq!(
+            function_of_frame("main.f", "/a/m.go", Functions).unwrap(),
+            "main.f"
+        );
+        assert_eq!(
+            function_of_frame("main.f /a/m.go", "/a/m.go", FileFunctions).unwrap(),
+            "main.f"
+        );
+        assert_eq!(
+            function_of_frame("main.f /a/m.go:12", "/a//m.go", Lines).unwrap(),
+            "main.f"
+        );
+        let at = "00000000004a1b2c main.f /a/m.go:12";
+        assert_eq!(
+            function_of_frame(at, "/a/m.go", Addresses).unwrap(),
+            "main.f"
+        );
+        assert_eq!(function_of_frame("/a/m.go", "/a/m.go", Files), None);
+    }
+
+    #[test]
+    fn each_line_leads_to_the_nodes_it_produced() {
+        // b is called from a at two places, which folded stacks cannot tell apart: one line.
+        let profile = folded::parse("main;a;b 3\nmain;c;b 5\nmain;a 2\n").unwrap();
+        let source = function_source(&profile, None, 0, &Filters::default(), "b");
+        assert_eq!(source.listing.routines.len(), 1);
+        let tree = CallTree::build(&profile, 0);
+        let names: Vec<String> = source.nodes[0][0]
+            .iter()
+            .map(|&n| tree.names_path(n).join(";"))
+            .collect();
+        assert_eq!(names, ["main;a;b", "main;c;b"]);
     }
 
     #[test]
