@@ -20,6 +20,8 @@ pub enum Command {
     ToggleOrientation,
     ToggleTable,
     ToggleSandwich,
+    /// Show the selected function's source lines, or close them.
+    ToggleSource,
     /// Show the call graph instead of the flame graph, or back.
     ToggleCallGraph,
     /// Move the cursor to the frame drawn above or below, or beside.
@@ -54,6 +56,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("o", "flame or icicle"),
     ("t", "top table"),
     ("c", "callers and callees of the selected function"),
+    ("s", "source lines of the selected function"),
     (
         "g",
         "the call graph (pprof's Graph view), or back to the flame graph",
@@ -100,6 +103,7 @@ pub fn command(key: &str, shift: bool, ctrl: bool) -> Option<Command> {
         "o" => Command::ToggleOrientation,
         "t" => Command::ToggleTable,
         "c" => Command::ToggleSandwich,
+        "s" => Command::ToggleSource,
         "g" => Command::ToggleCallGraph,
         "ArrowUp" => Command::Move(Direction::Up),
         "ArrowDown" => Command::Move(Direction::Down),

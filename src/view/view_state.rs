@@ -1,5 +1,5 @@
 //! What the person is looking at, as plain data: value type, orientation, zoom, search and the
-//! current match, and whether the flame graph or the call graph is shown.
+//! current match, whether the flame graph or the call graph is shown, and the panels beside it.
 //! `ViewState::apply(action)` is the only way it changes (the web shell's reducer is an adapter
 //! around it). Depends on nothing that draws or decodes.
 
@@ -37,6 +37,11 @@ pub struct ViewState {
     /// The keyboard's frame cursor, as names from the root's child down (`Some([])` is the
     /// root). Default: none.
     pub cursor: Option<Vec<String>>,
+    /// Whether the selected function's source lines are shown beside the graph. Default: no.
+    pub source: bool,
+    /// The source line whose frames are marked in the flame graph, as the routine's and the
+    /// line's positions in the listing. Default: none.
+    pub source_line: Option<(usize, usize)>,
     /// Whether pprof's call graph is shown instead of the flame graph. Default: no.
     pub call_graph: bool,
     /// How much of the call graph is drawn. Default: pprof's.
@@ -71,6 +76,10 @@ pub enum ViewAction {
     ShowSandwich(bool),
     /// Show the call graph instead of the flame graph, or not.
     ShowCallGraph(bool),
+    /// Show the selected function's source lines, or not.
+    ShowSource(bool),
+    /// Mark the frames of a source line (routine and line positions), or none.
+    MarkSourceLine(Option<(usize, usize)>),
     SetGraphOptions(GraphOptions),
     /// Step to the next of `count` matches.
     NextMatch {
@@ -97,6 +106,7 @@ impl ViewState {
         match action {
             ViewAction::SetValueType(index) => {
                 next.value_index = index;
+                next.source_line = None;
                 // Widths change with the value type: show the zoomed frame's new extent, which
                 // the shell recomputes from `zoom_path`; until then, the whole width.
                 next.window = (0.0, 1.0);
@@ -104,6 +114,8 @@ impl ViewState {
             }
             ViewAction::SetFilters(filters) => {
                 next.filters = filters;
+                // The listing is another one: its positions mean other lines.
+                next.source_line = None;
                 // The graph changes: as for a value type, widths are recomputed.
                 next.window = (0.0, 1.0);
                 next.match_cursor = None;
@@ -127,6 +139,10 @@ impl ViewState {
             ViewAction::ShowLabels(shown) => next.labels = shown,
             ViewAction::Select(name) => {
                 next.sandwich &= name.is_some();
+                next.source &= name.is_some();
+                if name != self.selected {
+                    next.source_line = None;
+                }
                 next.selected = name;
             }
             ViewAction::ShowSandwich(shown) => {
@@ -137,6 +153,11 @@ impl ViewState {
                 next.call_graph = shown;
                 next.sandwich &= !shown;
             }
+            ViewAction::ShowSource(shown) => {
+                next.source = shown && next.selected.is_some();
+                next.source_line = None;
+            }
+            ViewAction::MarkSourceLine(line) => next.source_line = line,
             ViewAction::SetGraphOptions(options) => next.graph_options = options,
             ViewAction::NextMatch { count } if count > 0 => {
                 next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
@@ -181,6 +202,22 @@ mod tests {
         assert_eq!(f.window, (0.0, 1.0));
         let none = f.apply(ViewAction::SetFilters(FilterSpec::default()));
         assert!(none.filters.is_empty());
+    }
+
+    #[test]
+    fn the_source_needs_a_selected_function_and_its_mark_goes_with_it() {
+        let v = ViewState::new(0).apply(ViewAction::ShowSource(true));
+        assert!(!v.source);
+        let v = v
+            .apply(ViewAction::Select(Some("main".into())))
+            .apply(ViewAction::ShowSource(true))
+            .apply(ViewAction::MarkSourceLine(Some((0, 2))));
+        assert!(v.source && v.source_line == Some((0, 2)));
+        let other = v.apply(ViewAction::Select(Some("work".into())));
+        assert!(other.source && other.source_line.is_none());
+        let none = v.apply(ViewAction::Select(None));
+        assert!(!none.source);
+        assert!(v.apply(ViewAction::SetValueType(1)).source_line.is_none());
     }
 
     #[test]

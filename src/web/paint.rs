@@ -30,6 +30,8 @@ pub struct Scene<'a> {
     pub hover: Option<NodeId>,
     /// The selected function: every rect of it is outlined.
     pub selected: Option<FrameId>,
+    /// Nodes marked from elsewhere (a source line's frames), sorted: outlined, dashed.
+    pub marked: &'a [NodeId],
     /// For a comparison with a base profile: each node coloured by its change.
     pub diff: Option<DiffColors<'a>>,
     pub palette: &'a Palette,
@@ -47,6 +49,8 @@ pub struct Painted {
     pub rects: usize,
     /// Rects of the selected function (outlined).
     pub selected: usize,
+    /// Rects of marked nodes.
+    pub marked: usize,
 }
 
 /// Sizes `canvas` for the scene (crisp on high-DPI screens) and draws it.
@@ -73,9 +77,9 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
     ctx.set_font(FONT);
     ctx.set_text_baseline("middle");
     let char_width = ctx.measure_text("m")?.width().max(1.0);
-    let (dimmed, text_color, root_color, selected_color) = match scene.palette.theme {
-        Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0", "#1c4fd8"),
-        Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f", "#7cb4ff"),
+    let (dimmed, text_color, root_color, selected_color, marked_color) = match scene.palette.theme {
+        Theme::Light => ("#d9d9de", "#1a1a1a", "#c8c8d0", "#1c4fd8", "#b3006b"),
+        Theme::Dark => ("#3a3a42", "#f2f2f2", "#55555f", "#7cb4ff", "#ff7ad1"),
     };
     let rects = scene
         .layout
@@ -159,6 +163,26 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
             );
         }
     }
+    let mut marked_rects = 0;
+    if !scene.marked.is_empty() {
+        ctx.set_stroke_style_str(marked_color);
+        ctx.set_line_width(2.5);
+        let dashes = js_sys::Array::of2(&4.0.into(), &2.0.into());
+        ctx.set_line_dash(&dashes)?;
+        for rect in rects
+            .iter()
+            .filter(|r| scene.marked.binary_search(&r.node).is_ok())
+        {
+            marked_rects += 1;
+            ctx.stroke_rect(
+                rect.css_x + 1.25,
+                y_of(rect.depth) + 1.25,
+                (rect.css_width - 3.0).max(1.0),
+                ROW_HEIGHT - 3.5,
+            );
+        }
+        ctx.set_line_dash(&js_sys::Array::new())?;
+    }
     ctx.set_fill_style_str(text_color);
     for rect in &rects {
         let room = ((rect.css_width - 6.0) / char_width).floor() as usize;
@@ -182,5 +206,6 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
     Ok(Painted {
         rects: rects.len(),
         selected: selected_rects,
+        marked: marked_rects,
     })
 }

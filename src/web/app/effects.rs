@@ -1,13 +1,14 @@
-//! The app's effects as hooks that react to its state: building or requesting the graph asked for
-//! and the call graph shown, the example when nothing else can be shown, the address following the
-//! view, a `#url=` fetched, pasted files and text, and the system's light or dark theme.
+//! The app's effects as hooks that react to its state: building or requesting the graph asked for,
+//! the call graph and the source lines shown, the example when nothing else can be shown, the
+//! address following the view, a `#url=` fetched, pasted files and text, and the system's light
+//! or dark theme.
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::loaded::CallGraphKey;
+use super::loaded::{CallGraphKey, SourceKey};
 use super::loader::{files_of, LoadKind, Loader};
 use super::startup;
 use super::state::{AppAction, AppState};
@@ -60,6 +61,21 @@ pub fn use_call_graph_requests(state: &UseReducerHandle<AppState>) {
                 if let Some(loaded) = loaded {
                     loaded.0.cancel_call_graph();
                 }
+            }
+        },
+    );
+}
+
+/// The source lines shown (`key`): asked of the profile's engine unless they are already
+/// there (a profile on the page lists them when the view asks).
+#[hook]
+pub fn use_source_requests(state: &UseReducerHandle<AppState>, key: Option<SourceKey>) {
+    let bases = state.loaded.as_ref().map(|l| l.0.base_count());
+    use_effect_with(
+        (state.loaded.clone(), key, bases),
+        move |(loaded, key, _)| {
+            if let (Some(loaded), Some(key)) = (loaded, key) {
+                loaded.0.request_source(key);
             }
         },
     );

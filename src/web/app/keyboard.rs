@@ -71,6 +71,7 @@ pub fn key_actions(state: &AppState, shown: &Shown, command: Command) -> Option<
         }
         Command::ToggleTable => vec![act(ViewAction::ShowTable(!view.table))],
         Command::ToggleSandwich => vec![act(ViewAction::ShowSandwich(!view.sandwich))],
+        Command::ToggleSource => vec![act(ViewAction::ShowSource(!view.source))],
         Command::ToggleCallGraph => vec![act(ViewAction::ShowCallGraph(!view.call_graph))],
         Command::Move(direction) => {
             let next = keys::step(tree, cursor, direction, view.orientation)?;

@@ -1,6 +1,6 @@
 //! An opened profile on the page and the graphs drawn from it (call tree and layout per value
-//! type and filters; call graphs laid out, per value type, filters and options), each built
-//! once and kept; and where the profile lives (page or worker).
+//! type and filters; call graphs laid out, per value type, filters and options; functions'
+//! source lines), each built once and kept; and where the profile lives (page or worker).
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
@@ -14,6 +14,7 @@ use crate::analysis::labels::LabelTotal;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterSpec;
 use crate::analysis::report::{self, Report};
+use crate::analysis::source::{self, FunctionSource};
 use crate::analysis::top::TopTable;
 use crate::model::profile::Profile;
 use crate::transfer::Summary;
@@ -189,6 +190,17 @@ impl CallGraphKey {
     }
 }
 
+/// What a function's source is listed for: value type, filters (the view's) and the function.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourceKey {
+    pub index: usize,
+    pub filters: FilterSpec,
+    pub function: String,
+}
+
+/// A function's source lines, or why they could not be listed.
+pub type SourceBuilt = Result<Rc<FunctionSource>, String>;
+
 /// Files up to this size are kept in memory after opening, so "Copy link" can embed them.
 pub const KEEP_FILE_BYTES: usize = 8 << 20;
 
@@ -232,6 +244,8 @@ pub struct Loaded {
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
     /// Call graphs, each built once, or why one could not be.
     call_graphs: RefCell<HashMap<CallGraphKey, CallGraphBuilt>>,
+    /// Functions' source lines, each listed once, or why one could not be.
+    sources: RefCell<HashMap<SourceKey, SourceBuilt>>,
     /// How many base profiles have opened: a comparison's call graph is asked for again.
     base_count: Cell<u32>,
     /// The base profile compared with.
@@ -254,6 +268,7 @@ impl Loaded {
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
+            sources: RefCell::default(),
             base_count: Cell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
@@ -278,6 +293,7 @@ impl Loaded {
             parts,
             graphs: RefCell::default(),
             call_graphs: RefCell::default(),
+            sources: RefCell::default(),
             base_count: Cell::default(),
             base: RefCell::default(),
             opening_base: RefCell::default(),
@@ -365,6 +381,46 @@ impl Loaded {
         self.call_graphs.borrow_mut().insert(key, built);
     }
 
+    /// The source of `key`'s function: listed on first use for a local profile; for one in a
+    /// worker, `None` until it has arrived (see [`Loaded::request_source`]).
+    pub fn source(&self, key: &SourceKey) -> Option<SourceBuilt> {
+        if let Some(built) = self.sources.borrow().get(key) {
+            return Some(built.clone());
+        }
+        let Backend::Local(profile) = &self.backend else {
+            return None;
+        };
+        let built = key
+            .filters
+            .compile()
+            .map_err(|e| e.to_string())
+            .map(|filters| {
+                Rc::new(source::function_source(
+                    profile,
+                    None,
+                    key.index,
+                    &filters,
+                    &key.function,
+                ))
+            });
+        self.sources.borrow_mut().insert(key.clone(), built.clone());
+        Some(built)
+    }
+
+    /// Asks the worker for the source of `key`'s function, unless it is already here.
+    pub fn request_source(&self, key: &SourceKey) {
+        if let Backend::Worker(engine) = &self.backend {
+            if !self.sources.borrow().contains_key(key) {
+                engine.request_source(key.index, &key.filters, &key.function);
+            }
+        }
+    }
+
+    /// Keeps a function's source that was listed, or why it was not.
+    pub fn insert_source(&self, key: SourceKey, built: Result<FunctionSource, String>) {
+        self.sources.borrow_mut().insert(key, built.map(Rc::new));
+    }
+
     /// How many base profiles have opened so far.
     pub fn base_count(&self) -> u32 {
         self.base_count.get()
@@ -431,6 +487,9 @@ impl Loaded {
             .borrow_mut()
             .retain(|(_, filters), _| filters.diff == DiffMode::Off);
         self.call_graphs
+            .borrow_mut()
+            .retain(|key, _| key.filters.diff == DiffMode::Off);
+        self.sources
             .borrow_mut()
             .retain(|key, _| key.filters.diff == DiffMode::Off);
         self.base_count.set(self.base_count.get().wrapping_add(1));

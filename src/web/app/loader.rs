@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use web_sys::Blob;
 use yew::prelude::*;
 
-use super::loaded::{save_profile, CallGraphKey, Loaded, Source, KEEP_FILE_BYTES};
+use super::loaded::{save_profile, CallGraphKey, Loaded, Source, SourceKey, KEEP_FILE_BYTES};
 use super::state::{AppAction, AppState, Loading};
 use crate::analysis::options::DiffMode;
 use crate::input::pprof::DecodeOptions;
@@ -219,6 +219,7 @@ impl Loader {
             | EngineEvent::CallGraph { .. }
             | EngineEvent::CallGraphStep(_)
             | EngineEvent::BaseOpened
+            | EngineEvent::Source { .. }
             | EngineEvent::Saved { .. } => {}
         }
     }
@@ -310,6 +311,20 @@ fn listen(loaded: &Rc<Loaded>, dispatch: UseReducerDispatcher<AppState>) {
                 let key = CallGraphKey::new(index, &filters, &options);
                 loaded.insert_call_graph(key.clone(), drawn.map(|d| *d));
                 dispatch.dispatch(AppAction::CallGraphReady { id: loaded.id, key });
+            }
+            EngineEvent::Source {
+                index,
+                filters,
+                function,
+                source,
+            } => {
+                let key = SourceKey {
+                    index,
+                    filters,
+                    function,
+                };
+                loaded.insert_source(key.clone(), source.map(|s| *s));
+                dispatch.dispatch(AppAction::SourceReady { id: loaded.id, key });
             }
             EngineEvent::CallGraphStep(step) => {
                 dispatch.dispatch(AppAction::CallGraphStep {

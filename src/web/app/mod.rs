@@ -17,6 +17,7 @@ use crate::analysis::call_graph::GraphStep;
 use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterKind;
+use crate::analysis::source::function_of_frame;
 use crate::model::frames::FrameId;
 use crate::view::color::Theme;
 use crate::view::hit_test::row_top;
@@ -27,11 +28,13 @@ use crate::view::viewport::Viewport;
 use crate::web::components::{
     banners::Banners, breadcrumbs::Breadcrumbs, call_graph::CallGraphPanel, diff_bar::DiffBar,
     filter_bar::FilterBar, frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help,
-    labels_panel::LabelsPanel, sandwich::SandwichPanel, status_line::StatusLine,
-    toolbar::OpenButton, toolbar::Toolbar, tooltip::Tooltip, top_table::TopTablePanel,
+    labels_panel::LabelsPanel, sandwich::SandwichPanel, source_panel::SourcePanel,
+    status_line::StatusLine, toolbar::OpenButton, toolbar::Toolbar, tooltip::Tooltip,
+    top_table::TopTablePanel,
 };
 use crate::web::paint::ROW_HEIGHT;
-use loaded::{CallGraphKey, Graph, Shared};
+use crate::web::source_folder::SourceFolder;
+use loaded::{CallGraphKey, Graph, Shared, SourceBuilt, SourceKey};
 use loader::{files_of, use_loader};
 use state::AppAction;
 
@@ -44,6 +47,8 @@ pub struct Shown {
     pub search: Rc<Option<SearchResult>>,
     /// The selected function's frame in this graph.
     pub selected: Option<FrameId>,
+    /// The nodes of this graph the marked source line produced, sorted.
+    pub marked: Rc<Vec<NodeId>>,
     pub theme: Theme,
 }
 
@@ -68,6 +73,7 @@ impl PartialEq for Shown {
             && Rc::ptr_eq(&self.graph, &other.graph)
             && Rc::ptr_eq(&self.search, &other.search)
             && self.selected == other.selected
+            && Rc::ptr_eq(&self.marked, &other.marked)
             && self.theme == other.theme
     }
 }
@@ -136,6 +142,7 @@ pub fn App() -> Html {
     let theme = effects::use_theme();
     let hover = use_state(|| None::<Hover>);
     let menu = use_state(|| None::<Menu>);
+    let source_folder = use_state(|| None::<Rc<SourceFolder>>);
 
     let view = &state.view;
     // The graph of the view; while it is rebuilt (a new base replaced the compared graphs),
@@ -173,6 +180,45 @@ pub fn App() -> Html {
                 .find(|&f| frames.name(f) == name)
         },
     );
+    // The source lines shown: of the selected function, under the view's options.
+    let source_key: Option<SourceKey> = (|| {
+        let (graph, frame) = (graph.as_ref()?, selected?);
+        if !view.source {
+            return None;
+        }
+        let frame = graph.tree.frames().frame(frame);
+        Some(SourceKey {
+            index: view.value_index,
+            filters: view.filters.clone(),
+            function: function_of_frame(&frame.name, &frame.file, view.filters.granularity)?,
+        })
+    })();
+    effects::use_source_requests(&state, source_key.clone());
+    let source: Option<SourceBuilt> = match (&state.loaded, &source_key) {
+        (Some(loaded), Some(key)) => loaded.0.source(key),
+        _ => None,
+    };
+    // The frames of the marked source line, when the graph shown is the view's.
+    let marked: Rc<Vec<NodeId>> = {
+        let nodes = match (&source, view.source_line, &state.wanted) {
+            (Some(Ok(source)), Some((r, l)), None) => source
+                .nodes
+                .get(r)
+                .and_then(|lines| lines.get(l))
+                .cloned()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let nodes = nodes
+            .into_iter()
+            .filter(|n| {
+                graph
+                    .as_ref()
+                    .is_some_and(|g| (n.0 as usize) < g.tree.len())
+            })
+            .collect::<Vec<_>>();
+        (*use_memo(nodes, |nodes| Rc::new(nodes.clone()))).clone()
+    };
     // A tapped frame belongs to its graph.
     {
         let hover = hover.clone();
@@ -210,6 +256,7 @@ pub fn App() -> Html {
         graph: graph.clone(),
         search: search_result,
         selected,
+        marked,
         theme,
     };
     *keyed.borrow_mut() = Some(((*state).clone(), shown.clone()));
@@ -264,6 +311,29 @@ pub fn App() -> Html {
         Callback::from(move |()| {
             dispatch.dispatch(AppAction::View(ViewAction::ShowSandwich(false)))
         })
+    };
+    let on_source_frame = {
+        let dispatch = dispatch.clone();
+        let graph = graph.clone();
+        Callback::from(move |frame: FrameId| {
+            let name = graph.tree.frames().name(frame).to_string();
+            dispatch.dispatch(AppAction::View(ViewAction::Select(Some(name))));
+            dispatch.dispatch(AppAction::View(ViewAction::ShowSource(true)));
+        })
+    };
+    let on_mark_line = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |line: Option<(usize, usize)>| {
+            dispatch.dispatch(AppAction::View(ViewAction::MarkSourceLine(line)))
+        })
+    };
+    let on_source_folder = {
+        let source_folder = source_folder.clone();
+        Callback::from(move |folder: Option<Rc<SourceFolder>>| source_folder.set(folder))
+    };
+    let close_source = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| dispatch.dispatch(AppAction::View(ViewAction::ShowSource(false))))
     };
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
     let tooltip = pointed.or_else(|| cursor_hover(&graph, cursor?, view));
@@ -344,7 +414,13 @@ pub fn App() -> Html {
                 if view.table {
                     <TopTablePanel graph={graph.clone()} search={shown.search.clone()} query={view.search.clone()}
                         unit={unit.clone()} selected={selected} hovered={pointed.map(|h| tree.frame(h.node))}
-                        on_select={on_select_frame.clone()} />
+                        on_select={on_select_frame.clone()} on_source={on_source_frame} />
+                }
+                if let Some(key) = source_key {
+                    <SourcePanel function={key.function.clone()} {source} unit={unit.clone()}
+                        diff={view.filters.diff != DiffMode::Off}
+                        folder={(*source_folder).clone()} marked={view.source_line}
+                        on_mark={on_mark_line} on_folder={on_source_folder} on_close={close_source} />
                 }
             </div>
             if let Some(hover) = tooltip {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::loaded::{CallGraphKey, Graph, Loaded, Shared, Source};
+use super::loaded::{CallGraphKey, Graph, Loaded, Shared, Source, SourceKey};
 use crate::analysis::call_graph::GraphStep;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::{FilterKind, FilterSpec};
@@ -40,6 +40,9 @@ pub struct AppState {
     pub call_graph_arrived: Option<CallGraphKey>,
     /// The step the engine's call graph build is at, while one goes on.
     pub call_graph_step: Option<GraphStep>,
+    /// The function's source that arrived last from the engine (kept by the profile; its
+    /// arrival draws the view again).
+    pub source_arrived: Option<SourceKey>,
 }
 
 /// A load in progress.
@@ -80,6 +83,11 @@ pub enum AppAction {
     CallGraphReady {
         id: u32,
         key: CallGraphKey,
+    },
+    /// The source for `key` of profile `id` is there (in the profile's sources).
+    SourceReady {
+        id: u32,
+        key: SourceKey,
     },
     /// The engine of profile `id` is building a call graph and at `step`.
     CallGraphStep {
@@ -200,6 +208,12 @@ impl AppState {
                 next.call_graph_arrived = Some(key);
                 next.call_graph_step = None;
             }
+            AppAction::SourceReady { id, key } => {
+                if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
+                    return None;
+                }
+                next.source_arrived = Some(key);
+            }
             AppAction::CallGraphStep { id, step } => {
                 if next.loaded.as_ref().is_none_or(|l| l.0.id != id) {
                     return None;
@@ -264,6 +278,7 @@ impl AppState {
         // The panels the person opened stay open for the next profile.
         self.view.table = before.table;
         self.view.labels = before.labels;
+        self.view.source = before.source && self.view.selected.is_some();
         // So does the call graph, unless a link says what to show.
         if !linked {
             self.view.call_graph = before.call_graph;

@@ -1,6 +1,6 @@
 //! The frame menu (right-click on a frame, click on a call graph node): filter by the frame
-//! (focus, ignore, hide, show from), show its callers and callees, or, from the call graph,
-//! find it in the flame graph.
+//! (focus, ignore, hide, show from), show its callers and callees or its source lines, or, from
+//! the call graph, find it in the flame graph.
 
 use yew::prelude::*;
 
@@ -50,6 +50,7 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
     };
     let on_sandwich = select_then(ViewAction::ShowSandwich(true));
     let on_flame = select_then(ViewAction::ShowCallGraph(false));
+    let on_source = select_then(ViewAction::ShowSource(true));
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="frame-menu" role="menu" style={beside(props.at.0, props.at.1, 0)}>
@@ -60,6 +61,8 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
             {item(FilterKind::ShowFrom, "Show from it (drop its callers)")}
             <button class="link" role="menuitem" data-action="sandwich" onclick={on_sandwich}>
                 {"Callers and callees"}</button>
+            <button class="link" role="menuitem" data-action="source" onclick={on_source}>
+                {"Source lines"}</button>
             if props.call_graph {
                 <button class="link" role="menuitem" data-action="flame" onclick={on_flame}>
                     {"Show in the flame graph"}</button>

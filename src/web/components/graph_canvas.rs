@@ -340,6 +340,7 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             search: (*shown.search).as_ref(),
             hover: outlined,
             selected: shown.selected,
+            marked: &shown.marked,
             diff: diff_colors,
         };
         let performance = web_sys::window().and_then(|w| w.performance());
@@ -349,6 +350,7 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             let took = performance.as_ref().map_or(0.0, |p| p.now()) - started;
             let _ = canvas.set_attribute("data-drawn", &drawn.rects.to_string());
             let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
+            let _ = canvas.set_attribute("data-marked", &drawn.marked.to_string());
             let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
             if marked.borrow().as_ref() != Some(&shown.loaded) {
                 // The wasm memory of the page and of the profile's engine, in bytes: their

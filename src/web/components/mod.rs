@@ -11,6 +11,7 @@ pub mod graph_canvas;
 pub mod help;
 pub mod labels_panel;
 pub mod sandwich;
+pub mod source_panel;
 pub mod status_line;
 pub mod toolbar;
 pub mod tooltip;

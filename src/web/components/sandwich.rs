@@ -109,6 +109,7 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
                         search: None,
                         hover: hover.filter(|p| p.callers == callers).map(|p| p.node),
                         selected: None,
+                        marked: &[],
                         diff: None,
                         palette: &palette,
                     };

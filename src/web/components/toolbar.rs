@@ -252,6 +252,11 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 aria-pressed={view.sandwich.to_string()}
                 title="Callers and callees of the selected function (select one in the table or right-click a frame)">
                 {"Callers/callees"}</button>
+            <button class={classes!("button", "source-toggle", "secondary", view.source.then_some("active"))}
+                onclick={view_action(ViewAction::ShowSource(!view.source))} disabled={props.shown.selected.is_none()}
+                aria-pressed={view.source.to_string()}
+                title="The selected function's source lines with their flat and cum (s)">
+                {"Source"}</button>
             <details class="export secondary">
                 <summary class="button" title="Save the view as a file">{"Export"}</summary>
                 <div class="export-menu">

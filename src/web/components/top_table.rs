@@ -34,6 +34,8 @@ pub struct TopTableProps {
     /// The function under the pointer in the graph.
     pub hovered: Option<FrameId>,
     pub on_select: Callback<Option<FrameId>>,
+    /// Double-click on a row: the function's source lines.
+    pub on_source: Callback<FrameId>,
 }
 
 #[component]
@@ -141,12 +143,20 @@ pub fn TopTablePanel(props: &TopTableProps) -> Html {
             let on_select = props.on_select.clone();
             Callback::from(move |_| on_select.emit(frame.filter(|_| !selected)))
         };
+        let ondblclick = {
+            let on_source = props.on_source.clone();
+            Callback::from(move |_: MouseEvent| {
+                if let Some(frame) = frame {
+                    on_source.emit(frame)
+                }
+            })
+        };
         let style = format!("top:{}px", position as f64 * ROW_HEIGHT);
         html! {
             <div {key} class={classes!("top-row", selected.then_some("selected"), hovered.then_some("hovered"))}
                 role="row" aria-selected={selected.to_string()} data-flat={data.0.to_string()}
                 data-cum={data.1.to_string()} data-sum={arranged.sums[position].to_string()}
-                title={name.clone()} {style} {onclick}>
+                title={name.clone()} {style} {onclick} {ondblclick}>
                 {cells}
                 <span class="name">{format::frame_label(&name).into_owned()}</span>
             </div>

@@ -1,6 +1,6 @@
 //! The page's side of the Web Worker that runs the engine (see `worker.rs`): starts it, asks
-//! it to open files, build a call tree, lay out a call graph or save the profile, and turns its
-//! answers into [`EngineEvent`]s.
+//! it to open files, build a call tree, lay out a call graph, list a function's source or save
+//! the profile, and turns its answers into [`EngineEvent`]s.
 //! Dropping an [`Engine`] ends its worker, which is how a load is cancelled; a call graph's
 //! build is cancelled by a message, and the profile stays open.
 
@@ -14,11 +14,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::{
-    filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
+    filters_of, filters_value, get, graph_options_of, graph_options_value, message_of, source_of,
 };
 use crate::analysis::call_graph::{GraphOptions, GraphStep};
 use crate::analysis::options::FilterSpec;
 use crate::analysis::report::Report;
+use crate::analysis::source::FunctionSource;
 use crate::transfer::{self, Summary};
 use crate::view::graph_drawing::GraphDrawing;
 
@@ -109,6 +110,14 @@ pub enum EngineEvent {
     CallGraphStep(GraphStep),
     /// A base profile to compare with was opened.
     BaseOpened,
+    /// The source of `function` in the view of value type `index` under `filters`, or why
+    /// it could not be listed.
+    Source {
+        index: usize,
+        filters: FilterSpec,
+        function: String,
+        source: Result<Box<FunctionSource>, String>,
+    },
     /// The profile as filters leave it, gzipped profile.proto, to save as `name`.
     Saved {
         name: String,
@@ -267,6 +276,17 @@ fn event_of(data: &JsValue) -> EngineEvent {
             .map(EngineEvent::CallGraphStep)
             .ok_or_else(|| "the engine sent an unknown step".to_string()),
         "base" => Ok(EngineEvent::BaseOpened),
+        "source" => Ok(EngineEvent::Source {
+            index: get(data, "index").as_f64().unwrap_or(0.0) as usize,
+            filters: filters_of(data),
+            function: get(data, "function").as_string().unwrap_or_default(),
+            source: match get(data, "message").as_string() {
+                Some(message) => Err(message),
+                None => source_of(data)
+                    .map(Box::new)
+                    .ok_or_else(|| "the engine sent no source".to_string()),
+            },
+        }),
         "proto" => bytes(data, "bytes")
             .map(|bytes| EngineEvent::Saved {
                 name: get(data, "name").as_string().unwrap_or_default(),
@@ -426,6 +446,19 @@ impl Engine {
                 ("index", (index as f64).into()),
                 ("filters", filters_value(filters)),
                 ("name", name.into()),
+            ],
+        );
+        let _ = self.worker.post_message(&message);
+    }
+
+    /// Asks for the source of `function` in the view of value type `index` under `filters`.
+    pub fn request_source(&self, index: usize, filters: &FilterSpec, function: &str) {
+        let message = message_of(
+            "source",
+            &[
+                ("index", (index as f64).into()),
+                ("filters", filters_value(filters)),
+                ("function", function.into()),
             ],
         );
         let _ = self.worker.post_message(&message);

@@ -1,13 +1,15 @@
 //! The messages the page and the engine's worker exchange, shared by both sides: a message is
 //! `{op, ...fields}`; filters travel as their non-default options, a call graph's options as
-//! `{nodecount, nodefraction, edgefraction}`.
+//! `{nodecount, nodefraction, edgefraction}`, a function's source as plain objects.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::analysis::call_graph::GraphOptions;
+use crate::analysis::call_tree::NodeId;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterSpec;
+use crate::analysis::source::{FunctionSource, Listing, Routine, SourceLine};
 
 /// Field `key` of a message (undefined when missing).
 pub fn get(object: &JsValue, key: &str) -> JsValue {
@@ -97,4 +99,86 @@ pub fn graph_options_of(message: &JsValue) -> GraphOptions {
         node_fraction: number("nodefraction").unwrap_or(default.node_fraction),
         edge_fraction: number("edgefraction").unwrap_or(default.edge_fraction),
     }
+}
+
+/// A function's source as a message field: `{total, routines: [{name, file, flat, cum,
+/// inlined, lines: [{line, flat, cum, inlined: [names], nodes: Uint32Array}]}]}`.
+pub fn source_value(source: &FunctionSource) -> JsValue {
+    let set = |object: &Object, key: &str, value: JsValue| {
+        let _ = Reflect::set(object, &key.into(), &value);
+    };
+    let routines = js_sys::Array::new();
+    for (routine, nodes) in source.listing.routines.iter().zip(&source.nodes) {
+        let object = Object::new();
+        set(&object, "name", routine.name.as_str().into());
+        set(&object, "file", routine.file.as_str().into());
+        set(&object, "flat", (routine.flat as f64).into());
+        set(&object, "cum", (routine.cum as f64).into());
+        set(&object, "inlined", routine.inlined.into());
+        let lines = js_sys::Array::new();
+        for (line, nodes) in routine.lines.iter().zip(nodes) {
+            let entry = Object::new();
+            set(&entry, "line", (line.line as f64).into());
+            set(&entry, "flat", (line.flat as f64).into());
+            set(&entry, "cum", (line.cum as f64).into());
+            let inlined: js_sys::Array = line
+                .inlined
+                .iter()
+                .map(|n| JsValue::from(n.as_str()))
+                .collect();
+            set(&entry, "inlined", inlined.into());
+            let ids: Vec<u32> = nodes.iter().map(|n| n.0).collect();
+            set(&entry, "nodes", js_sys::Uint32Array::from(&ids[..]).into());
+            lines.push(&entry);
+        }
+        set(&object, "lines", lines.into());
+        routines.push(&object);
+    }
+    let object = Object::new();
+    set(&object, "total", (source.listing.total as f64).into());
+    set(&object, "routines", routines.into());
+    object.into()
+}
+
+/// The function's source in a message's `source` field, if it is one.
+pub fn source_of(message: &JsValue) -> Option<FunctionSource> {
+    let object = get(message, "source");
+    let number = |o: &JsValue, key: &str| get(o, key).as_f64().map(|n| n as i64);
+    let array = |o: &JsValue, key: &str| get(o, key).dyn_into::<js_sys::Array>().ok();
+    let mut routines = Vec::new();
+    let mut all_nodes = Vec::new();
+    for routine in array(&object, "routines")?.iter() {
+        let mut lines = Vec::new();
+        let mut nodes = Vec::new();
+        for line in array(&routine, "lines")?.iter() {
+            let inlined = array(&line, "inlined")?
+                .iter()
+                .filter_map(|n| n.as_string())
+                .collect();
+            lines.push(SourceLine {
+                line: number(&line, "line")?,
+                flat: number(&line, "flat")?,
+                cum: number(&line, "cum")?,
+                inlined,
+            });
+            let ids = get(&line, "nodes").dyn_into::<js_sys::Uint32Array>().ok()?;
+            nodes.push(ids.to_vec().into_iter().map(NodeId).collect());
+        }
+        routines.push(Routine {
+            name: get(&routine, "name").as_string()?,
+            file: get(&routine, "file").as_string()?,
+            flat: number(&routine, "flat")?,
+            cum: number(&routine, "cum")?,
+            inlined: get(&routine, "inlined").as_bool()?,
+            lines,
+        });
+        all_nodes.push(nodes);
+    }
+    Some(FunctionSource {
+        listing: Listing {
+            total: number(&object, "total")?,
+            routines,
+        },
+        nodes: all_nodes,
+    })
 }

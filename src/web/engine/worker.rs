@@ -1,6 +1,6 @@
 //! The engine's side of the Web Worker: opens a file read piece by piece (inflate, decode), keeps
-//! the profile, and answers with call trees, laid-out call graphs and the saved profile as
-//! bytes. Runs in the worker's
+//! the profile, and answers with call trees, laid-out call graphs, a function's source lines and
+//! the saved profile as bytes. Runs in the worker's
 //! own copy of the wasm module, so the page stays responsive and can cancel by ending the worker.
 //! A call graph is built a step at a time, reading messages between steps, so it can be
 //! cancelled or superseded while the profile stays.
@@ -16,13 +16,14 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 use super::protocol::{
     filters_of, filters_value, get, graph_options_of, graph_options_value, message_of,
-    wasm_memory_bytes,
+    source_value, wasm_memory_bytes,
 };
 use crate::analysis::call_graph::GraphStep;
 use crate::analysis::diff::{self};
 use crate::analysis::options::DiffMode;
 use crate::analysis::pause::Pause;
 use crate::analysis::report;
+use crate::analysis::source;
 use crate::input::load;
 use crate::input::pprof::{encode_gzipped, DecodeOptions};
 use crate::model::profile::Profile;
@@ -54,6 +55,7 @@ pub fn worker_start() {
             "base" => base(&data),
             "tree" => tree(&data),
             "proto" => proto(&data),
+            "source" => Ok(source(&data)),
             "callgraph" => {
                 let request = stop_call_graph();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -438,6 +440,58 @@ fn proto(data: &JsValue) -> Result<Reply, String> {
         message: message_of("proto", &[("name", get(data, "name")), ("bytes", bytes)]),
         transfer: vec![buffer],
     })
+}
+
+/// `{op: "source", index, filters, function}`: answers `{op: "source", index, filters, function,
+/// source}`, the function's lines under the view (compared with the base when the filters
+/// say so) and the view's tree nodes each produced (see [`source::function_source`]); or
+/// `{..., message}` saying why not.
+fn source(data: &JsValue) -> Reply {
+    let index = get(data, "index").as_f64().unwrap_or(-1.0);
+    let spec = filters_of(data);
+    let function = get(data, "function").as_string().unwrap_or_default();
+    let listed = PROFILE.with(|p| {
+        let filters = spec.compile().map_err(|e| e.to_string())?;
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        if index < 0.0 || index as usize >= profile.value_types.len() {
+            return Err(format!("no value type {index}"));
+        }
+        BASE.with(|b| {
+            let b = b.borrow();
+            let base = match spec.diff {
+                DiffMode::Off => None,
+                mode => Some((
+                    b.as_deref()
+                        .ok_or("no base profile is open to compare with")?,
+                    mode,
+                )),
+            };
+            Ok(source::function_source(
+                profile,
+                base,
+                index as usize,
+                &filters,
+                &function,
+            ))
+        })
+    });
+    let answer = match listed {
+        Ok(listed) => ("source", source_value(&listed)),
+        Err(message) => ("message", message.into()),
+    };
+    Reply {
+        message: message_of(
+            "source",
+            &[
+                ("index", index.into()),
+                ("filters", filters_value(&spec)),
+                ("function", function.into()),
+                answer,
+            ],
+        ),
+        transfer: Vec::new(),
+    }
 }
 
 /// `{op: "callgraph", index, filters, options, title}`: answers `{op: "callgraph", index,
