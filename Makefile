@@ -50,6 +50,7 @@ example:
 	cd tools/record-example && cargo build --release
 	tools/record-example/target/release/record-example static/example.pb.gz
 
-# The README's screenshot, docs/screenshot.png (a corpus profile in headless Chromium).
+# The README's screenshots, docs/screenshot.png and docs/source.png (headless Chromium; the
+# second profiles Go's compress/flate with the machine's Go).
 screenshot: web
 	. scripts/setup-web.sh && node tests/browser/screenshot.mjs

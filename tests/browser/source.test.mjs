@@ -100,6 +100,27 @@ test('the Source panel lists the engine\'s lines from a row, the frame menu and 
   await page.locator('.frame-menu [data-action=source]').click();
   await waitForPanel(page, hovered);
   assert.deepEqual(await panelList(page), engineList(HEAP, hovered, '--value-type', 'alloc_space'));
+
+  // So does a node's menu on the call graph, the panel beside it.
+  await page.locator('.graph-toggle').click();
+  await page.locator('.call-graph-area [data-node="1"]').waitFor();
+  await settle(page);
+  // A node the panel does not cover (the one under its centre is that node).
+  const { nodeName, x, y } = await page.evaluate(() => {
+    for (const node of document.querySelectorAll('.call-graph-area [data-node]')) {
+      const r = node.querySelector('rect').getBoundingClientRect();
+      const [x, y] = [r.x + r.width / 2, r.y + r.height / 2];
+      if (node.contains(document.elementFromPoint(x, y))) return { nodeName: node.dataset.name, x, y };
+    }
+    return {};
+  });
+  assert.ok(nodeName, 'no node in view');
+  await page.mouse.click(x, y);
+  await page.locator('.frame-menu [data-action=source]').click();
+  await waitForPanel(page, nodeName);
+  assert.ok(await page.locator('.call-graph-area').isVisible());
+  assert.deepEqual(await panelList(page), engineList(HEAP, nodeName, '--value-type', 'alloc_space'));
+  await screenshot(page, 'source-beside-call-graph');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
