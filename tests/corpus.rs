@@ -1,6 +1,7 @@
 //! The engine against `go tool pprof`: every corpus profile that pprof decodes must decode,
 //! and for every value type the total, the per-function flat/cum, the folded stacks and the
-//! label totals must equal the references exactly, also once written back as profile.proto.
+//! label totals must equal the references exactly, also once written back as profile.proto,
+//! and the inverted tree's root children must be the functions with a flat, as wide as it.
 //! Malformed files must give a `LoadError`.
 //!
 //! The corpus is read from `$SCORCH_CORPUS`, else `../shared/corpus` beside the repository.
@@ -172,6 +173,27 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
         }
         if let Some(d) = first_difference(&top.body, &top_got) {
             return Err(format!("{where_}: top differs: {d}"));
+        }
+        // Inverted, the root's children are the functions with a flat, as wide as it.
+        let inverted = CallTree::build(&scorch::analysis::invert::inverted(&profile), index);
+        let mut leaves: Vec<String> = inverted
+            .children(CallTree::ROOT)
+            .filter(|&c| inverted.total_value(c) != 0)
+            .map(|c| format!("{}\t{}", inverted.total_value(c), inverted.name(c)))
+            .collect();
+        leaves.sort_by(|a, b| a.split('\t').nth(1).cmp(&b.split('\t').nth(1)));
+        let flat: Vec<String> = rows
+            .iter()
+            .filter(|r| r.flat != 0)
+            .map(|r| format!("{}\t{}", r.flat, frames.name(r.frame)))
+            .collect();
+        if let Some(d) = first_difference(&flat, &leaves) {
+            return Err(format!(
+                "{where_}: the inverted root's children are not the flat table: {d}"
+            ));
+        }
+        if inverted.total_value(CallTree::ROOT) != tree.total_value(CallTree::ROOT) {
+            return Err(format!("{where_}: the inverted tree has another total"));
         }
         if let Some(d) = first_difference(&folded_ref.body, &tree.folded_stacks()) {
             return Err(format!("{where_}: folded differs: {d}"));

@@ -289,3 +289,36 @@ fn the_lines_of_a_function_produced_its_frames() {
     }
     assert!(checked >= 10, "only {checked} functions checked");
 }
+
+/// `scorch folded --inverted` prints each stack of `scorch folded` leaf first (flamegraph.pl's
+/// `--reverse`), with the same values, inlined frames included.
+#[test]
+fn inverted_folded_stacks_are_the_stacks_leaf_first() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    for name in ["pyroscope/profile.pprof", "dd-trace-go/big-heap.pprof"] {
+        let file = corpus.join(name).display().to_string();
+        let reversed = |text: String| {
+            let mut lines: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    let (stack, value) = l.rsplit_once(' ').unwrap();
+                    let frames: Vec<&str> = stack.split(';').rev().collect();
+                    format!("{} {value}", frames.join(";"))
+                })
+                .collect();
+            lines.sort();
+            lines
+        };
+        let mut inverted: Vec<String> = run_scorch(&["folded", &file, "--inverted"])
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        inverted.sort();
+        let want = reversed(run_scorch(&["folded", &file]).unwrap());
+        assert!(want.len() > 100, "{name}: too few stacks");
+        assert_eq!(inverted, want, "{name}");
+    }
+}

@@ -1,12 +1,13 @@
 //! pprof's semantics over a profile: the options as data, filters and label options, pprof's
 //! total, the call tree, label totals, the top table, callers and callees, the call graph (and
-//! the pauses between its steps), comparison with a base, the report a view shows, and
-//! annotated source.
+//! the pauses between its steps), comparison with a base, the report a view shows, annotated
+//! source, and the inverted profile.
 
 pub mod call_graph;
 pub mod call_tree;
 pub mod diff;
 pub mod filter;
+pub mod invert;
 pub mod labels;
 pub mod options;
 pub mod pause;

@@ -94,6 +94,9 @@ enum Command {
         value_type: ValueTypeArg,
         #[command(flatten)]
         filters: FilterArgs,
+        /// Each stack leaf first (flamegraph.pl --reverse): where the time is, then who calls.
+        #[arg(long)]
+        inverted: bool,
     },
     /// pprof's `-list`: per function whose name matches REGEX, its flat and cum per source
     /// line (by line whatever --granularity says), with the source text where it is found.
@@ -135,6 +138,10 @@ enum Command {
         /// Root at the top instead of the bottom.
         #[arg(long)]
         icicle: bool,
+        /// The inverted graph: the functions that hold the time at the root, their callers
+        /// above (flamegraph.pl --reverse).
+        #[arg(long)]
+        inverted: bool,
     },
     /// pprof's call graph (`-dot`): nodes and edges trimmed as pprof trims them.
     Graph {
@@ -720,12 +727,22 @@ fn tree_for(
     value_type: &ValueTypeArg,
     filters: &FilterArgs,
 ) -> Result<CallTree, Failure> {
+    inverted_tree_for(profile, value_type, filters, false)
+}
+
+/// [`tree_for`], inverted when asked.
+fn inverted_tree_for(
+    profile: &Profile,
+    value_type: &ValueTypeArg,
+    filters: &FilterArgs,
+    inverted: bool,
+) -> Result<CallTree, Failure> {
     let index = profile.value_index(&value_type.value_type)?;
-    Ok(report::call_tree(
-        profile,
-        index,
-        &filters.spec().compile()?,
-    ))
+    let filters = filters.spec().compile()?;
+    Ok(match inverted {
+        true => report::inverted_call_tree(profile, index, &filters),
+        false => report::call_tree(profile, index, &filters),
+    })
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -831,9 +848,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             files,
             value_type,
             filters,
+            inverted,
         } => {
             let profile = open_all(&files)?;
-            for line in tree_for(&profile, &value_type, &filters)?.folded_stacks() {
+            let tree = inverted_tree_for(&profile, &value_type, &filters, inverted)?;
+            for line in tree.folded_stacks() {
                 writeln!(out, "{line}")?;
             }
         }
@@ -842,9 +861,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             value_type,
             filters,
             icicle,
+            inverted,
         } => {
             let profile = open_all(&files)?;
-            let tree = tree_for(&profile, &value_type, &filters)?;
+            let tree = inverted_tree_for(&profile, &value_type, &filters, inverted)?;
             let layout = scorch::view::flame_layout::FlameLayout::new(&tree);
             let title = title_of(&files);
             let color =
