@@ -262,13 +262,7 @@ pub fn apply(profile: &Profile, filters: &Filters) -> Profile {
             .values
             .extend_from_slice(&profile.samples.values[i * value_count..][..value_count]);
     }
-    Profile {
-        lines,
-        locations,
-        stacks: builder.finish(),
-        samples,
-        ..profile.clone_tables()
-    }
+    profile.derived(lines, locations, builder.finish(), samples)
 }
 
 #[cfg(test)]

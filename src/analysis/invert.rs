@@ -55,13 +55,7 @@ pub fn inverted(profile: &Profile) -> Profile {
         }
         *stack = reversed[s].unwrap_or(Stacks::EMPTY);
     }
-    Profile {
-        lines,
-        locations,
-        stacks: builder.finish(),
-        samples,
-        ..profile.clone_tables()
-    }
+    profile.derived(lines, locations, builder.finish(), samples)
 }
 
 #[cfg(test)]

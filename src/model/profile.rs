@@ -438,6 +438,24 @@ impl Profile {
         &self.lines[location.lines.start as usize..location.lines.end as usize]
     }
 
+    /// A profile derived from this one: these lines, locations, stacks and samples, with a
+    /// copy of everything else (value types, strings, functions, mappings, ...).
+    pub fn derived(
+        &self,
+        lines: Vec<Line>,
+        locations: Vec<Location>,
+        stacks: Stacks,
+        samples: Samples,
+    ) -> Profile {
+        Profile {
+            lines,
+            locations,
+            stacks,
+            samples,
+            ..self.clone_tables()
+        }
+    }
+
     /// A copy of everything but the lines, locations, stacks and samples, which are left
     /// empty: the base of a profile derived from this one (see `filter::apply`).
     pub fn clone_tables(&self) -> Profile {
