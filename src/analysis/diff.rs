@@ -4,6 +4,8 @@
 //! Works on two call trees built the same way, so each can be built where its profile is.
 //! Depends on the profile model and the call tree.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::analysis::call_tree::{CallTree, NodeId};
@@ -144,6 +146,15 @@ pub fn normalize(profile: &Profile, base: &Profile) -> Profile {
     scaled
 }
 
+/// The new side of a comparison with `base` in `mode`: `profile` scaled to the base's total
+/// ([`normalize`]) in [`DiffMode::Normalized`], else `profile` itself.
+pub fn new_side<'a>(profile: &'a Profile, base: &Profile, mode: DiffMode) -> Cow<'a, Profile> {
+    match mode {
+        DiffMode::Normalized => Cow::Owned(normalize(profile, base)),
+        _ => Cow::Borrowed(profile),
+    }
+}
+
 /// The reports of `profile` and of `base` for value type `value_index` under `filters`,
 /// `profile` first scaled to the base's total when `mode` is [`DiffMode::Normalized`]: the two
 /// halves of a comparison.
@@ -154,15 +165,8 @@ pub fn reports(
     value_index: usize,
     filters: &Filters,
 ) -> (Report, Report) {
-    let normalized;
-    let profile = if mode == DiffMode::Normalized {
-        normalized = normalize(profile, base);
-        &normalized
-    } else {
-        profile
-    };
     (
-        report::report(profile, value_index, filters),
+        report::report(&new_side(profile, base, mode), value_index, filters),
         report::report(base, value_index, filters),
     )
 }

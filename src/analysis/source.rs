@@ -12,7 +12,7 @@ use crate::analysis::filter::{filtered, Filters};
 use crate::analysis::options::DiffMode;
 use crate::analysis::total::pprof_total;
 use crate::model::frames::{clean, FrameId, Granularity};
-use crate::model::profile::{LocationId, Profile, StackId};
+use crate::model::profile::{Line, LocationId, Profile, StackId};
 
 /// One source line of a routine with a value: its flat and cum, and the functions inlined into
 /// the routine at this line (calls the compiler replaced by the callee's code).
@@ -66,11 +66,8 @@ pub fn listing(
     filters: &Filters,
     matches: impl Fn(&str) -> bool,
 ) -> Listing {
-    let total = pprof_total(profile, value_index);
-    Listing {
-        total,
-        routines: routines(collect(profile, value_index, filters, &matches)),
-    }
+    let shown = filtered(profile, filters);
+    listed(profile, &shown, None, value_index, filters, &matches)
 }
 
 /// The listing of a comparison: `profile`'s values (scaled to the base's total first in
@@ -84,19 +81,30 @@ pub fn diff_listing(
     filters: &Filters,
     matches: impl Fn(&str) -> bool,
 ) -> Listing {
-    let normalized;
-    let profile = if mode == DiffMode::Normalized {
-        normalized = diff::normalize(profile, base);
-        &normalized
-    } else {
-        profile
+    let viewed = diff::new_side(profile, base, mode);
+    let shown = filtered(&viewed, filters);
+    listed(&viewed, &shown, Some(base), value_index, filters, &matches)
+}
+
+/// The listing of `shown` (`viewed`, the new profile, as the filters leave it), minus `base`'s
+/// under the same filters when there is one; the total is pprof's of `viewed`, or of a
+/// comparison (the base's, or the new profile's when that is zero).
+fn listed(
+    viewed: &Profile,
+    shown: &Profile,
+    base: Option<&Profile>,
+    value_index: usize,
+    filters: &Filters,
+    matches: &dyn Fn(&str) -> bool,
+) -> Listing {
+    let mut lines = collect(shown, value_index, matches);
+    let Some(base) = base else {
+        return Listing {
+            total: pprof_total(viewed, value_index),
+            routines: routines(lines),
+        };
     };
-    let total = match pprof_total(base, value_index) {
-        0 => pprof_total(profile, value_index),
-        base_total => base_total,
-    };
-    let mut lines = collect(profile, value_index, filters, &matches);
-    for (key, (inlined, base_lines)) in collect(base, value_index, filters, &matches) {
+    for (key, (inlined, base_lines)) in collect(&filtered(base, filters), value_index, matches) {
         let (is_inlined, new_lines) = lines.entry(key).or_default();
         *is_inlined |= inlined;
         for (line, entry) in base_lines {
@@ -111,25 +119,37 @@ pub fn diff_listing(
         }
     }
     Listing {
-        total,
+        total: match pprof_total(base, value_index) {
+            0 => pprof_total(viewed, value_index),
+            base_total => base_total,
+        },
         routines: routines(lines),
     }
 }
 
-/// The lines of the matching functions: pprof's nodes at lines granularity, one per function,
-/// file and line, with their flat and cum.
-fn collect(
-    profile: &Profile,
-    value_index: usize,
-    filters: &Filters,
-    matches: &dyn Fn(&str) -> bool,
-) -> Lines {
-    let at_lines = Filters {
-        granularity: Granularity::Lines,
-        ..filters.clone()
-    };
-    let profile = filtered(profile, &at_lines);
-    let tree = CallTree::build_with(&profile, value_index, 0, Granularity::Lines);
+/// The function, file (cleaned, as pprof prints it) and line number of a location's line;
+/// empty for a location without lines or a line without a function.
+fn line_identity<'a>(profile: &'a Profile, line: Option<&Line>) -> (&'a str, Cow<'a, str>, i64) {
+    let function = line
+        .and_then(|l| l.function)
+        .map(|f| &profile.functions[f.0 as usize]);
+    match (line, function) {
+        (Some(line), Some(function)) => (
+            profile.str(function.name),
+            match profile.str(function.file) {
+                "" => Cow::Borrowed(""),
+                file => clean(file),
+            },
+            line.line,
+        ),
+        _ => ("", Cow::Borrowed(""), 0),
+    }
+}
+
+/// The lines of the matching functions of `profile` (filtered already): pprof's nodes at
+/// lines granularity, one per function, file and line, with their flat and cum.
+fn collect(profile: &Profile, value_index: usize, matches: &dyn Fn(&str) -> bool) -> Lines {
+    let tree = CallTree::build_with(profile, value_index, 0, Granularity::Lines);
     let frames = tree.frames();
     // Each frame's function, file and line.
     let mut identity: Vec<Option<(String, String, i64)>> = vec![None; frames.len()];
@@ -138,24 +158,10 @@ fn collect(
         let lines = profile.location_lines(location);
         for (k, id) in ids.iter().enumerate() {
             let f = id.0 as usize;
-            if identity[f].is_some() {
-                continue;
+            if identity[f].is_none() {
+                let (name, file, line) = line_identity(profile, lines.get(k));
+                identity[f] = Some((name.to_string(), file.into_owned(), line));
             }
-            let line = lines.get(k);
-            let function = line
-                .and_then(|l| l.function)
-                .map(|f| &profile.functions[f.0 as usize]);
-            identity[f] = Some(match (line, function) {
-                (Some(line), Some(function)) => (
-                    profile.str(function.name).to_string(),
-                    match profile.str(function.file) {
-                        "" => String::new(),
-                        file => clean(file).into_owned(),
-                    },
-                    line.line,
-                ),
-                _ => (String::new(), String::new(), 0),
-            });
         }
     }
     // What is inlined where, as the tree's nodes say: an inlined node's parent is the line of
@@ -250,23 +256,15 @@ pub fn function_source(
     function: &str,
 ) -> FunctionSource {
     let matches = |name: &str| name == function;
-    let normalized;
-    let (listing, viewed) = match base {
-        None => (listing(profile, value_index, filters, matches), profile),
-        Some((base, mode)) => {
-            let listing = diff_listing(profile, base, mode, value_index, filters, matches);
-            let viewed = if mode == DiffMode::Normalized {
-                normalized = diff::normalize(profile, base);
-                &normalized
-            } else {
-                profile
-            };
-            (listing, viewed)
-        }
+    let viewed = match base {
+        Some((base, mode)) => diff::new_side(profile, base, mode),
+        None => Cow::Borrowed(profile),
     };
-    let viewed = filtered(viewed, filters);
-    let tree = CallTree::build_with(&viewed, value_index, 0, filters.granularity);
-    let nodes = line_nodes(&viewed, &tree, &listing.routines);
+    let shown = filtered(&viewed, filters);
+    let base = base.map(|(base, _)| base);
+    let listing = listed(&viewed, &shown, base, value_index, filters, &matches);
+    let tree = CallTree::build_with(&shown, value_index, 0, filters.granularity);
+    let nodes = line_nodes(&shown, &tree, &listing.routines);
     FunctionSource { listing, nodes }
 }
 
@@ -298,15 +296,8 @@ pub fn line_nodes(
             let lines = profile.location_lines(location);
             (0..lines.len().max(1))
                 .map(|k| {
-                    let line = lines.get(k)?;
-                    let function = &profile.functions[line.function?.0 as usize];
-                    let file = match profile.str(function.file) {
-                        "" => Cow::Borrowed(""),
-                        file => clean(file),
-                    };
-                    wanted
-                        .get(&(profile.str(function.name), &file, line.line))
-                        .copied()
+                    let (name, file, line) = line_identity(profile, lines.get(k));
+                    wanted.get(&(name, &file, line)).copied()
                 })
                 .collect()
         })
