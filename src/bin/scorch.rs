@@ -62,12 +62,8 @@ enum Command {
         /// Sort by cum instead of flat (pprof -cum); sum% is still the running sum of flat.
         #[arg(long)]
         cum: bool,
-        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
-        #[arg(long)]
-        diff_base: Option<PathBuf>,
-        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
-        #[arg(long, requires = "diff_base")]
-        normalize: bool,
+        #[command(flatten)]
+        base: BaseArgs,
         #[arg(long, value_enum, default_value_t = TopFormat::Text)]
         format: TopFormat,
     },
@@ -110,12 +106,8 @@ enum Command {
         value_type: ValueTypeArg,
         #[command(flatten)]
         filters: FilterArgs,
-        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
-        #[arg(long)]
-        diff_base: Option<PathBuf>,
-        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
-        #[arg(long, requires = "diff_base")]
-        normalize: bool,
+        #[command(flatten)]
+        base: BaseArgs,
         /// A folder to look for source files in, by the recorded path's suffixes (repeatable;
         /// default the current folder; pprof -source_path).
         #[arg(long = "source-dir")]
@@ -161,12 +153,8 @@ enum Command {
         /// Drop edges with less than this share of the total (pprof -edgefraction).
         #[arg(long, default_value_t = GraphOptions::default().edge_fraction)]
         edgefraction: f64,
-        /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
-        #[arg(long)]
-        diff_base: Option<PathBuf>,
-        /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
-        #[arg(long, requires = "diff_base")]
-        normalize: bool,
+        #[command(flatten)]
+        base: BaseArgs,
         #[arg(long, value_enum, default_value_t = GraphFormat::Tsv)]
         format: GraphFormat,
     },
@@ -201,6 +189,35 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// pprof's comparison with a base profile.
+#[derive(clap::Args)]
+struct BaseArgs {
+    /// Compare with this base profile: values are FILES' minus the base's (pprof -diff_base).
+    #[arg(long)]
+    diff_base: Option<PathBuf>,
+    /// With --diff-base, scale FILES' values to the base's total first (pprof -normalize).
+    #[arg(long, requires = "diff_base")]
+    normalize: bool,
+}
+
+impl BaseArgs {
+    /// The `--diff-base` profile, checked against `profile`, and the comparison `--normalize`
+    /// asks; none without `--diff-base`.
+    fn open(&self, profile: &Profile) -> Result<Option<(Profile, DiffMode)>, Failure> {
+        let Some(path) = &self.diff_base else {
+            return Ok(None);
+        };
+        let base = open(path)?;
+        diff::check_compatible(profile, &base)?;
+        let mode = if self.normalize {
+            DiffMode::Normalized
+        } else {
+            DiffMode::Base
+        };
+        Ok(Some((base, mode)))
+    }
 }
 
 #[derive(clap::Args)]
@@ -336,22 +353,6 @@ fn open_all(files: &[PathBuf]) -> Result<Profile, Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     Ok(diff::merge_all(&names, profiles)?)
-}
-
-/// A `--diff-base` profile, checked against `profile`, and the comparison `--normalize` asks.
-fn open_base(
-    profile: &Profile,
-    base: &Path,
-    normalize: bool,
-) -> Result<(Profile, DiffMode), Failure> {
-    let base = open(base)?;
-    diff::check_compatible(profile, &base)?;
-    let mode = if normalize {
-        DiffMode::Normalized
-    } else {
-        DiffMode::Base
-    };
-    Ok((base, mode))
 }
 
 fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
@@ -612,25 +613,15 @@ fn graph_tsv(graph: &CallGraph, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The text of the source file recorded as `file`, found as [`source_candidates`] says, and
-/// where it was found; or every place looked at.
+/// The text of the source file recorded as `file`, at the first place
+/// [`source_candidates`] gives that can be read.
 ///
 /// [`source_candidates`]: scorch::analysis::source::source_candidates
-fn read_source(
-    file: &str,
-    trims: &[String],
-    dirs: &[String],
-) -> Result<(String, String), Vec<String>> {
-    let candidates = scorch::analysis::source::source_candidates(file, trims, dirs);
-    for candidate in &candidates {
-        if let Ok(bytes) = std::fs::read(candidate) {
-            return Ok((
-                candidate.clone(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            ));
-        }
-    }
-    Err(candidates)
+fn read_source(file: &str, trims: &[String], dirs: &[String]) -> Option<String> {
+    scorch::analysis::source::source_candidates(file, trims, dirs)
+        .iter()
+        .find_map(|candidate| std::fs::read(candidate).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn list(
@@ -695,7 +686,7 @@ fn list(
                     )
                 };
                 match read_source(&routine.file, trims, dirs) {
-                    Ok((_, text)) => {
+                    Some(text) => {
                         let lines: Vec<&str> = text.lines().collect();
                         if let Some((start, end)) =
                             scorch::analysis::source::window(routine, lines.len())
@@ -705,7 +696,7 @@ fn list(
                             }
                         }
                     }
-                    Err(_) => {
+                    None => {
                         for line in routine.lines.iter().filter(|l| l.line > 0) {
                             row(out, line.line as usize, "")?;
                         }
@@ -756,8 +747,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             filters,
             nodecount,
             cum,
-            diff_base,
-            normalize,
+            base,
             format,
         } => {
             let profile = open_all(&files)?;
@@ -765,13 +755,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 column: if cum { TopColumn::Cum } else { TopColumn::Flat },
                 descending: true,
             };
-            match diff_base {
+            match base.open(&profile)? {
                 None => {
                     let tree = tree_for(&profile, &value_type, &filters)?;
                     top(&profile, &tree, sort, format, nodecount, &mut out)?;
                 }
-                Some(base) => {
-                    let (base, mode) = open_base(&profile, &base, normalize)?;
+                Some((base, mode)) => {
                     let index = profile.value_index(&value_type.value_type)?;
                     let filters = filters.spec().compile()?;
                     let (new, old) = diff::reports(&profile, &base, mode, index, &filters);
@@ -804,8 +793,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             regex,
             value_type,
             filters,
-            diff_base,
-            normalize,
+            base,
             source_dirs,
             trim_path,
             format,
@@ -816,14 +804,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let index = profile.value_index(&value_type.value_type)?;
             let filters = filters.spec().compile()?;
             let matches = |name: &str| regex.is_match(name);
-            let listing = match diff_base {
+            let listing = match base.open(&profile)? {
                 None => scorch::analysis::source::listing(&profile, index, &filters, matches),
-                Some(base) => {
-                    let (base, mode) = open_base(&profile, &base, normalize)?;
-                    scorch::analysis::source::diff_listing(
-                        &profile, &base, mode, index, &filters, matches,
-                    )
-                }
+                Some((base, mode)) => scorch::analysis::source::diff_listing(
+                    &profile, &base, mode, index, &filters, matches,
+                ),
             };
             if listing.routines.is_empty() {
                 return Err(format!("no function matches {regex}").into());
@@ -893,8 +878,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             nodecount,
             nodefraction,
             edgefraction,
-            diff_base,
-            normalize,
+            base,
             format,
         } => {
             let profile = open_all(&files)?;
@@ -907,10 +891,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 node_fraction: nodefraction,
                 edge_fraction: edgefraction,
             };
-            let graph = match diff_base {
+            let graph = match base.open(&profile)? {
                 None => call_graph(&profile, index, &filters, &options),
-                Some(base) => {
-                    let (base, mode) = open_base(&profile, &base, normalize)?;
+                Some((base, mode)) => {
                     diff_call_graph(&profile, &base, mode, index, &filters, &options)
                 }
             };
