@@ -146,22 +146,26 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
             );
         }
     }
+    // Strokes the rects of the nodes `keep` accepts, `inset` pixels inside their edges, and
+    // says how many.
+    let outline = |keep: &dyn Fn(NodeId) -> bool, inset: f64| {
+        let mut count = 0;
+        for rect in rects.iter().filter(|r| keep(r.node)) {
+            count += 1;
+            ctx.stroke_rect(
+                rect.css_x + inset,
+                y_of(rect.depth) + inset,
+                (rect.css_width - 2.0 * inset - 0.5).max(1.0),
+                ROW_HEIGHT - 2.0 * inset - 1.0,
+            );
+        }
+        count
+    };
     let mut selected_rects = 0;
     if let Some(selected) = scene.selected {
         ctx.set_stroke_style_str(selected_color);
         ctx.set_line_width(2.0);
-        for rect in rects
-            .iter()
-            .filter(|r| scene.tree.frame(r.node) == selected)
-        {
-            selected_rects += 1;
-            ctx.stroke_rect(
-                rect.css_x + 1.0,
-                y_of(rect.depth) + 1.0,
-                (rect.css_width - 2.5).max(1.0),
-                ROW_HEIGHT - 3.0,
-            );
-        }
+        selected_rects = outline(&|node| scene.tree.frame(node) == selected, 1.0);
     }
     let mut marked_rects = 0;
     if !scene.marked.is_empty() {
@@ -169,18 +173,7 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
         ctx.set_line_width(2.5);
         let dashes = js_sys::Array::of2(&4.0.into(), &2.0.into());
         ctx.set_line_dash(&dashes)?;
-        for rect in rects
-            .iter()
-            .filter(|r| scene.marked.binary_search(&r.node).is_ok())
-        {
-            marked_rects += 1;
-            ctx.stroke_rect(
-                rect.css_x + 1.25,
-                y_of(rect.depth) + 1.25,
-                (rect.css_width - 3.0).max(1.0),
-                ROW_HEIGHT - 3.5,
-            );
-        }
+        marked_rects = outline(&|node| scene.marked.binary_search(&node).is_ok(), 1.25);
         ctx.set_line_dash(&js_sys::Array::new())?;
     }
     ctx.set_fill_style_str(text_color);

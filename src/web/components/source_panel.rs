@@ -67,9 +67,9 @@ pub fn SourcePanel(props: &SourceProps) -> Html {
     // Bumped when a file's text has been read, to draw it.
     let reads = use_state(|| 0u32);
     let body_ref = use_node_ref();
-    let routines: Vec<Routine> = match &props.source {
-        Some(Ok(source)) => source.listing.routines.clone(),
-        _ => Vec::new(),
+    let routines: &[Routine] = match &props.source {
+        Some(Ok(source)) => &source.listing.routines,
+        _ => &[],
     };
     // Reads the files of the routines shown from the folder.
     {

@@ -373,28 +373,42 @@ fn base(data: &JsValue) -> Result<Reply, String> {
     })
 }
 
+/// Runs `f` on the open profile and value type `index` of it, or says why there is none.
+fn with_profile<T>(
+    index: f64,
+    f: impl FnOnce(&Profile, usize) -> Result<T, String>,
+) -> Result<T, String> {
+    PROFILE.with(|p| {
+        let p = p.borrow();
+        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
+        if index < 0.0 || index as usize >= profile.value_types.len() {
+            return Err(format!("no value type {index}"));
+        }
+        f(profile, index as usize)
+    })
+}
+
+/// Runs `f` on the base profile to compare with, or says there is none.
+fn with_base<T>(f: impl FnOnce(&Profile) -> Result<T, String>) -> Result<T, String> {
+    BASE.with(|b| {
+        let b = b.borrow();
+        f(b.as_ref()
+            .ok_or("no base profile is open to compare with")?)
+    })
+}
+
 /// `{op: "tree", index, filters}`: answers `{op: "tree", index, filters, tree, base?}`, with
 /// the base profile's report when the filters compare with it.
 fn tree(data: &JsValue) -> Result<Reply, String> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
     let filter_spec = filters_of(data);
     let filters = filter_spec.compile().map_err(|e| e.to_string())?;
-    let (bytes, base) = PROFILE.with(|p| {
-        let p = p.borrow();
-        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
-        if index < 0.0 || index as usize >= profile.value_types.len() {
-            return Err(format!("no value type {index}"));
-        }
-        let index = index as usize;
+    let (bytes, base) = with_profile(index, |profile, index| {
         if filter_spec.diff == DiffMode::Off {
             let (tree, labels) = report::report_parts(profile, index, &filters);
             return Ok((transfer::encode_report(tree, labels), None));
         }
-        BASE.with(|b| {
-            let b = b.borrow();
-            let base = b
-                .as_ref()
-                .ok_or("no base profile is open to compare with")?;
+        with_base(|base| {
             let (new, base) = diff::reports(profile, base, filter_spec.diff, index, &filters);
             Ok((
                 transfer::encode_report(new.tree.into_parts(), new.labels),
@@ -426,13 +440,8 @@ fn tree(data: &JsValue) -> Result<Reply, String> {
 fn proto(data: &JsValue) -> Result<Reply, String> {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
     let filters = filters_of(data).compile().map_err(|e| e.to_string())?;
-    let bytes = PROFILE.with(|p| {
-        let p = p.borrow();
-        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
-        if index < 0.0 || index as usize >= profile.value_types.len() {
-            return Err(format!("no value type {index}"));
-        }
-        let saved = report::view_profile(profile, index as usize, &filters);
+    let bytes = with_profile(index, |profile, index| {
+        let saved = report::view_profile(profile, index, &filters);
         Ok(encode_gzipped(&saved))
     })?;
     let (bytes, buffer) = bytes_value(&bytes);
@@ -450,32 +459,22 @@ fn source(data: &JsValue) -> Reply {
     let index = get(data, "index").as_f64().unwrap_or(-1.0);
     let spec = filters_of(data);
     let function = get(data, "function").as_string().unwrap_or_default();
-    let listed = PROFILE.with(|p| {
-        let filters = spec.compile().map_err(|e| e.to_string())?;
-        let p = p.borrow();
-        let profile = p.as_ref().ok_or("no profile is open in the engine")?;
-        if index < 0.0 || index as usize >= profile.value_types.len() {
-            return Err(format!("no value type {index}"));
-        }
-        BASE.with(|b| {
-            let b = b.borrow();
-            let base = match spec.diff {
-                DiffMode::Off => None,
-                mode => Some((
-                    b.as_deref()
-                        .ok_or("no base profile is open to compare with")?,
-                    mode,
+    let listed = spec
+        .compile()
+        .map_err(|e| e.to_string())
+        .and_then(|filters| {
+            with_profile(index, |profile, index| match spec.diff {
+                DiffMode::Off => Ok(source::function_source(
+                    profile, None, index, &filters, &function,
                 )),
-            };
-            Ok(source::function_source(
-                profile,
-                base,
-                index as usize,
-                &filters,
-                &function,
-            ))
-        })
-    });
+                mode => with_base(|base| {
+                    let base = Some((base, mode));
+                    Ok(source::function_source(
+                        profile, base, index, &filters, &function,
+                    ))
+                }),
+            })
+        });
     let answer = match listed {
         Ok(listed) => ("source", source_value(&listed)),
         Err(message) => ("message", message.into()),
