@@ -121,6 +121,11 @@ test('the Source panel lists the engine\'s lines from a row, the frame menu and 
   assert.ok(await page.locator('.call-graph-area').isVisible());
   assert.deepEqual(await panelList(page), engineList(HEAP, nodeName, '--value-type', 'alloc_space'));
   await screenshot(page, 'source-beside-call-graph');
+  // At lines granularity the selected function has no frame of its own name: the panel
+  // closes and its button does not stay pressed.
+  await page.locator('select.granularity').selectOption('lines');
+  await page.locator('.source-panel').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.source-toggle').getAttribute('aria-pressed'), 'false');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

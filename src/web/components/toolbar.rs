@@ -60,6 +60,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let expanded = use_state(|| false);
     let state = &props.state;
     let view = &state.view;
+    // A panel of the selected function shows only while that function is in the graph (a
+    // change of granularity can leave it out).
+    let sandwich = view.sandwich && props.shown.selected.is_some();
+    let source = view.source && props.shown.selected.is_some();
     let dispatch = state.dispatcher();
     let loaded = &props.shown.loaded.0;
     let summary = &loaded.summary;
@@ -247,14 +251,14 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <button class={classes!("button", "table-toggle", view.table.then_some("active"))}
                 onclick={view_action(ViewAction::ShowTable(!view.table))} aria-pressed={view.table.to_string()}
                 title="The top table: flat and cum per function (t)">{"Table"}</button>
-            <button class={classes!("button", "sandwich-toggle", "secondary", view.sandwich.then_some("active"))}
+            <button class={classes!("button", "sandwich-toggle", "secondary", sandwich.then_some("active"))}
                 onclick={view_action(ViewAction::ShowSandwich(!view.sandwich))} disabled={props.shown.selected.is_none()}
-                aria-pressed={view.sandwich.to_string()}
+                aria-pressed={sandwich.to_string()}
                 title="Callers and callees of the selected function (select one in the table or right-click a frame)">
                 {"Callers/callees"}</button>
-            <button class={classes!("button", "source-toggle", "secondary", view.source.then_some("active"))}
+            <button class={classes!("button", "source-toggle", "secondary", source.then_some("active"))}
                 onclick={view_action(ViewAction::ShowSource(!view.source))} disabled={props.shown.selected.is_none()}
-                aria-pressed={view.source.to_string()}
+                aria-pressed={source.to_string()}
                 title="The selected function's source lines with their flat and cum (s)">
                 {"Source"}</button>
             <details class="export secondary">
