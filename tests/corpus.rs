@@ -1,7 +1,9 @@
 //! The engine against `go tool pprof`: every corpus profile that pprof decodes must decode,
 //! and for every value type the total, the per-function flat/cum, the folded stacks and the
 //! label totals must equal the references exactly, also once written back as profile.proto,
-//! and the inverted tree's root children must be the functions with a flat, as wide as it.
+//! and the reshaped trees must keep pprof's numbers: the inverted root's children are the
+//! functions with a flat, as wide as it, and with recursion collapsed no function is twice on a
+//! stack while every function's cum stays.
 //! Malformed files must give a `LoadError`.
 //!
 //! The corpus is read from `$SCORCH_CORPUS`, else `../shared/corpus` beside the repository.
@@ -11,9 +13,12 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use scorch::analysis::call_tree::{FunctionRow, Visit};
 use scorch::analysis::labels::label_totals;
+use scorch::analysis::shape::{self, Shape};
 use scorch::input::load;
 use scorch::input::pprof::{encode_gzipped, DecodeOptions};
+use scorch::model::frames::Granularity;
 use scorch::model::profile::Profile;
 use scorch::{CallTree, LoadError};
 
@@ -108,6 +113,80 @@ fn first_difference(want: &[String], got: &[String]) -> Option<String> {
     ))
 }
 
+/// The inverted tree's root children are `rows`' functions with a flat, as wide as it; with
+/// recursion collapsed, no function is twice on a stack and every function keeps its cum
+/// (each sample's set of functions is the same); both keep the total.
+fn check_shapes(tree: &CallTree, rows: &[FunctionRow]) -> Result<(), String> {
+    let frames = tree.frames();
+    let with = |inverted, collapse_recursion| {
+        let shape = Shape {
+            inverted,
+            collapse_recursion,
+        };
+        shape::reshaped(tree, shape, Granularity::Functions)
+    };
+    let inverted = with(true, false);
+    let mut leaves: Vec<String> = inverted
+        .children(CallTree::ROOT)
+        .filter(|&c| inverted.total_value(c) != 0)
+        .map(|c| format!("{}\t{}", inverted.total_value(c), inverted.name(c)))
+        .collect();
+    leaves.sort_by(|a, b| a.split('\t').nth(1).cmp(&b.split('\t').nth(1)));
+    let flat: Vec<String> = rows
+        .iter()
+        .filter(|r| r.flat != 0)
+        .map(|r| format!("{}\t{}", r.flat, frames.name(r.frame)))
+        .collect();
+    if let Some(d) = first_difference(&flat, &leaves) {
+        return Err(format!(
+            "the inverted root's children are not the flat table: {d}"
+        ));
+    }
+    let collapsed = with(false, true);
+    let cum = |rows: &[FunctionRow], tree: &CallTree| -> Vec<String> {
+        let mut cum: Vec<String> = rows
+            .iter()
+            .filter(|r| r.cum != 0)
+            .map(|r| format!("{}\t{}", r.cum, tree.frames().name(r.frame)))
+            .collect();
+        cum.sort();
+        cum
+    };
+    let collapsed_cum = cum(&collapsed.function_table(), &collapsed);
+    if let Some(d) = first_difference(&cum(rows, tree), &collapsed_cum) {
+        return Err(format!("collapsing recursion changed a cum: {d}"));
+    }
+    let mut open = vec![0u32; frames.len()];
+    let mut twice = None;
+    collapsed.walk(|visit| match visit {
+        Visit::Enter(node) => {
+            let f = collapsed.frame(node).0 as usize;
+            if node != CallTree::ROOT && open[f] > 0 {
+                twice.get_or_insert(node);
+            }
+            open[f] += 1;
+        }
+        Visit::Leave(node) => open[collapsed.frame(node).0 as usize] -= 1,
+    });
+    if let Some(node) = twice {
+        return Err(format!(
+            "with recursion collapsed, {} is twice on a stack",
+            collapsed.name(node)
+        ));
+    }
+    let both = with(true, true);
+    for (name, shaped) in [
+        ("inverted", &inverted),
+        ("collapsed", &collapsed),
+        ("both", &both),
+    ] {
+        if shaped.total_value(CallTree::ROOT) != tree.total_value(CallTree::ROOT) {
+            return Err(format!("the {name} tree has another total"));
+        }
+    }
+    Ok(())
+}
+
 fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
     let bytes = std::fs::read(dir.join(&entry.path)).map_err(|e| e.to_string())?;
     let profile = load::open(&bytes, &DecodeOptions::default()).map_err(|e| e.to_string())?;
@@ -174,27 +253,7 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
         if let Some(d) = first_difference(&top.body, &top_got) {
             return Err(format!("{where_}: top differs: {d}"));
         }
-        // Inverted, the root's children are the functions with a flat, as wide as it.
-        let inverted = CallTree::build(&scorch::analysis::invert::inverted(&profile), index);
-        let mut leaves: Vec<String> = inverted
-            .children(CallTree::ROOT)
-            .filter(|&c| inverted.total_value(c) != 0)
-            .map(|c| format!("{}\t{}", inverted.total_value(c), inverted.name(c)))
-            .collect();
-        leaves.sort_by(|a, b| a.split('\t').nth(1).cmp(&b.split('\t').nth(1)));
-        let flat: Vec<String> = rows
-            .iter()
-            .filter(|r| r.flat != 0)
-            .map(|r| format!("{}\t{}", r.flat, frames.name(r.frame)))
-            .collect();
-        if let Some(d) = first_difference(&flat, &leaves) {
-            return Err(format!(
-                "{where_}: the inverted root's children are not the flat table: {d}"
-            ));
-        }
-        if inverted.total_value(CallTree::ROOT) != tree.total_value(CallTree::ROOT) {
-            return Err(format!("{where_}: the inverted tree has another total"));
-        }
+        check_shapes(&tree, &rows).map_err(|e| format!("{where_}: {e}"))?;
         if let Some(d) = first_difference(&folded_ref.body, &tree.folded_stacks()) {
             return Err(format!("{where_}: folded differs: {d}"));
         }

@@ -322,3 +322,59 @@ fn inverted_folded_stacks_are_the_stacks_leaf_first() {
         assert_eq!(inverted, want, "{name}");
     }
 }
+
+/// `scorch folded --collapse-recursion` prints `scorch folded`'s stacks with each frame whose
+/// function is already on the stack below it dropped, equal stacks added up; with
+/// `--inverted` too, those stacks leaf first.
+#[test]
+fn collapsed_folded_stacks_have_each_function_once() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let lines = |args: &[&str]| -> Vec<String> {
+        let mut lines: Vec<String> = run_scorch(args)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    for name in [
+        "gdu/default.pgo",
+        "go-profiler-notes/cpu-max-stack-depth.pprof",
+        "dd-trace-go/heap.pprof",
+    ] {
+        let file = corpus.join(name).display().to_string();
+        let mut merged: std::collections::BTreeMap<(bool, String), i64> = Default::default();
+        let mut recursive = 0;
+        for line in lines(&["folded", &file]) {
+            let (stack, value) = line.rsplit_once(' ').unwrap();
+            let mut frames: Vec<&str> = Vec::new();
+            for frame in stack.split(';') {
+                if !frames.contains(&frame) {
+                    frames.push(frame);
+                }
+            }
+            recursive += usize::from(frames.len() < stack.split(';').count());
+            let value: i64 = value.parse().unwrap();
+            *merged.entry((false, frames.join(";"))).or_default() += value;
+            frames.reverse();
+            *merged.entry((true, frames.join(";"))).or_default() += value;
+        }
+        assert!(recursive > 0, "{name}: no recursive stack");
+        for inverted in [false, true] {
+            let mut want: Vec<String> = merged
+                .iter()
+                .filter(|((i, _), &v)| *i == inverted && v != 0)
+                .map(|((_, stack), v)| format!("{stack} {v}"))
+                .collect();
+            want.sort();
+            let mut args = vec!["folded", file.as_str(), "--collapse-recursion"];
+            if inverted {
+                args.push("--inverted");
+            }
+            assert_eq!(lines(&args), want, "{name} {args:?}");
+        }
+    }
+}

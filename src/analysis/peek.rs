@@ -1,12 +1,13 @@
 //! Callers and callees of one function: pprof's `-peek` (the weight of each edge into and out
 //! of the function, each sample counted once per edge) and the two merged trees of a sandwich
-//! view (who calls it, inverted, and what it calls). Depends on the call tree only.
+//! view (who calls it, inverted, and what it calls). Depends on the call tree and the path
+//! tree.
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::call_tree::{CallTree, NodeId, TreeParts, Visit};
-use crate::model::frames::{FrameId, Frames};
-use crate::model::trie::Trie;
+use crate::analysis::call_tree::{CallTree, NodeId, Visit};
+use crate::analysis::path_tree::PathTree;
+use crate::model::frames::FrameId;
 
 /// An edge to or from the function: the other frame and the value of the samples through it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,77 +116,6 @@ pub fn peek(tree: &CallTree, frame: FrameId) -> Peek {
     }
 }
 
-/// A call tree merged from paths of frames (a trie of frame ids), children in frame-name
-/// order once finished.
-struct PathTree {
-    trie: Trie,
-    self_value: Vec<i64>,
-}
-
-impl PathTree {
-    fn new() -> PathTree {
-        PathTree {
-            trie: Trie::default(),
-            self_value: vec![0],
-        }
-    }
-
-    /// Adds `value` at the end of `path` (frames from the root's child down).
-    fn add(&mut self, path: impl Iterator<Item = FrameId>, value: i64) {
-        let node = path.fold(0u32, |node, frame| {
-            // Fewer nodes than the source tree has, which fit in u32.
-            let child = self
-                .trie
-                .child(node, frame.0)
-                .expect("fewer nodes than u32::MAX");
-            if child as usize == self.self_value.len() {
-                self.self_value.push(0);
-            }
-            child
-        });
-        self.self_value[node as usize] += value;
-    }
-
-    /// The tree, with `source`'s frames (the root standing for `root`), value type and total.
-    fn finish(self, source: &CallTree, root: FrameId) -> CallTree {
-        let frames = source.frames();
-        let (parent, item) = self.trie.into_parts();
-        let node_frame = |node: u32| FrameId(item[node as usize]);
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); parent.len()];
-        for node in 1..parent.len() {
-            children[parent[node] as usize].push(node as u32);
-        }
-        let (mut frame, mut depth, mut self_value) = (Vec::new(), Vec::new(), Vec::new());
-        let mut pending = vec![(0u32, 0u32)];
-        while let Some((node, d)) = pending.pop() {
-            frame.push(if node == 0 {
-                Frames::ROOT
-            } else {
-                node_frame(node)
-            });
-            depth.push(d);
-            self_value.push(self.self_value[node as usize]);
-            let kids = &mut children[node as usize];
-            kids.sort_by(|&a, &b| frames.name(node_frame(a)).cmp(frames.name(node_frame(b))));
-            // Pushed in reverse, so the first by name comes out first.
-            pending.extend(kids.iter().rev().map(|&k| (k, d + 1)));
-        }
-        let inlined = vec![false; frame.len()];
-        let mut table = frames.all().to_vec();
-        table[0] = frames.frame(root).clone();
-        CallTree::from_parts(TreeParts {
-            frames: Frames::from_frames(table),
-            value_index: source.value_index(),
-            profile_total: source.profile_total(),
-            frame,
-            depth,
-            self_value,
-            inlined,
-        })
-        .expect("a merged tree is a tree")
-    }
-}
-
 /// The nodes of `frame` with no ancestor of the same frame: each sample through the function
 /// passes through exactly one of them.
 fn outermost(tree: &CallTree, frame: FrameId) -> Vec<NodeId> {
@@ -216,10 +146,14 @@ pub fn callees_tree(tree: &CallTree, frame: FrameId) -> CallTree {
             if node != top {
                 path.push(tree.frame(node));
             }
-            merged.add(path.iter().copied(), tree.self_value(node));
+            merged.add(
+                path.iter().map(|&f| (f, false)),
+                tree.self_value(node),
+                |_, _| (),
+            );
         }
     }
-    merged.finish(tree, frame)
+    merged.finish(tree, frame).0
 }
 
 /// Who calls `frame`, inverted: from each outermost node of the function up to the root, its
@@ -232,9 +166,13 @@ pub fn callers_tree(tree: &CallTree, frame: FrameId) -> CallTree {
             (parent != CallTree::ROOT).then_some(parent)
         })
         .filter(|&n| n != CallTree::ROOT);
-        merged.add(up.map(|n| tree.frame(n)), tree.total_value(top));
+        merged.add(
+            up.map(|n| (tree.frame(n), false)),
+            tree.total_value(top),
+            |_, _| (),
+        );
     }
-    merged.finish(tree, frame)
+    merged.finish(tree, frame).0
 }
 
 #[cfg(test)]

@@ -55,16 +55,6 @@ pub fn call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> Ca
     CallTree::build_with(&profile, value_index, total, filters.granularity)
 }
 
-/// [`call_tree`] of the profile inverted after filtering ([`inverted`]): the functions that
-/// hold the time at the root, their callers above.
-///
-/// [`inverted`]: crate::analysis::invert::inverted
-pub fn inverted_call_tree(profile: &Profile, value_index: usize, filters: &Filters) -> CallTree {
-    let total = crate::analysis::total::pprof_total(profile, value_index);
-    let profile = crate::analysis::invert::inverted(&filtered(profile, filters));
-    CallTree::build_with(&profile, value_index, total, filters.granularity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use scorch::analysis::labels::label_totals;
 use scorch::analysis::options::DiffMode;
 use scorch::analysis::options::FilterSpec;
 use scorch::analysis::report;
+use scorch::analysis::shape::{self, Shape};
 use scorch::analysis::top::{TopColumn, TopSort, TopTable};
 use scorch::input::load;
 use scorch::input::pprof::DecodeOptions;
@@ -90,9 +91,8 @@ enum Command {
         value_type: ValueTypeArg,
         #[command(flatten)]
         filters: FilterArgs,
-        /// Each stack leaf first (flamegraph.pl --reverse): where the time is, then who calls.
-        #[arg(long)]
-        inverted: bool,
+        #[command(flatten)]
+        shape: ShapeArgs,
     },
     /// pprof's `-list`: per function whose name matches REGEX, its flat and cum per source
     /// line (by line whatever --granularity says), with the source text where it is found.
@@ -130,10 +130,8 @@ enum Command {
         /// Root at the top instead of the bottom.
         #[arg(long)]
         icicle: bool,
-        /// The inverted graph: the functions that hold the time at the root, their callers
-        /// above (flamegraph.pl --reverse).
-        #[arg(long)]
-        inverted: bool,
+        #[command(flatten)]
+        shape: ShapeArgs,
     },
     /// pprof's call graph (`-dot`): nodes and edges trimmed as pprof trims them.
     Graph {
@@ -189,6 +187,29 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// How the flame graph's stacks are reshaped for reading (the values stay).
+#[derive(clap::Args)]
+struct ShapeArgs {
+    /// Each stack leaf first (flamegraph.pl --reverse): the functions that hold the time at
+    /// the root, their callers above.
+    #[arg(long)]
+    inverted: bool,
+    /// Drop a frame whose function is already on the stack below it, so recursive calls
+    /// merge into the outermost one (speedscope's collapse recursion); applied before
+    /// --inverted.
+    #[arg(long)]
+    collapse_recursion: bool,
+}
+
+impl ShapeArgs {
+    fn shape(&self) -> Shape {
+        Shape {
+            inverted: self.inverted,
+            collapse_recursion: self.collapse_recursion,
+        }
+    }
 }
 
 /// pprof's comparison with a base profile.
@@ -718,21 +739,22 @@ fn tree_for(
     value_type: &ValueTypeArg,
     filters: &FilterArgs,
 ) -> Result<CallTree, Failure> {
-    inverted_tree_for(profile, value_type, filters, false)
+    let index = profile.value_index(&value_type.value_type)?;
+    let filters = filters.spec().compile()?;
+    Ok(report::call_tree(profile, index, &filters))
 }
 
-/// [`tree_for`], inverted when asked.
-fn inverted_tree_for(
+/// [`tree_for`], reshaped as `shape` asks.
+fn shaped_tree_for(
     profile: &Profile,
     value_type: &ValueTypeArg,
     filters: &FilterArgs,
-    inverted: bool,
+    shape: &ShapeArgs,
 ) -> Result<CallTree, Failure> {
-    let index = profile.value_index(&value_type.value_type)?;
-    let filters = filters.spec().compile()?;
-    Ok(match inverted {
-        true => report::inverted_call_tree(profile, index, &filters),
-        false => report::call_tree(profile, index, &filters),
+    let tree = tree_for(profile, value_type, filters)?;
+    Ok(match shape.shape() {
+        s if s.is_plain() => tree,
+        s => shape::reshaped(&tree, s, filters.spec().granularity),
     })
 }
 
@@ -833,10 +855,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             files,
             value_type,
             filters,
-            inverted,
+            shape,
         } => {
             let profile = open_all(&files)?;
-            let tree = inverted_tree_for(&profile, &value_type, &filters, inverted)?;
+            let tree = shaped_tree_for(&profile, &value_type, &filters, &shape)?;
             for line in tree.folded_stacks() {
                 writeln!(out, "{line}")?;
             }
@@ -846,10 +868,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             value_type,
             filters,
             icicle,
-            inverted,
+            shape,
         } => {
             let profile = open_all(&files)?;
-            let tree = inverted_tree_for(&profile, &value_type, &filters, inverted)?;
+            let tree = shaped_tree_for(&profile, &value_type, &filters, &shape)?;
             let layout = scorch::view::flame_layout::FlameLayout::new(&tree);
             let title = title_of(&files);
             let color =
