@@ -24,6 +24,10 @@ pub enum Command {
     ToggleSource,
     /// Show the call graph instead of the flame graph, or back.
     ToggleCallGraph,
+    /// Invert the flame graph (bottom-up), or back.
+    ToggleInverted,
+    /// Collapse recursion in the flame graph, or not.
+    ToggleCollapseRecursion,
     /// Move the cursor to the frame drawn above or below, or beside.
     Move(Direction),
     /// Zoom to the cursor's frame.
@@ -54,6 +58,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("v  /  Shift+V", "next / previous value type"),
     ("o", "flame or icicle"),
+    (
+        "b",
+        "bottom-up: the inverted flame graph (the functions that hold the time at the root)",
+    ),
+    (
+        "r",
+        "collapse recursion (a function's recursive calls in one frame)",
+    ),
     ("t", "top table"),
     ("c", "callers and callees of the selected function"),
     ("s", "source lines of the selected function"),
@@ -105,6 +117,8 @@ pub fn command(key: &str, shift: bool, ctrl: bool) -> Option<Command> {
         "c" => Command::ToggleSandwich,
         "s" => Command::ToggleSource,
         "g" => Command::ToggleCallGraph,
+        "b" => Command::ToggleInverted,
+        "r" => Command::ToggleCollapseRecursion,
         "ArrowUp" => Command::Move(Direction::Up),
         "ArrowDown" => Command::Move(Direction::Down),
         "ArrowLeft" => Command::Move(Direction::Left),

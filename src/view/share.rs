@@ -7,7 +7,8 @@
 //! path of frame names (each percent-encoded, joined by `;`), `h` a hash of the profile file,
 //! `p` the profile deflated and base64url-encoded, `n` the name of the file it came from and
 //! `url` an address to fetch it from; `g=1` shows the call graph, with pprof's `nodecount`,
-//! `nodefraction` and `edgefraction` when they are not the default.
+//! `nodefraction` and `edgefraction` when they are not the default; `inverted=1` and
+//! `collapse_recursion=1` reshape the flame graph.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -21,6 +22,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 
 use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
+use crate::analysis::shape::Shape;
 use crate::view::orientation::Orientation;
 
 /// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
@@ -61,6 +63,8 @@ pub struct ShareState {
     /// Whether the call graph is shown, and how much of it.
     pub call_graph: bool,
     pub graph_options: GraphOptions,
+    /// How the flame graph's stacks are reshaped.
+    pub shape: Shape,
     /// Hash of the profile file the view was made on (see [`content_hash`]).
     pub profile_hash: Option<String>,
     /// The profile itself, deflated and base64url-encoded (see [`embed`]).
@@ -162,6 +166,12 @@ impl ShareState {
         for (key, value) in self.graph_options.entries() {
             parts.push(format!("{key}={value}"));
         }
+        if self.shape.inverted {
+            parts.push("inverted=1".to_string());
+        }
+        if self.shape.collapse_recursion {
+            parts.push("collapse_recursion=1".to_string());
+        }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
         }
@@ -209,6 +219,8 @@ impl ShareState {
                 }
                 "q" => state.search = decode_value(key, value)?,
                 "g" => state.call_graph = value == "1",
+                "inverted" => state.shape.inverted = value == "1",
+                "collapse_recursion" => state.shape.collapse_recursion = value == "1",
                 // A number out of range is ignored, as an unknown key is.
                 "nodecount" | "nodefraction" | "edgefraction" => {
                     if let Some(options) = state.graph_options.with_entry(key, value) {
@@ -328,6 +340,10 @@ mod tests {
                 node_count: 0,
                 node_fraction: 0.0125,
                 edge_fraction: 0.0,
+            },
+            shape: Shape {
+                inverted: true,
+                collapse_recursion: true,
             },
             profile_hash: Some(content_hash(b"x")),
             embedded: None,

@@ -1,10 +1,12 @@
 //! What the person is looking at, as plain data: value type, orientation, zoom, search and the
-//! current match, whether the flame graph or the call graph is shown, and the panels beside it.
+//! current match, the flame graph's shape, whether the flame graph or the call graph is shown,
+//! and the panels beside it.
 //! `ViewState::apply(action)` is the only way it changes (the web shell's reducer is an adapter
 //! around it). Depends on nothing that draws or decodes.
 
 use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
+use crate::analysis::shape::Shape;
 use crate::view::orientation::Orientation;
 
 /// The view of one profile.
@@ -46,6 +48,9 @@ pub struct ViewState {
     pub call_graph: bool,
     /// How much of the call graph is drawn. Default: pprof's.
     pub graph_options: GraphOptions,
+    /// How the flame graph's stacks are reshaped (inverted, recursion collapsed). Default:
+    /// as built.
+    pub shape: Shape,
 }
 
 /// A change a person asks for.
@@ -81,6 +86,8 @@ pub enum ViewAction {
     /// Mark the frames of a source line (routine and line positions), or none.
     MarkSourceLine(Option<(usize, usize)>),
     SetGraphOptions(GraphOptions),
+    /// Reshape the flame graph; the zoom and the cursor, paths in the old shape, go.
+    SetShape(Shape),
     /// Step to the next of `count` matches.
     NextMatch {
         count: usize,
@@ -159,6 +166,15 @@ impl ViewState {
             }
             ViewAction::MarkSourceLine(line) => next.source_line = line,
             ViewAction::SetGraphOptions(options) => next.graph_options = options,
+            ViewAction::SetShape(shape) => {
+                if shape != self.shape {
+                    next.shape = shape;
+                    next.zoom_path.clear();
+                    next.window = (0.0, 1.0);
+                    next.cursor = None;
+                    next.match_cursor = None;
+                }
+            }
             ViewAction::NextMatch { count } if count > 0 => {
                 next.match_cursor = Some(self.match_cursor.map_or(0, |c| (c + 1) % count));
             }
@@ -247,6 +263,27 @@ mod tests {
         };
         let v = v.apply(ViewAction::SetGraphOptions(options));
         assert_eq!(v.graph_options.node_count, 200);
+    }
+
+    #[test]
+    fn a_new_shape_starts_unzoomed_and_keeps_the_selection() {
+        let v = ViewState::new(0)
+            .apply(ViewAction::Select(Some("main.f".into())))
+            .apply(ViewAction::ZoomTo {
+                path: vec!["main".into()],
+                window: (0.1, 0.6),
+            })
+            .apply(ViewAction::SetCursor(Some(vec!["main".into()])));
+        let inverted = Shape {
+            inverted: true,
+            collapse_recursion: false,
+        };
+        let r = v.apply(ViewAction::SetShape(inverted));
+        assert_eq!(r.shape, inverted);
+        assert!(r.zoom_path.is_empty() && r.cursor.is_none() && r.window == (0.0, 1.0));
+        assert_eq!(r.selected.as_deref(), Some("main.f"));
+        // The same shape again changes nothing.
+        assert_eq!(r.apply(ViewAction::SetShape(inverted)), r);
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
         filters: view.filters.clone(),
         call_graph: view.call_graph,
         graph_options: view.graph_options,
+        shape: view.shape,
         profile_hash: match &loaded.source {
             Source::File { hash, .. } => Some(hash.clone()),
             _ => None,
@@ -86,7 +87,7 @@ pub fn zoom_to(graph: &Graph, node: crate::analysis::call_tree::NodeId) -> ViewA
 }
 
 /// The view a link asks for, on `loaded`: what cannot be found (a value type, a frame) is left
-/// at its default.
+/// at its default. A zoom into a graph `loaded` does not have yet is kept as a path.
 pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
     let summary = &loaded.summary;
     let index = state
@@ -98,16 +99,23 @@ pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
         .apply(ViewAction::SetOrientation(state.orientation))
         .apply(ViewAction::SetSearch(state.search.clone()))
         .apply(ViewAction::SetGraphOptions(state.graph_options))
+        .apply(ViewAction::SetShape(state.shape))
         .apply(ViewAction::ShowCallGraph(state.call_graph));
     // Filters that do not compile are left out.
     if state.filters.compile().is_ok() {
         view.filters = state.filters.clone();
     }
-    let graph = loaded.graph(index, &view.filters);
-    if let Some(graph) = graph.filter(|_| !state.zoom_path.is_empty()) {
-        if let Some(node) = graph.tree.find_path(&state.zoom_path) {
-            view = view.apply(zoom_to(&graph, node));
+    let graph = loaded
+        .graph(index, &view.filters)
+        .map(|g| g.shaped(view.shape, view.filters.granularity));
+    match graph.filter(|_| !state.zoom_path.is_empty()) {
+        Some(graph) => {
+            if let Some(node) = graph.tree.find_path(&state.zoom_path) {
+                view = view.apply(zoom_to(&graph, node));
+            }
         }
+        // The graph is still to come: it zooms to the path when it is shown.
+        None => view.zoom_path = state.zoom_path.clone(),
     }
     view
 }

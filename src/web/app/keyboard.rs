@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::state::{AppAction, AppState};
 use super::Shown;
 use crate::analysis::call_tree::CallTree;
+use crate::analysis::shape::Shape;
 use crate::view::keys::{self, Command};
 use crate::view::orientation::Orientation;
 use crate::view::view_state::ViewAction;
@@ -73,6 +74,14 @@ pub fn key_actions(state: &AppState, shown: &Shown, command: Command) -> Option<
         Command::ToggleSandwich => vec![act(ViewAction::ShowSandwich(!view.sandwich))],
         Command::ToggleSource => vec![act(ViewAction::ShowSource(!view.source))],
         Command::ToggleCallGraph => vec![act(ViewAction::ShowCallGraph(!view.call_graph))],
+        Command::ToggleInverted => vec![act(ViewAction::SetShape(Shape {
+            inverted: !view.shape.inverted,
+            ..view.shape
+        }))],
+        Command::ToggleCollapseRecursion => vec![act(ViewAction::SetShape(Shape {
+            collapse_recursion: !view.shape.collapse_recursion,
+            ..view.shape
+        }))],
         Command::Move(direction) => {
             let next = keys::step(tree, cursor, direction, view.orientation)?;
             let name = (next != CallTree::ROOT).then(|| tree.name(next).to_string());

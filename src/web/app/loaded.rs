@@ -14,8 +14,10 @@ use crate::analysis::labels::LabelTotal;
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterSpec;
 use crate::analysis::report::{self, Report};
+use crate::analysis::shape::{self, Shape};
 use crate::analysis::source::{self, FunctionSource};
 use crate::analysis::top::TopTable;
+use crate::model::frames::Granularity;
 use crate::model::profile::Profile;
 use crate::transfer::Summary;
 use crate::view::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
@@ -42,18 +44,23 @@ pub struct Graph {
     /// The comparison with a base profile, when the view has one.
     pub diff: Option<DiffView>,
     palette: RefCell<Option<Rc<Palette>>>,
+    /// pprof's table, of the tree as built (a reshaped graph shares its origin's).
     top: OnceCell<Rc<TopTable>>,
+    /// The graph last reshaped from this one, and its shape.
+    reshaped: RefCell<Option<(Shape, Rc<Graph>)>>,
 }
 
 /// A graph's comparison with the base profile's tree (built the same way).
 pub struct DiffView {
-    /// pprof's diff table: per function, new and base flat and cum.
-    pub table: DiffTable,
+    /// pprof's diff table: per function, new and base flat and cum (of the trees as built).
+    pub table: Rc<DiffTable>,
     /// Per node of the graph's tree, the base's value on the same path.
     pub base_values: Vec<i64>,
     /// Per node, its step of change (see [`diff_step`]) as an index into
     /// [`DiffView::colors`]'s colours.
     node_color: Vec<u8>,
+    /// The base's tree, shaped as the graph's.
+    base: Rc<CallTree>,
 }
 
 /// The fill colour of each node of a compared graph, as indices into distinct CSS colours.
@@ -63,8 +70,15 @@ pub struct DiffColors<'a> {
 }
 
 impl DiffView {
-    pub fn new(tree: &CallTree, base: &CallTree) -> DiffView {
-        let base_values = diff::base_values(tree, base);
+    pub fn new(tree: &CallTree, base: CallTree) -> DiffView {
+        let table = Rc::new(DiffTable::new(tree, &base));
+        DiffView::with_table(tree, Rc::new(base), table)
+    }
+
+    /// The comparison of `tree` with `base`, both shaped alike, whose functions' table is
+    /// `table`.
+    fn with_table(tree: &CallTree, base: Rc<CallTree>, table: Rc<DiffTable>) -> DiffView {
+        let base_values = diff::base_values(tree, &base);
         let node_color = (0..tree.len())
             .map(|n| {
                 let step = diff_step(tree.total_value(NodeId(n as u32)), base_values[n]);
@@ -72,9 +86,10 @@ impl DiffView {
             })
             .collect();
         DiffView {
-            table: DiffTable::new(tree, base),
+            table,
             base_values,
             node_color,
+            base,
         }
     }
 
@@ -107,7 +122,30 @@ impl Graph {
             diff: None,
             palette: RefCell::new(None),
             top: OnceCell::new(),
+            reshaped: RefCell::new(None),
         }
+    }
+
+    /// This graph reshaped (itself when `shape` is plain), its frames told apart at
+    /// `granularity`; the last one is kept. Its tables are this graph's: pprof's numbers.
+    pub fn shaped(self: &Rc<Graph>, shape: Shape, granularity: Granularity) -> Rc<Graph> {
+        if shape.is_plain() {
+            return self.clone();
+        }
+        if let Some((_, graph)) = self.reshaped.borrow().as_ref().filter(|(s, _)| *s == shape) {
+            return graph.clone();
+        }
+        let tree = shape::reshaped(&self.tree, shape, granularity);
+        let diff = self.diff.as_ref().map(|d| {
+            let base = Rc::new(shape::reshaped(&d.base, shape, granularity));
+            DiffView::with_table(&tree, base, d.table.clone())
+        });
+        let mut graph = Graph::new(tree, self.labels.clone());
+        graph.diff = diff;
+        graph.top = OnceCell::from(self.top_table());
+        let graph = Rc::new(graph);
+        *self.reshaped.borrow_mut() = Some((shape, graph.clone()));
+        graph
     }
 
     /// The top table, computed on first use.
@@ -242,6 +280,8 @@ pub struct Loaded {
     backend: Backend,
     /// Graphs by value type and filters, each built once.
     graphs: RefCell<HashMap<(usize, FilterSpec), Rc<Graph>>>,
+    /// The value type and filters of the graph the profile opened with (always there).
+    pub opened_with: (usize, FilterSpec),
     /// Call graphs, each built once, or why one could not be.
     call_graphs: RefCell<HashMap<CallGraphKey, CallGraphBuilt>>,
     /// Functions' source lines, each listed once, or why one could not be.
@@ -267,6 +307,7 @@ impl Loaded {
             parts: Vec::new(),
             summary: Summary::of(&profile),
             graphs: RefCell::default(),
+            opened_with: (profile.default_value_index, FilterSpec::default()),
             call_graphs: RefCell::default(),
             sources: RefCell::default(),
             base_count: Cell::default(),
@@ -292,6 +333,7 @@ impl Loaded {
             name: names.join(", "),
             parts,
             graphs: RefCell::default(),
+            opened_with: (opened.index, opened.filters.clone()),
             call_graphs: RefCell::default(),
             sources: RefCell::default(),
             base_count: Cell::default(),
@@ -522,7 +564,7 @@ impl Loaded {
         base: Option<Report>,
     ) -> Rc<Graph> {
         let mut graph = Graph::new(report.tree, report.labels);
-        graph.diff = base.map(|base| DiffView::new(&graph.tree, &base.tree));
+        graph.diff = base.map(|base| DiffView::new(&graph.tree, base.tree));
         let graph = Rc::new(graph);
         self.graphs
             .borrow_mut()

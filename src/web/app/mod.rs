@@ -17,6 +17,7 @@ use crate::analysis::call_graph::GraphStep;
 use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::analysis::options::DiffMode;
 use crate::analysis::options::FilterKind;
+use crate::analysis::shape::{reshaped_nodes, Shape};
 use crate::analysis::source::function_of_frame;
 use crate::model::frames::FrameId;
 use crate::view::color::Theme;
@@ -50,6 +51,8 @@ pub struct Shown {
     /// The nodes of this graph the marked source line produced, sorted.
     pub marked: Rc<Vec<NodeId>>,
     pub theme: Theme,
+    /// How the graph was reshaped from the tree as built.
+    pub shape: Shape,
 }
 
 impl Shown {
@@ -75,6 +78,7 @@ impl PartialEq for Shown {
             && self.selected == other.selected
             && Rc::ptr_eq(&self.marked, &other.marked)
             && self.theme == other.theme
+            && self.shape == other.shape
     }
 }
 
@@ -145,10 +149,10 @@ pub fn App() -> Html {
     let source_folder = use_state(|| None::<Rc<SourceFolder>>);
 
     let view = &state.view;
-    // The graph of the view; while it is rebuilt (a new base replaced the compared graphs),
-    // the one shown before stays, so the page keeps its drawing, pointer and scroll.
+    // The graph of the view as built; while it is rebuilt (a new base replaced the compared
+    // graphs), the one shown before stays, so the page keeps its drawing, pointer and scroll.
     let last_shown = use_mut_ref(|| None::<(Shared, Rc<Graph>)>);
-    let graph = match &state.loaded {
+    let built = match &state.loaded {
         Some(loaded) => match loaded.0.graph(view.value_index, &view.filters) {
             Some(graph) => {
                 *last_shown.borrow_mut() = Some((loaded.clone(), graph.clone()));
@@ -162,6 +166,10 @@ pub fn App() -> Html {
         },
         None => None,
     };
+    // The graph drawn: the built one reshaped as the view asks.
+    let graph = built
+        .as_ref()
+        .map(|g| g.shaped(view.shape, view.filters.granularity));
     // A search result indexes one graph's nodes and frames: it is kept for that graph only.
     let search_result: Rc<Option<SearchResult>> = {
         let deps = (graph.clone(), view.search.clone());
@@ -198,7 +206,8 @@ pub fn App() -> Html {
         (Some(loaded), Some(key)) => loaded.0.source(key),
         _ => None,
     };
-    // The frames of the marked source line, when the graph shown is the view's.
+    // The frames of the marked source line (nodes of the tree as built), in the graph drawn,
+    // when the graph shown is the view's.
     let marked: Rc<Vec<NodeId>> = {
         let nodes = match (&source, view.source_line, &state.wanted) {
             (Some(Ok(source)), Some((r, l)), None) => source
@@ -212,12 +221,21 @@ pub fn App() -> Html {
         let nodes = nodes
             .into_iter()
             .filter(|n| {
-                graph
+                built
                     .as_ref()
                     .is_some_and(|g| (n.0 as usize) < g.tree.len())
             })
             .collect::<Vec<_>>();
-        (*use_memo(nodes, |nodes| Rc::new(nodes.clone()))).clone()
+        let deps = (nodes, built.clone(), view.shape, view.filters.granularity);
+        (*use_memo(deps, |(nodes, built, shape, granularity)| {
+            Rc::new(match built {
+                Some(built) if !nodes.is_empty() && !shape.is_plain() => {
+                    reshaped_nodes(&built.tree, *shape, *granularity, nodes)
+                }
+                _ => nodes.clone(),
+            })
+        }))
+        .clone()
     };
     // A tapped frame belongs to its graph.
     {
@@ -239,7 +257,7 @@ pub fn App() -> Html {
         })
     };
 
-    let (Some(loaded), Some(graph)) = (state.loaded.clone(), graph) else {
+    let (Some(loaded), Some(built), Some(graph)) = (state.loaded.clone(), built, graph) else {
         *keyed.borrow_mut() = None;
         return html! {
             <main class="app" {ondragover} {ondrop}>
@@ -258,6 +276,7 @@ pub fn App() -> Html {
         selected,
         marked,
         theme,
+        shape: view.shape,
     };
     *keyed.borrow_mut() = Some(((*state).clone(), shown.clone()));
     let tree = &graph.tree;
@@ -404,7 +423,7 @@ pub fn App() -> Html {
             }
             <div class="workspace">
                 if let Some(frame) = selected.filter(|_| view.sandwich) {
-                    <SandwichPanel graph={graph.clone()} {frame} unit={unit.clone()} {theme}
+                    <SandwichPanel graph={built.clone()} {frame} unit={unit.clone()} {theme}
                         on_select={on_select_frame.reform(Some)} on_close={close_sandwich} />
                 }
                 {call_graph.unwrap_or_default()}

@@ -275,6 +275,14 @@ impl AppState {
                 ));
             }
         }
+        // A link's view whose graph the profile does not have yet (a view-only link's filters,
+        // checked after the file opened without them) is asked for; the graph the profile
+        // opened with shows meanwhile.
+        let linked_graph = (self.view.value_index, self.view.filters.clone());
+        if loaded.graph(linked_graph.0, &linked_graph.1).is_none() {
+            (self.view.value_index, self.view.filters) = loaded.opened_with.clone();
+            self.wanted = Some(linked_graph);
+        }
         // The panels the person opened stay open for the next profile.
         self.view.table = before.table;
         self.view.labels = before.labels;
@@ -283,6 +291,7 @@ impl AppState {
         if !linked {
             self.view.call_graph = before.call_graph;
             self.view.graph_options = before.graph_options;
+            self.view.shape = before.shape;
         }
         self.loaded = Some(Shared(loaded));
     }
@@ -299,9 +308,10 @@ impl AppState {
         true
     }
 
-    /// Shows value type `index` under `filters`, whose graph is `graph`, keeping the zoomed
-    /// frame in view (it has another width now).
-    fn show(&mut self, index: usize, filters: FilterSpec, graph: &Graph) {
+    /// Shows value type `index` under `filters`, whose graph is `graph` (as built), keeping
+    /// the zoomed frame in view (it has another width now).
+    fn show(&mut self, index: usize, filters: FilterSpec, graph: &Rc<Graph>) {
+        let graph = &graph.shaped(self.view.shape, filters.granularity);
         let zoom_path = self.view.zoom_path.clone();
         if index != self.view.value_index {
             self.view = self.view.apply(ViewAction::SetValueType(index));

@@ -16,3 +16,4 @@ pub mod status_line;
 pub mod toolbar;
 pub mod tooltip;
 pub mod top_table;
+pub mod view_menu;

@@ -1,6 +1,6 @@
 //! The status line under the toolbar: the profile's name (or how many were merged, their names
-//! on hover), value type and total, and what the filters leave of it. Its data attributes are
-//! what tests read of the view.
+//! on hover), value type and total, how the flame graph is reshaped, and what the filters
+//! leave of it. Its data attributes are what tests read of the view.
 
 use yew::prelude::*;
 
@@ -34,6 +34,12 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
                 <span class="profile-name">{loaded.name.clone()}</span>
             }
             <span>{format!(" · {value_type} · total {}", format::value(total, unit))}</span>
+            if view.shape.inverted {
+                <span class="shape inverted">{" · inverted"}</span>
+            }
+            if view.shape.collapse_recursion {
+                <span class="shape collapsed">{" · recursion collapsed"}</span>
+            }
             if !view.filters.is_empty() {
                 <span class="shown">{format!(" · filtered: {} ({})",
                     format::value(shown, unit), format::percent(shown, total, 1))}</span>

@@ -1,6 +1,6 @@
-//! The toolbar: open, add (merged) and compare files, value type, the flame or call graph, orientation, zoom
-//! reset, the panels, export, link, help and the search box with its matched share. On a narrow
-//! screen the secondary controls fold behind a "More" button.
+//! The toolbar: open, add (merged) and compare files, value type, the flame or call graph,
+//! orientation, the view menu, zoom reset, the panels, export, link, help and the search box
+//! with its matched share. On a narrow screen the secondary controls fold behind "More".
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -16,6 +16,7 @@ use crate::web::app::keyboard::key_actions;
 use crate::web::app::loader::{file_part, files_of, Loader};
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
+use crate::web::components::view_menu::ViewMenu;
 use crate::web::export::{self, ExportKind};
 use crate::web::link;
 
@@ -129,6 +130,12 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let pprof_title = match view.filters.diff {
         DiffMode::Off => "The samples the filters leave, every value type kept, as go tool pprof -proto saves them: opens in pprof and here",
         _ => "This profile's samples the filters leave (not the comparison), every value type kept, as go tool pprof -proto saves them",
+    };
+    let pprof_title = match view.shape.is_plain() {
+        true => pprof_title.to_string(),
+        false => format!(
+            "{pprof_title}; their stacks as recorded (a profile is not inverted or collapsed)"
+        ),
     };
     let export = |kind: ExportKind| {
         let shown = props.shown.clone();
@@ -247,6 +254,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <button class="button orientation secondary" onclick={view_action(ViewAction::SetOrientation(flipped))}
                 title="Switch between flame (root at the bottom) and icicle (root at the top)">
                 {orientation_label}</button>
+            <ViewMenu view={view.clone()} dispatch={dispatch.clone()} />
             <button class="button secondary" onclick={view_action(ViewAction::ResetZoom)} title="Zoom out (Escape)">{"Reset zoom"}</button>
             <button class={classes!("button", "table-toggle", view.table.then_some("active"))}
                 onclick={view_action(ViewAction::ShowTable(!view.table))} aria-pressed={view.table.to_string()}

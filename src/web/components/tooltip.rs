@@ -61,6 +61,7 @@ pub fn Tooltip(props: &TooltipProps) -> Html {
     let self_value = tree.self_value(node);
     let node_total = tree.total_value(node);
     let parent_total = tree.total_value(tree.parent(node));
+    let inverted = props.shown.shape.inverted;
     let name = format::frame_label(&frame.name);
     // At line granularity the name already ends with its file:line.
     let location = (!frame.file.is_empty())
@@ -121,10 +122,15 @@ pub fn Tooltip(props: &TooltipProps) -> Html {
             <table>
                 <tr><th>{"Total"}</th><td data-value={node_total.to_string()}>{format::value(node_total, unit)}</td>
                     <td>{format::percent(node_total, total, 2)}</td></tr>
-                <tr><th>{"Self"}</th><td data-value={self_value.to_string()}>{format::value(self_value, unit)}</td>
-                    <td>{format::percent(self_value, total, 2)}</td></tr>
+                // Inverted, a node's own samples are those whose stack starts there: not a
+                // self value anyone reads.
+                if !inverted {
+                    <tr><th>{"Self"}</th><td data-value={self_value.to_string()}>{format::value(self_value, unit)}</td>
+                        <td>{format::percent(self_value, total, 2)}</td></tr>
+                }
                 if node != CallTree::ROOT {
-                    <tr><th>{"Of parent"}</th><td></td><td>{format::percent(node_total, parent_total, 2)}</td></tr>
+                    <tr><th>{if inverted { "Of callee" } else { "Of parent" }}</th><td></td>
+                        <td>{format::percent(node_total, parent_total, 2)}</td></tr>
                 }
                 {change.unwrap_or_default()}
             </table>

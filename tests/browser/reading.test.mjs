@@ -1,0 +1,166 @@
+// The reading aids in a real Chromium, as a person uses them: the inverted (bottom-up) flame
+// graph and collapsed recursion, each from its key and the View menu, in the link, with the
+// table, search, filters, comparison and export working on them; every number checked against
+// the `scorch` command.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { corpus, dropAndDraw, openApp, scorch, screenshot, settle, withAppAndBrowser } from './harness.mjs';
+
+const app = withAppAndBrowser();
+
+const CPU = path.join(corpus, 'pyroscope/profile.pprof');
+const DEEP = path.join(corpus, 'go-profiler-notes/cpu-max-stack-depth.pprof');
+
+/** Clicks an export item and returns the downloaded text. */
+async function exported(page, kind) {
+  await page.locator('.export summary').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator(`[data-export=${kind}]`).click(),
+  ]);
+  return fs.readFileSync(await download.path(), 'utf8');
+}
+
+const status = (page) => page.locator('.status');
+const canvas = (page) => page.locator('.graph canvas');
+const sorted = (text) => text.split('\n').filter(Boolean).sort();
+
+/** The table's rows in view: name, flat, cum. */
+const tableRows = (page) => page.evaluate(() => [...document.querySelectorAll('.top-row')]
+  .map((r) => [r.title, r.dataset.flat, r.dataset.cum]));
+
+/** `scorch top --format tsv` as {name: [flat, cum]}. */
+function engineTop(file, ...flags) {
+  const rows = {};
+  for (const line of scorch('top', file, '--format', 'tsv', ...flags).split('\n').filter(Boolean)) {
+    const [flat, cum, name] = line.split('\t');
+    rows[name] = [flat, cum];
+  }
+  return rows;
+}
+
+/** The keyboard cursor moved to the root's heaviest child: its tooltip's name and numbers. */
+async function heaviestRootChild(page) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ArrowUp');
+  const tooltip = page.locator('.tooltip');
+  await tooltip.waitFor();
+  return {
+    name: await tooltip.locator('.tooltip-name').evaluate((e) => e.firstChild.textContent),
+    total: await tooltip.locator('td[data-value]').first().getAttribute('data-value'),
+    change: await tooltip.locator('tr.delta td[data-value]').count()
+      ? await tooltip.locator('tr.delta td[data-value]').getAttribute('data-value') : null,
+  };
+}
+
+test('b inverts the flame graph: the engine\'s stacks leaf first, pprof\'s table, search, filters, comparison and the link', async () => {
+  const page = await openApp(app.browser, app.server.url, { viewport: { width: 1400, height: 900 } });
+  await dropAndDraw(page, fs.readFileSync(CPU), 'profile.pprof');
+  const shown = await status(page).getAttribute('data-shown');
+  await page.keyboard.press('t');
+  await page.locator('.top-row').first().waitFor();
+  const rows = await tableRows(page);
+  await page.fill('.search', 'runtime\\.');
+  const matched = await page.locator('.search-status').getAttribute('data-matched');
+  await page.fill('.search', '');
+  await page.locator('.search').blur();
+
+  await page.keyboard.press('b');
+  await page.locator('.status .shape.inverted').waitFor();
+  assert.deepEqual(sorted(await exported(page, 'folded')), sorted(scorch('folded', CPU, '--inverted')));
+  assert.equal(await status(page).getAttribute('data-shown'), shown, 'the root total stays');
+  assert.deepEqual(await tableRows(page), rows, "the table stays pprof's");
+  // The root's widest child is the function with the largest flat, as wide as it.
+  const top = engineTop(CPU);
+  const [widest] = Object.entries(top).sort((a, b) => Number(BigInt(b[1][0]) - BigInt(a[1][0])));
+  const child = await heaviestRootChild(page);
+  assert.equal(child.name, widest[0]);
+  assert.equal(child.total, widest[1][0]);
+  await page.fill('.search', 'runtime\\.');
+  assert.equal(await page.locator('.search-status').getAttribute('data-matched'), matched,
+    'a search matches the same samples');
+  await page.fill('.search', '');
+  await screenshot(page, 'inverted');
+
+  // A filter applies before the stacks are inverted.
+  await page.selectOption('.filter-kind', 'hide');
+  await page.locator('.filter-input').fill('^runtime\\.');
+  await page.locator('.filter-input').press('Enter');
+  await page.locator('.chip[data-filter=hide]').waitFor();
+  await page.waitForFunction((v) => document.querySelector('.status').dataset.shown !== v, shown);
+  assert.deepEqual(sorted(await exported(page, 'folded')),
+    sorted(scorch('folded', CPU, '--inverted', '--hide', '^runtime\\.')));
+
+  // The link carries it: a fresh page given the link and the same file shows it inverted.
+  const url = page.url();
+  assert.match(url, /inverted=1/);
+  const other = await openApp(app.browser, url, { viewport: { width: 1400, height: 900 } });
+  await dropAndDraw(other, fs.readFileSync(CPU), 'profile.pprof');
+  await other.locator('.status .shape.inverted').waitFor();
+  assert.deepEqual(sorted(await exported(other, 'folded')),
+    sorted(scorch('folded', CPU, '--inverted', '--hide', '^runtime\\.')));
+  // And the View menu turns it off.
+  await other.locator('.view-menu summary').click();
+  await other.locator('.inverted-toggle').uncheck();
+  await other.waitForFunction(() => !document.querySelector('.status .shape'));
+  assert.doesNotMatch(other.url(), /inverted=1/);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.context().close();
+  await page.context().close();
+});
+
+test('a comparison inverted colours each function by its change in flat', async () => {
+  const base = path.join(corpus, 'dd-trace-go/heap.pprof');
+  const after = path.join(corpus, 'dd-trace-go/heap.after.pprof');
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(after), 'heap.after.pprof');
+  await page.setInputFiles('.compare input', base);
+  await page.locator('.diff-bar').waitFor();
+  await page.keyboard.press('b');
+  await page.locator('.status .shape.inverted').waitFor();
+  const child = await heaviestRootChild(page);
+  const diff = engineTop(after, '--diff-base', base);
+  const plain = engineTop(after);
+  assert.equal(child.total, plain[child.name][0], 'as wide as its flat');
+  assert.equal(child.change, diff[child.name][0], 'the change of its flat');
+  await screenshot(page, 'inverted-diff');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('r collapses recursion: each function once per stack, the depth shrinks, the total and every cum stay', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, fs.readFileSync(DEEP), 'cpu-max-stack-depth.pprof');
+  const shown = await status(page).getAttribute('data-shown');
+  const depth = Number(await canvas(page).getAttribute('data-depth'));
+  await page.keyboard.press('t');
+  await page.locator('.top-row').first().waitFor();
+  const rows = await tableRows(page);
+
+  await page.keyboard.press('r');
+  await page.locator('.status .shape.collapsed').waitFor();
+  await settle(page);
+  const collapsed = Number(await canvas(page).getAttribute('data-depth'));
+  assert.ok(collapsed < depth / 4, `depth ${depth} -> ${collapsed}`);
+  assert.equal(await status(page).getAttribute('data-shown'), shown);
+  assert.deepEqual(await tableRows(page), rows);
+  assert.deepEqual(sorted(await exported(page, 'folded')), sorted(scorch('folded', DEEP, '--collapse-recursion')));
+  assert.match(page.url(), /collapse_recursion=1/);
+  await screenshot(page, 'collapsed');
+
+  // With the graph inverted too: collapsed, then read leaf first.
+  await page.keyboard.press('b');
+  await page.locator('.status .shape.inverted').waitFor();
+  assert.deepEqual(sorted(await exported(page, 'folded')),
+    sorted(scorch('folded', DEEP, '--collapse-recursion', '--inverted')));
+  await page.keyboard.press('r');
+  await page.keyboard.press('b');
+  await page.waitForFunction(() => !document.querySelector('.status .shape'));
+  assert.equal(Number(await canvas(page).getAttribute('data-depth')), depth);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
