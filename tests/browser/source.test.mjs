@@ -73,6 +73,12 @@ test('the Source panel lists the engine\'s lines from a row, the frame menu and 
   await page.locator('tr.valued').first().click();
   await page.waitForFunction(() => Number(document.querySelector('.graph canvas').dataset.marked) > 0);
   await screenshot(page, 'source-line-marked');
+  // Inverted, the frames the line produced are still marked, at their places in that graph.
+  await page.keyboard.press('b');
+  await page.locator('.status .shape.inverted').waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('.graph canvas').dataset.marked) > 0);
+  await page.keyboard.press('b');
+  await page.waitForFunction(() => !document.querySelector('.status .shape'));
   await page.locator('tr.valued.marked').click();
   await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.marked === '0');
 

@@ -1,7 +1,7 @@
 // A seeded random walk over what a person can do in the app (open profiles of each kind,
 // search, filters, granularity, value types, labels, compare with a good and a bad base, zoom,
-// pan, keys, panels (the Source panel among them), orientation, the Graph view and its
-// options, links), checking after every step that no page error occurred and the app's
+// pan, keys, panels (the Source panel among them), orientation, the inverted and collapsed
+// graphs, the Graph view and its options, links), checking after every step that no page error occurred and the app's
 // invariants hold: it settles, the shown total is the engine's for the options in the address,
 // the root row is on screen (unless a step scrolled on purpose), the tooltip names the frame
 // under the pointer, and the Graph view draws the nodes `scorch graph` lists for the same
@@ -32,7 +32,7 @@ const WORDS = ['runtime', 'main', 'gc', 'malloc', 'net', 'http', 'java', 'Read',
   'x', '(', '^$', 'a|b', '.*'];
 const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from'];
 const KEYS = ['Backspace', 'Escape', 'n', 'Shift+N', 'ArrowUp', 'ArrowDown', 'ArrowLeft',
-  'ArrowRight', 'Enter', 'o', 't', 'c', 's', 'v', 'Shift+V', '?', '0', 'g'];
+  'ArrowRight', 'Enter', 'o', 't', 'c', 's', 'v', 'Shift+V', '?', '0', 'g', 'b', 'r'];
 
 /** mulberry32: a small seeded generator, so a seed replays the same walk. */
 function random(seed) {
