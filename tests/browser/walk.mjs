@@ -1,11 +1,11 @@
 // A seeded random walk over what a person can do in the app (open profiles of each kind,
 // search, filters, granularity, value types, labels, compare with a good and a bad base, zoom,
 // pan, keys, panels (the Source panel among them), orientation, the inverted and collapsed
-// graphs, the Graph view and its options, links), checking after every step that no page error occurred and the app's
-// invariants hold: it settles, the shown total is the engine's for the options in the address,
-// the root row is on screen (unless a step scrolled on purpose), the tooltip names the frame
-// under the pointer, and the Graph view draws the nodes `scorch graph` lists for the same
-// options.
+// graphs, the Graph view and its options, links), checking after every step that no page
+// error occurred and the app's invariants hold: it settles, the shown total is the engine's
+// for the options in the address, the root row is on screen (unless a step scrolled on
+// purpose), the tooltip names the frame under the pointer, and the Graph view draws the nodes
+// `scorch graph` lists for the same options.
 //
 // As a module: `walk(browser, url, seed, steps)` resolves to { steps, failure }. From the
 // command line (`make fuzz-ui`): new seeds for SCORCH_WALK_MINUTES (default 60); a failing
