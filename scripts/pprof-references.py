@@ -14,7 +14,8 @@ then `total<TAB>N` (pprof's total), then pprof's rows in pprof's order:
         `callee<TAB>weight<TAB>name` rows as pprof lists them;
   list: per function and file, `function<TAB>flat<TAB>cum<TAB>name<TAB>file`, then
         `line<TAB>flat<TAB>cum<TAB>lineno` for each line with a value (as `scorch list --format
-        tsv` prints them)."""
+        tsv` prints them).
+headers.txt holds the lines pprof prints above its reports for a few profiles (see headers())."""
 import os
 import re
 import subprocess
@@ -325,8 +326,31 @@ def saved_top(name, file, sample_type, options, base_args):
         return top(name, [saved], base_args[:5] + (granularity or ["-functions"]))
 
 
+# Profiles whose header (what pprof prints above a report) is written to headers.txt.
+HEADERS = [GO_CPU, GO_HEAP, GO_LABELS, JAVA_CPU, "pprof/large.cpu", "parca/node-profile.pb.gz",
+           "go-profiler-notes/cpu-max-stack-depth.pprof", "dd-trace-go/heap.pprof",
+           "pprof/sample.cpu", "pyroscope/profile_java"]
+
+
+def headers():
+    """headers.txt: per profile, `file<TAB>line` for each line `go tool pprof -top` prints
+    above its table (File, Build ID, comments, Type, Time in UTC, Duration), in order."""
+    with open(os.path.join(OUT, "headers.txt"), "w", encoding="utf-8") as out:
+        for file in HEADERS:
+            env = dict(os.environ, GOPROXY="off", TZ="UTC")
+            text = subprocess.run(["go", "tool", "pprof", "-symbolize=none", "-top",
+                                   "-nodecount=1", os.path.join(CORPUS, file)], env=env,
+                                  check=True, capture_output=True, text=True).stdout
+            lines = text.splitlines()
+            lines = lines[:next(i for i, l in enumerate(lines) if l.startswith("Showing "))]
+            for line in lines:
+                out.write(f"{file}\t{line.rstrip()}\n")
+            print(f"headers {file}: {len(lines)} lines")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    headers()
     for name, command, file, sample_type, options in CASES:
         path = os.path.join(CORPUS, file)
         paths = [path] + [os.path.join(CORPUS, f) for f in options.get("merge", [])]

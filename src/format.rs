@@ -81,6 +81,11 @@ pub fn is_time_unit(unit: &str) -> bool {
     nanoseconds_per(unit).is_some()
 }
 
+/// `value` in nanoseconds, when `unit` measures time.
+pub fn nanoseconds(value: i64, unit: &str) -> Option<f64> {
+    nanoseconds_per(unit).map(|ns| value as f64 * ns)
+}
+
 /// `%.2f` without a trailing `.00` (pprof's style): `1.50`, `150`, `-0.25`.
 fn two_decimals(x: f64) -> String {
     let text = format!("{x:.2}");

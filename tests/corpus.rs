@@ -203,6 +203,7 @@ fn check_profile(dir: &Path, entry: &Entry) -> Result<usize, String> {
                 p.comments.clone(),
                 p.drop_frames.clone(),
                 p.keep_frames.clone(),
+                p.doc_url.clone(),
             ),
         )
     };

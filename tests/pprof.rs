@@ -1,7 +1,8 @@
 //! `scorch` against `go tool pprof` with the same options (filters, granularity, tag filters,
 //! tag roots, diff base, peek, list, several profiles merged): `tests/pprof/*.tsv`, written by
 //! `scripts/pprof-references.py` from the corpus. Each reference starts with the `scorch`
-//! arguments that must print it.
+//! arguments that must print it. Also the header `scorch info` starts with (`headers.txt`), and
+//! the inverted and collapsed folded stacks against the plain ones.
 //! Needs the corpus (skipped without it, a failure when CI=true).
 
 use std::path::PathBuf;
@@ -375,6 +376,49 @@ fn collapsed_folded_stacks_have_each_function_once() {
                 args.push("--inverted");
             }
             assert_eq!(lines(&args), want, "{name} {args:?}");
+        }
+    }
+}
+
+/// `scorch info` starts with the lines `go tool pprof` prints above its reports (File, Build
+/// ID, comments, Type, Time in UTC, Duration with the total samples): `tests/pprof/headers.txt`.
+/// The Duration line's numbers are in Scorch's units, so only that it is there, and whether it
+/// has a share of the duration, are compared.
+#[test]
+fn info_starts_with_pprof_header() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let reference = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pprof/headers.txt");
+    let text = std::fs::read_to_string(reference).unwrap();
+    let mut files: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let file = line.split('\t').next().unwrap();
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    assert!(files.len() >= 8, "expected the headers of several profiles");
+    for file in files {
+        let want: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix(file)?.strip_prefix('\t'))
+            .collect();
+        let info = run_scorch(&["info", &corpus.join(file).display().to_string()]).unwrap();
+        let got: Vec<&str> = info.lines().take_while(|l| *l != "value types:").collect();
+        assert_eq!(got.len(), want.len(), "{file}: {got:?} against {want:?}");
+        for (got, want) in got.iter().zip(&want) {
+            if want.starts_with("Duration: ") {
+                assert!(got.starts_with("Duration: "), "{file}: {got}");
+                assert!(got.contains(", Total samples = "), "{file}: {got}");
+                assert_eq!(
+                    got.ends_with("%)"),
+                    want.ends_with("%)"),
+                    "{file}: {got} / {want}"
+                );
+            } else {
+                assert_eq!(got, want, "{file}");
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod call_graph;
 pub mod call_tree;
+pub mod details;
 pub mod diff;
 pub mod filter;
 pub mod labels;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use scorch::analysis::call_graph::{call_graph, diff_call_graph, CallGraph, GraphOptions};
+use scorch::analysis::details::Details;
 use scorch::analysis::diff::{self, DiffTable};
 use scorch::analysis::labels::label_totals;
 use scorch::analysis::options::DiffMode;
@@ -377,6 +378,13 @@ fn open_all(files: &[PathBuf]) -> Result<Profile, Failure> {
 }
 
 fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
+    let details = Details::of(profile);
+    if let Some(t) = profile.value_types.get(profile.default_value_index) {
+        let total = details.totals[profile.default_value_index];
+        for line in details.pprof_header(&t.name, total, &t.unit) {
+            writeln!(out, "{line}")?;
+        }
+    }
     writeln!(out, "value types:")?;
     for (i, t) in profile.value_types.iter().enumerate() {
         let mark = if i == profile.default_value_index {
@@ -384,8 +392,7 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         } else {
             ""
         };
-        let total = scorch::analysis::total::pprof_total(profile, i);
-        writeln!(out, "  {i}: {t}  total {total}{mark}")?;
+        writeln!(out, "  {i}: {t}  total {}{mark}", details.totals[i])?;
     }
     writeln!(out, "samples: {}", profile.samples.len())?;
     writeln!(out, "distinct stacks: {}", profile.stacks.len() - 1)?;
@@ -401,12 +408,30 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
     if let Some(t) = &profile.period_type {
-        writeln!(out, "period: {} {t}", profile.period)?;
+        let text = details.period_text().unwrap_or_default();
+        writeln!(out, "period: {} {t}  ({text})", profile.period)?;
     }
     writeln!(out, "locations: {}", profile.locations.len())?;
     writeln!(out, "functions: {}", profile.functions.len())?;
     writeln!(out, "mappings: {}", profile.mappings.len())?;
-    let keys = profile.label_keys();
+    for m in &details.mappings {
+        let symbols = if m.has_functions {
+            "symbols"
+        } else {
+            "no symbols"
+        };
+        let build_id = if m.build_id.is_empty() {
+            "-"
+        } else {
+            &m.build_id
+        };
+        writeln!(
+            out,
+            "  {:#x}-{:#x} {} build id {build_id}, {symbols}",
+            m.memory_start, m.memory_limit, m.file
+        )?;
+    }
+    let keys = &details.label_keys;
     writeln!(
         out,
         "label keys: {}",
@@ -418,6 +443,15 @@ fn info(profile: &Profile, out: &mut impl Write) -> io::Result<()> {
     )?;
     for comment in &profile.comments {
         writeln!(out, "comment: {comment}")?;
+    }
+    for (name, value) in [
+        ("doc url", &profile.doc_url),
+        ("drop frames", &profile.drop_frames),
+        ("keep frames", &profile.keep_frames),
+    ] {
+        if !value.is_empty() {
+            writeln!(out, "{name}: {value}")?;
+        }
     }
     Ok(())
 }

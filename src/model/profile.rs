@@ -397,6 +397,9 @@ pub struct Profile {
     pub comments: Vec<String>,
     pub drop_frames: String,
     pub keep_frames: String,
+    /// A link to documentation of the profile (profile.proto's `doc_url`); any text, to be
+    /// checked before it is followed.
+    pub doc_url: String,
     pub strings: StringTable,
     pub mappings: Vec<Mapping>,
     pub functions: Vec<Function>,
@@ -469,6 +472,7 @@ impl Profile {
             comments: self.comments.clone(),
             drop_frames: self.drop_frames.clone(),
             keep_frames: self.keep_frames.clone(),
+            doc_url: self.doc_url.clone(),
             strings: self.strings.clone(),
             mappings: self.mappings.clone(),
             functions: self.functions.clone(),

@@ -146,6 +146,7 @@ fn field_name(tag: u32) -> &'static str {
         12 => "period",
         13 => "comment",
         14 => "default_sample_type",
+        15 => "doc_url",
         _ => "unknown",
     }
 }
@@ -281,6 +282,7 @@ struct Tables {
     period: i64,
     comments: Vec<i64>,
     default_sample_type: i64,
+    doc_url: i64,
 }
 
 /// The samples as read so far, location ids and label strings not yet resolved.
@@ -490,8 +492,9 @@ impl ProtoDecoder {
                 }
             }
             (14, Payload::Varint(v)) => t.default_sample_type = *v as i64,
-            (1..=14, _) => return Err(wire_error(tag, &payload)),
-            _ => {} // Fields added to profile.proto later (doc_url...) are not needed here.
+            (15, Payload::Varint(v)) => t.doc_url = *v as i64,
+            (1..=15, _) => return Err(wire_error(tag, &payload)),
+            _ => {} // Fields added to profile.proto later are not needed here.
         }
         Ok(())
     }
@@ -575,6 +578,7 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
         .collect::<Result<Vec<_>, _>>()?;
     let drop_frames = str_of(tables.drop_frames, &|| "drop_frames".into())?;
     let keep_frames = str_of(tables.keep_frames, &|| "keep_frames".into())?;
+    let doc_url = str_of(tables.doc_url, &|| "doc_url".into())?;
 
     let mapping_ids = IdMap::build(tables.mappings.iter().map(|m| m.id), "mapping")?;
     let function_ids = IdMap::build(tables.functions.iter().map(|f| f.id), "function")?;
@@ -711,6 +715,7 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
         comments,
         drop_frames,
         keep_frames,
+        doc_url,
         strings: tables.strings,
         mappings,
         functions,

@@ -217,6 +217,7 @@ impl<'a> Writer<'a> {
         let comment = profile.comments.iter().map(|c| self.string(c)).collect();
         let drop_frames = self.string(&profile.drop_frames);
         let keep_frames = self.string(&profile.keep_frames);
+        let doc_url = self.string(&profile.doc_url);
         proto::Profile {
             sample_type,
             sample,
@@ -232,6 +233,7 @@ impl<'a> Writer<'a> {
             period: profile.period,
             comment,
             default_sample_type,
+            doc_url,
         }
     }
 }
@@ -247,11 +249,13 @@ mod tests {
         let mut profile = folded::parse("main;a;b 3\nmain;c 5\nmain;a;b 2\n").unwrap();
         profile.duration_nanos = 7;
         profile.comments = vec!["made by a test".into()];
+        profile.doc_url = "https://example.com/profiles/cpu.html".into();
         let bytes = encode_gzipped(&profile);
         let back = load::open(&bytes, &Default::default()).unwrap();
         assert_eq!(back.value_types, profile.value_types);
         assert_eq!(back.duration_nanos, 7);
         assert_eq!(back.comments, profile.comments);
+        assert_eq!(back.doc_url, profile.doc_url);
         assert_eq!(
             CallTree::build(&back, 0).folded_stacks(),
             CallTree::build(&profile, 0).folded_stacks()

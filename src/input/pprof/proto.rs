@@ -34,6 +34,8 @@ pub struct Profile {
     pub comment: Vec<i64>,
     #[prost(int64, tag = "14")]
     pub default_sample_type: i64,
+    #[prost(int64, tag = "15")]
+    pub doc_url: i64,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
