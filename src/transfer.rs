@@ -1,11 +1,12 @@
-//! A call tree, a laid-out call graph and an opened profile's summary as bytes (protobuf,
-//! with prost), to move them from the Web Worker that decodes and aggregates to the page that
-//! draws. Depends on the model, the call tree and the graph drawing; knows nothing of the
-//! browser.
+//! A call tree, a laid-out call graph and an opened profile's summary (its value types and
+//! details) as bytes (protobuf, with prost), to move them from the Web Worker that decodes and
+//! aggregates to the page that draws. Depends on the model, the call tree, the details and the
+//! graph drawing; knows nothing of the browser.
 
 use prost::Message;
 
 use crate::analysis::call_tree::{CallTree, InvalidTree, TreeParts};
+use crate::analysis::details::{Details, MappingDetails};
 use crate::analysis::labels::{LabelKind, LabelTotal};
 use crate::analysis::report::Report;
 use crate::model::frames::{Frame, FrameId, Frames};
@@ -64,6 +65,123 @@ struct SummaryMessage {
     value_types: Vec<ValueTypeMessage>,
     #[prost(uint32, tag = "2")]
     default_value_index: u32,
+    #[prost(message, optional, tag = "3")]
+    details: Option<DetailsMessage>,
+}
+
+/// [`Details`], field for field.
+#[derive(Clone, PartialEq, prost::Message)]
+struct DetailsMessage {
+    #[prost(sint64, repeated, tag = "1")]
+    totals: Vec<i64>,
+    #[prost(message, optional, tag = "2")]
+    period_type: Option<ValueTypeMessage>,
+    #[prost(int64, tag = "3")]
+    period: i64,
+    #[prost(int64, tag = "4")]
+    time_nanos: i64,
+    #[prost(int64, tag = "5")]
+    duration_nanos: i64,
+    #[prost(string, repeated, tag = "6")]
+    comments: Vec<String>,
+    #[prost(string, tag = "7")]
+    doc_url: String,
+    #[prost(string, tag = "8")]
+    drop_frames: String,
+    #[prost(string, tag = "9")]
+    keep_frames: String,
+    #[prost(message, repeated, tag = "10")]
+    mappings: Vec<MappingMessage>,
+    #[prost(string, repeated, tag = "11")]
+    label_keys: Vec<String>,
+    #[prost(uint64, tag = "12")]
+    samples: u64,
+    #[prost(uint64, tag = "13")]
+    locations: u64,
+    #[prost(uint64, tag = "14")]
+    functions: u64,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct MappingMessage {
+    #[prost(string, tag = "1")]
+    file: String,
+    #[prost(string, tag = "2")]
+    build_id: String,
+    #[prost(bool, tag = "3")]
+    has_functions: bool,
+    #[prost(uint64, tag = "4")]
+    memory_start: u64,
+    #[prost(uint64, tag = "5")]
+    memory_limit: u64,
+}
+
+impl From<&Details> for DetailsMessage {
+    fn from(d: &Details) -> DetailsMessage {
+        DetailsMessage {
+            totals: d.totals.clone(),
+            period_type: d.period_type.as_ref().map(|t| ValueTypeMessage {
+                name: t.name.clone(),
+                unit: t.unit.clone(),
+            }),
+            period: d.period,
+            time_nanos: d.time_nanos,
+            duration_nanos: d.duration_nanos,
+            comments: d.comments.clone(),
+            doc_url: d.doc_url.clone(),
+            drop_frames: d.drop_frames.clone(),
+            keep_frames: d.keep_frames.clone(),
+            mappings: d
+                .mappings
+                .iter()
+                .map(|m| MappingMessage {
+                    file: m.file.clone(),
+                    build_id: m.build_id.clone(),
+                    has_functions: m.has_functions,
+                    memory_start: m.memory_start,
+                    memory_limit: m.memory_limit,
+                })
+                .collect(),
+            label_keys: d.label_keys.clone(),
+            samples: d.samples,
+            locations: d.locations,
+            functions: d.functions,
+        }
+    }
+}
+
+impl From<DetailsMessage> for Details {
+    fn from(m: DetailsMessage) -> Details {
+        Details {
+            totals: m.totals,
+            period_type: m.period_type.map(|t| ValueType {
+                name: t.name,
+                unit: t.unit,
+            }),
+            period: m.period,
+            time_nanos: m.time_nanos,
+            duration_nanos: m.duration_nanos,
+            comments: m.comments,
+            doc_url: m.doc_url,
+            drop_frames: m.drop_frames,
+            keep_frames: m.keep_frames,
+            mappings: m
+                .mappings
+                .into_iter()
+                .map(|m| MappingDetails {
+                    file: m.file,
+                    build_id: m.build_id,
+                    has_functions: m.has_functions,
+                    memory_start: m.memory_start,
+                    memory_limit: m.memory_limit,
+                })
+                .collect(),
+            label_keys: m.label_keys,
+            samples: m.samples,
+            locations: m.locations,
+            functions: m.functions,
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
@@ -358,6 +476,8 @@ pub struct Summary {
     pub value_types: Vec<ValueType>,
     /// Always an index into `value_types`, which is never empty.
     pub default_value_index: usize,
+    /// What the profile says of itself, for the details panel.
+    pub details: Details,
 }
 
 impl Summary {
@@ -365,6 +485,7 @@ impl Summary {
         Summary {
             value_types: profile.value_types.clone(),
             default_value_index: profile.default_value_index,
+            details: Details::of(profile),
         }
     }
 
@@ -384,6 +505,7 @@ impl Summary {
                 })
                 .collect(),
             default_value_index: self.default_value_index as u32,
+            details: Some((&self.details).into()),
         }
         .encode_to_vec()
     }
@@ -404,6 +526,7 @@ impl Summary {
                 })
                 .collect(),
             default_value_index: m.default_value_index as usize,
+            details: m.details.map(Details::from).unwrap_or_default(),
         })
     }
 }
@@ -522,7 +645,12 @@ mod tests {
 
     #[test]
     fn a_summary_survives_the_move() {
-        let summary = Summary::of(&profile());
+        let mut profile = profile();
+        profile.comments = vec!["a comment".into()];
+        profile.doc_url = "https://example.com/doc".into();
+        (profile.duration_nanos, profile.time_nanos, profile.period) = (3, 4, 5);
+        let summary = Summary::of(&profile);
+        assert_eq!(summary.details.totals.len(), 1);
         assert_eq!(Summary::decode(&summary.encode()).unwrap(), summary);
         assert_eq!(summary.value_index("samples"), Ok(0));
         let empty = SummaryMessage::default().encode_to_vec();

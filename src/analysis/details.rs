@@ -105,16 +105,23 @@ impl Details {
         }
         let duration = format::value(self.duration_nanos, "nanoseconds");
         let samples = format::value(total, unit);
-        let share = format::nanoseconds(total, unit)
-            .filter(|&ns| ns != 0.0)
-            .map(|ns| {
-                let ratio = (ns / self.duration_nanos as f64).abs() * 100.0;
-                format!(" ({ratio:.2}%)")
-            })
+        let share = self
+            .duration_share(total, unit)
+            .map(|share| format!(" ({share})"))
             .unwrap_or_default();
         Some(format!(
             "Duration: {duration}, Total samples = {samples}{share}"
         ))
+    }
+
+    /// How much of the duration `total` in `unit` is (`84.33%`; over 100% when several
+    /// threads ran at once): none unless `unit` is time and there is a duration.
+    pub fn duration_share(&self, total: i64, unit: &str) -> Option<String> {
+        let ns = format::nanoseconds(total, unit).filter(|&ns| ns != 0.0)?;
+        (self.duration_nanos != 0).then(|| {
+            let ratio = (ns / self.duration_nanos as f64).abs() * 100.0;
+            format!("{ratio:.2}%")
+        })
     }
 
     /// The period as a person reads it: `10ms (100 Hz)` for time, `512KiB` for bytes, the

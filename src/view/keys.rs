@@ -28,6 +28,8 @@ pub enum Command {
     ToggleInverted,
     /// Collapse recursion in the flame graph, or not.
     ToggleCollapseRecursion,
+    /// Show what the profile says of itself, or close it.
+    ToggleDetails,
     /// Move the cursor to the frame drawn above or below, or beside.
     Move(Direction),
     /// Zoom to the cursor's frame.
@@ -54,7 +56,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Backspace  or  -", "zoom out one level"),
     (
         "Escape  or  0",
-        "reset zoom, clear the cursor, close this help",
+        "reset zoom, clear the cursor, close this help and the details",
     ),
     ("v  /  Shift+V", "next / previous value type"),
     ("o", "flame or icicle"),
@@ -65,6 +67,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     (
         "r",
         "collapse recursion (a function's recursive calls in one frame)",
+    ),
+    (
+        "i",
+        "the profile's details: type, time, duration, period, sample types, mappings",
     ),
     ("t", "top table"),
     ("c", "callers and callees of the selected function"),
@@ -119,6 +125,7 @@ pub fn command(key: &str, shift: bool, ctrl: bool) -> Option<Command> {
         "g" => Command::ToggleCallGraph,
         "b" => Command::ToggleInverted,
         "r" => Command::ToggleCollapseRecursion,
+        "i" => Command::ToggleDetails,
         "ArrowUp" => Command::Move(Direction::Up),
         "ArrowDown" => Command::Move(Direction::Down),
         "ArrowLeft" => Command::Move(Direction::Left),

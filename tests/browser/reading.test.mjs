@@ -1,11 +1,13 @@
 // The reading aids in a real Chromium, as a person uses them: the inverted (bottom-up) flame
 // graph and collapsed recursion, each from its key and the View menu, in the link, with the
-// table, search, filters, comparison and export working on them; every number checked against
-// the `scorch` command.
+// table, search, filters, comparison and export working on them; the profile's details; every
+// number checked against the `scorch` command.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { test } from 'node:test';
+import zlib from 'node:zlib';
 
 import { corpus, dropAndDraw, openApp, scorch, screenshot, settle, withAppAndBrowser } from './harness.mjs';
 
@@ -161,6 +163,115 @@ test('r collapses recursion: each function once per stack, the depth shrinks, th
   await page.keyboard.press('b');
   await page.waitForFunction(() => !document.querySelector('.status .shape'));
   assert.equal(Number(await canvas(page).getAttribute('data-depth')), depth);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** `scorch info`'s header (pprof's lines), sample types {index: [type, total, default]},
+ * duration and period lines. */
+function engineInfo(file) {
+  const lines = scorch('info', file).split('\n');
+  const header = lines.slice(0, lines.indexOf('value types:'));
+  const types = {};
+  for (const line of lines) {
+    const m = line.match(/^\s+(\d+): (\S+)\s+total (-?\d+)(\s+\(default\))?$/);
+    if (m) types[m[1]] = [m[2], m[3], Boolean(m[4])];
+  }
+  const field = (name) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+  return { header, types, duration: field('duration'), period: field('period') };
+}
+
+/** A small gzipped profile.proto with the header fields given (doc_url, comments, ...). */
+function profileWith({ docUrl = '', comments = [], dropFrames = '' }) {
+  const varint = (n) => {
+    const out = [];
+    for (let v = BigInt(n); ; v >>= 7n) {
+      if (v < 128n) { out.push(Number(v)); return out; }
+      out.push(Number(v & 127n) | 128);
+    }
+  };
+  const key = (field, wire) => varint((field << 3) | wire);
+  const int = (field, n) => [...key(field, 0), ...varint(n)];
+  const bytes = (field, body) => [...key(field, 2), ...varint(body.length), ...body];
+  const strings = ['', 'samples', 'count', 'main.work', 'main.go', docUrl, dropFrames, ...comments];
+  const at = (s) => strings.indexOf(s);
+  const message = [
+    ...bytes(1, [...int(1, at('samples')), ...int(2, at('count'))]),
+    ...bytes(2, [...bytes(1, varint(1)), ...bytes(2, varint(7))]),
+    ...bytes(4, [...int(1, 1), ...bytes(4, [...int(1, 1), ...int(2, 12)])]),
+    ...bytes(5, [...int(1, 1), ...int(2, at('main.work')), ...int(4, at('main.go'))]),
+    ...strings.flatMap((t) => bytes(6, [...Buffer.from(t)])),
+    ...(dropFrames ? int(7, at(dropFrames)) : []),
+    ...int(9, 1614877506000000000),
+    ...int(10, 30000000000),
+    ...comments.flatMap((c) => int(13, at(c))),
+    ...(docUrl ? int(15, at(docUrl)) : []),
+  ];
+  return zlib.gzipSync(Buffer.from(message));
+}
+
+test('i opens the profile\'s details: pprof\'s header, sample types, duration and period as scorch info says', async () => {
+  const heap = path.join(corpus, 'dd-trace-go/big-heap.pprof');
+  const page = await openApp(app.browser, app.server.url, { viewport: { width: 1400, height: 900 } });
+  await dropAndDraw(page, fs.readFileSync(heap), 'big-heap.pprof');
+  const info = engineInfo(heap);
+  // The status line has the duration, and a button to the details.
+  assert.match(await page.locator('.status .duration').textContent(), new RegExp(`duration ${info.duration}`));
+  await page.keyboard.press('i');
+  const panel = page.locator('.details-panel');
+  await panel.waitFor();
+  assert.deepEqual((await panel.locator('.pprof-header').textContent()).split('\n'), info.header);
+  const types = await panel.locator('.types li').evaluateAll((items) => items.map((li) => [
+    li.dataset.index, li.dataset.type, li.dataset.total, li.textContent.includes('default')]));
+  assert.deepEqual(types, Object.entries(info.types).map(([i, t]) => [i, ...t]));
+  assert.equal(await panel.locator('.duration td').textContent(), info.duration);
+  const [period, periodType] = info.period.split(' ');
+  assert.equal(await panel.locator('[data-period]').getAttribute('data-period'), period);
+  assert.equal(await panel.locator('[data-period]').getAttribute('data-period-type'), periodType);
+  assert.equal(await panel.locator('.mapping').count(), 1);
+  assert.match(info.header.join('\n'), new RegExp(`Build ID: ${await panel.locator('.mapping').getAttribute('data-build-id')}`));
+  await screenshot(page, 'details');
+  // Another value type: pprof's header says it.
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+  await page.selectOption('.value-type', '1');
+  await page.waitForFunction(() => document.querySelector('.status').dataset.valueType === '1');
+  await page.locator('.status .details-toggle').click();
+  assert.match(await panel.locator('.pprof-header').textContent(), /^Type: alloc_space$/m);
+  assert.equal(await panel.locator('.total-samples [data-total]').getAttribute('data-total'), info.types[1][1]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a doc_url is a link only when it is an http or https address', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scorch-doc-'));
+  for (const [docUrl, link] of [['javascript:alert(document.domain)', false], ['https://example.com/cpu.html', true],
+    ['data:text/html,<script>alert(1)</script>', false]]) {
+    const bytes = profileWith({ docUrl, comments: ['made by a test', '#hidden from the header'], dropFrames: 'runtime\\..*' });
+    fs.writeFileSync(path.join(dir, 'doc.pb.gz'), bytes);
+    assert.match(scorch('info', path.join(dir, 'doc.pb.gz')), new RegExp(`doc url: ${docUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    await dropAndDraw(page, bytes, 'doc.pb.gz');
+    await page.keyboard.press('i');
+    const panel = page.locator('.details-panel');
+    await panel.waitFor();
+    if (link) {
+      const a = panel.locator('a.doc-url');
+      assert.equal(await a.getAttribute('href'), docUrl);
+      assert.match(await a.getAttribute('rel'), /noopener/);
+      assert.equal(await a.getAttribute('target'), '_blank');
+    } else {
+      assert.equal(await panel.locator('a').count(), 0, `${docUrl} must not be a link`);
+      assert.equal(await panel.locator('code.doc-url').textContent(), docUrl);
+    }
+    assert.deepEqual(await panel.locator('.comments li').allTextContents(), ['made by a test', '#hidden from the header']);
+    assert.match(await panel.locator('.pprof-header').textContent(), /^made by a test$/m);
+    assert.doesNotMatch(await panel.locator('.pprof-header').textContent(), /#hidden/);
+    assert.equal(await panel.locator('.drop-frames code').textContent(), 'runtime\\..*');
+    assert.match(await panel.locator('.pprof-header').textContent(), /^Time: Mar 4, 2021 at 5:05pm \(UTC\)$/m);
+    await page.keyboard.press('i');
+    await panel.waitFor({ state: 'detached' });
+  }
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

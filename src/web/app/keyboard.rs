@@ -53,6 +53,7 @@ pub fn key_actions(state: &AppState, shown: &Shown, command: Command) -> Option<
             act(ViewAction::ResetZoom),
             act(ViewAction::SetCursor(None)),
             AppAction::ShowHelp(false),
+            AppAction::ShowDetails(false),
         ],
         Command::NextValueType | Command::PreviousValueType => {
             let count = shown.loaded.0.summary.value_types.len();
@@ -92,6 +93,7 @@ pub fn key_actions(state: &AppState, shown: &Shown, command: Command) -> Option<
         }
         Command::ZoomToCursor => vec![act(link::zoom_to(graph, cursor?))],
         Command::ToggleHelp => vec![AppAction::ShowHelp(!state.help)],
+        Command::ToggleDetails => vec![AppAction::ShowDetails(!state.details)],
         Command::FocusSearch => return None,
     })
 }

@@ -27,11 +27,11 @@ use crate::view::view_state::ViewAction;
 use crate::view::view_state::ViewState;
 use crate::view::viewport::Viewport;
 use crate::web::components::{
-    banners::Banners, breadcrumbs::Breadcrumbs, call_graph::CallGraphPanel, diff_bar::DiffBar,
-    filter_bar::FilterBar, frame_menu::FrameMenu, graph_canvas::GraphCanvas, help::Help,
-    labels_panel::LabelsPanel, sandwich::SandwichPanel, source_panel::SourcePanel,
-    status_line::StatusLine, toolbar::OpenButton, toolbar::Toolbar, tooltip::Tooltip,
-    top_table::TopTablePanel,
+    banners::Banners, breadcrumbs::Breadcrumbs, call_graph::CallGraphPanel,
+    details_panel::DetailsPanel, diff_bar::DiffBar, filter_bar::FilterBar, frame_menu::FrameMenu,
+    graph_canvas::GraphCanvas, help::Help, labels_panel::LabelsPanel, sandwich::SandwichPanel,
+    source_panel::SourcePanel, status_line::StatusLine, toolbar::OpenButton, toolbar::Toolbar,
+    tooltip::Tooltip, top_table::TopTablePanel,
 };
 use crate::web::paint::ROW_HEIGHT;
 use crate::web::source_folder::SourceFolder;
@@ -417,7 +417,7 @@ pub fn App() -> Html {
                     dispatch={dispatch.clone()} />
             }
             <Banners state={state.clone()} loader={loader.clone()} />
-            <StatusLine shown={shown.clone()} view={view.clone()} />
+            <StatusLine shown={shown.clone()} view={view.clone()} dispatch={dispatch.clone()} />
             if let Some(zoomed) = zoomed {
                 <Breadcrumbs shown={shown.clone()} {zoomed} dispatch={dispatch.clone()} />
             }
@@ -451,6 +451,9 @@ pub fn App() -> Html {
             }
             if state.help {
                 <Help dispatch={dispatch.clone()} />
+            }
+            if state.details {
+                <DetailsPanel shown={shown.clone()} dispatch={dispatch.clone()} />
             }
         </main>
     }

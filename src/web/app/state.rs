@@ -35,6 +35,8 @@ pub struct AppState {
     pub wanted: Option<(usize, FilterSpec)>,
     /// Whether the keyboard help is open.
     pub help: bool,
+    /// Whether the profile's details are open.
+    pub details: bool,
     /// The call graph that arrived last from the engine (kept by the profile; its arrival
     /// draws the view again).
     pub call_graph_arrived: Option<CallGraphKey>,
@@ -101,6 +103,7 @@ pub enum AppAction {
     Notice(Option<String>),
     ShowLink(Option<ShareLink>),
     ShowHelp(bool),
+    ShowDetails(bool),
     View(ViewAction),
 }
 
@@ -237,6 +240,7 @@ impl AppState {
             AppAction::Notice(notice) => next.notice = notice,
             AppAction::ShowLink(link) => next.link = link,
             AppAction::ShowHelp(shown) => next.help = shown,
+            AppAction::ShowDetails(shown) => next.details = shown,
             AppAction::View(action) => next.view = self.view.apply(action),
         }
         Some(next)

@@ -4,6 +4,7 @@
 pub mod banners;
 pub mod breadcrumbs;
 pub mod call_graph;
+pub mod details_panel;
 pub mod diff_bar;
 pub mod filter_bar;
 pub mod frame_menu;

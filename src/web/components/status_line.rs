@@ -1,18 +1,20 @@
 //! The status line under the toolbar: the profile's name (or how many were merged, their names
-//! on hover), value type and total, how the flame graph is reshaped, and what the filters
-//! leave of it. Its data attributes are what tests read of the view.
+//! on hover), value type and total, the duration and how much of it was sampled, how the
+//! flame graph is reshaped, what the filters leave of it, and the button to the details. Its data attributes are what tests read of the view.
 
 use yew::prelude::*;
 
 use crate::analysis::call_tree::CallTree;
 use crate::format;
 use crate::view::view_state::ViewState;
+use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 
 #[derive(Properties, PartialEq)]
 pub struct StatusLineProps {
     pub shown: Shown,
     pub view: ViewState,
+    pub dispatch: UseReducerDispatcher<AppState>,
 }
 
 #[component]
@@ -22,6 +24,22 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
     let total = tree.profile_total();
     let shown = tree.total_value(CallTree::ROOT);
     let value_type = &loaded.summary.value_types[view.value_index];
+    let details = &loaded.summary.details;
+    // pprof's "Duration: D, Total samples = X (P%)", short.
+    let duration = (details.duration_nanos != 0).then(|| {
+        let share = details
+            .duration_share(total, unit)
+            .map(|share| format!(" ({share} of it sampled)"))
+            .unwrap_or_default();
+        format!(
+            " · duration {}{share}",
+            format::value(details.duration_nanos, "nanoseconds")
+        )
+    });
+    let open_details = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(AppAction::ShowDetails(true)))
+    };
     html! {
         <div class="status" data-total={total.to_string()} data-value-type={view.value_index.to_string()}
             data-shown={shown.to_string()}
@@ -34,6 +52,7 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
                 <span class="profile-name">{loaded.name.clone()}</span>
             }
             <span>{format!(" · {value_type} · total {}", format::value(total, unit))}</span>
+            if let Some(duration) = duration { <span class="duration">{duration}</span> }
             if view.shape.inverted {
                 <span class="shape inverted">{" · inverted"}</span>
             }
@@ -44,6 +63,8 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
                 <span class="shown">{format!(" · filtered: {} ({})",
                     format::value(shown, unit), format::percent(shown, total, 1))}</span>
             }
+            {" · "}<button class="link details-toggle" onclick={open_details}
+                title="Type, time, duration, period, sample types, mappings (i)">{"Details"}</button>
             <span class="hint">{" · drop a .pprof anywhere to open it"}</span>
         </div>
     }
