@@ -25,6 +25,16 @@ pub struct Frame {
     pub line: i64,
 }
 
+impl Frame {
+    /// Where its code is: `file:line`, the file alone without a line, none without a file.
+    pub fn location(&self) -> Option<String> {
+        (!self.file.is_empty()).then(|| match self.line {
+            line if line > 0 => format!("{}:{line}", self.file),
+            _ => self.file.clone(),
+        })
+    }
+}
+
 /// The frame table of a profile and the frames of each of its locations.
 #[derive(Debug, Clone)]
 pub struct Frames {

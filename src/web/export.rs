@@ -1,6 +1,7 @@
 //! Export of the view as a file on the person's machine: an SVG that opens anywhere, folded
 //! stacks, or a PNG of the drawing under a title line (profile, value type, total); the call
-//! graph as SVG or as a Graphviz DOT file; and the profile as the filters leave it (pprof).
+//! graph as SVG or as a Graphviz DOT file; the profile as the filters leave it (pprof); and
+//! the view's text summary, for the clipboard.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -8,9 +9,11 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::app::Shown;
 use super::download;
 use crate::analysis::call_tree::{CallTree, NodeId};
+use crate::analysis::options::DiffMode;
 use crate::format;
 use crate::view::color::Theme;
 use crate::view::graph_svg::{self, SvgStyle};
+use crate::view::summary::{summary, SummaryHead};
 use crate::view::svg::SvgOptions;
 use crate::view::view_state::ViewState;
 use crate::web::app::loaded::CallGraphKey;
@@ -48,6 +51,48 @@ fn title(shown: &Shown, view: &ViewState) -> String {
         value_type,
         format::value(shown.graph.tree.profile_total(), shown.unit())
     )
+}
+
+/// The view as text to paste (see [`summary`]): pprof's header, the options, the search's
+/// matched share, the top rows by flat and by cum.
+pub fn summary_text(shown: &Shown, view: &ViewState) -> String {
+    let loaded = &shown.loaded.0;
+    let graph = &shown.graph;
+    let value_type = &loaded.summary.value_types[view.value_index];
+    let header = loaded.summary.details.pprof_header(
+        &value_type.name,
+        graph.tree.profile_total(),
+        &value_type.unit,
+    );
+    let mut options: Vec<String> = view
+        .filters
+        .entries()
+        .into_iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    if view.filters.diff != DiffMode::Off {
+        let base = loaded.base_name().unwrap_or_default();
+        options.push(format!(
+            "compared with {base} ({}; the tables are this profile's)",
+            view.filters.diff.name()
+        ));
+    }
+    options.extend(view.shape.inverted.then(|| "inverted".to_string()));
+    options.extend(
+        view.shape
+            .collapse_recursion
+            .then(|| "recursion collapsed".to_string()),
+    );
+    let search = (*shown.search)
+        .as_ref()
+        .map(|result| (view.search.as_str(), result.matched_total));
+    let head = SummaryHead {
+        name: &loaded.name,
+        header: &header,
+        options: &options,
+        search,
+    };
+    summary(&head, &graph.tree, &graph.top_table(), shown.unit())
 }
 
 /// Saves the view as `kind`, with a message when the browser refused.

@@ -275,3 +275,55 @@ test('a doc_url is a link only when it is an http or https address', async () =>
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the frame menu copies a frame\'s name, file:line and stack; Copy summary puts the view as text on the clipboard', async () => {
+  const page = await openApp(app.browser, app.server.url, {
+    viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  await dropAndDraw(page, fs.readFileSync(CPU), 'profile.pprof');
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  const box = await canvas(page).boundingBox();
+  const at = [box.x + 3, box.y + box.height - 3 * 18 - 9]; // the leftmost frame three rows up
+  await page.mouse.move(...at);
+  const tooltip = page.locator('.tooltip');
+  await tooltip.waitFor();
+  const name = await tooltip.locator('.tooltip-name').evaluate((e) => e.firstChild.textContent);
+  const file = await tooltip.locator('.tooltip-file').textContent();
+  const copied = async (action) => {
+    await page.mouse.click(...at, { button: 'right' });
+    await page.locator('.frame-menu').waitFor();
+    await page.locator(`.frame-menu [data-action=${action}]`).click();
+    await page.locator('.frame-menu').waitFor({ state: 'detached' });
+    return clipboard();
+  };
+  assert.equal(await copied('copy-name'), name);
+  assert.equal(await copied('copy-location'), file);
+  const stack = (await copied('copy-stack')).split('\n');
+  assert.equal(stack.length, 3);
+  assert.equal(stack.at(-1), name);
+  const prefix = `${stack.join(';')};`;
+  assert.ok(scorch('folded', CPU).split('\n').some((l) => l.startsWith(prefix)), `${prefix} is a stack of the engine's`);
+
+  // The summary: pprof's header, the search's share, the top 20 by flat and by cum in pprof's orders.
+  await page.fill('.search', 'runtime\\.');
+  const matched = await page.locator('.search-status').getAttribute('data-matched');
+  await page.locator('.search').blur();
+  await page.locator('.export summary').click();
+  await page.locator('[data-export=summary]').click();
+  const text = (await clipboard()).split('\n');
+  assert.equal(text[0], 'Scorch summary of profile.pprof');
+  assert.deepEqual(text.slice(1, 1 + engineInfo(CPU).header.length), engineInfo(CPU).header);
+  assert.ok(text.some((l) => l.startsWith('Search "runtime\\\\.": matched ')), text.join('\n'));
+  assert.ok(BigInt(matched) > 0n);
+  const names = (flags) => scorch('top', CPU, '--format', 'ordered', ...flags).split('\n').slice(1, 21)
+    .map((l) => l.split('\t')[3]);
+  const listed = (title) => {
+    const start = text.findIndex((l) => l.startsWith(title)) + 2;
+    // Five numbers, then the name.
+    return text.slice(start, start + 20).map((l) => l.replace(/^\s*(\S+\s+){5}/, ''));
+  };
+  assert.deepEqual(listed('Top 20 by flat'), names([]));
+  assert.deepEqual(listed('Top 20 by cum'), names(['--cum']));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

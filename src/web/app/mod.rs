@@ -447,6 +447,8 @@ pub fn App() -> Html {
             }
             if let Some(menu) = menu {
                 <FrameMenu name={menu.graph.tree.name(menu.node).to_string()} at={menu.at}
+                    location={menu.graph.tree.frames().frame(menu.graph.tree.frame(menu.node)).location().map(AttrValue::from)}
+                    stack={Rc::new(menu.graph.tree.names_path(menu.node))}
                     dispatch={dispatch.clone()} on_close={close_menu} />
             }
             if state.help {

@@ -1,6 +1,8 @@
 //! The frame menu (right-click on a frame, click on a call graph node): filter by the frame
-//! (focus, ignore, hide, show from), show its callers and callees or its source lines, or, from
-//! the call graph, find it in the flame graph.
+//! (focus, ignore, hide, show from), show its callers and callees or its source lines, copy
+//! its name, its file:line or its stack, or, from the call graph, find it in the flame graph.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -9,6 +11,7 @@ use crate::format;
 use crate::view::view_state::ViewAction;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::components::tooltip::beside;
+use crate::web::link;
 
 #[derive(Properties, PartialEq)]
 pub struct FrameMenuProps {
@@ -17,6 +20,12 @@ pub struct FrameMenuProps {
     /// Asked for on the call graph: the menu also leads to the flame graph.
     #[prop_or_default]
     pub call_graph: bool,
+    /// Where the frame's code is (`file:line`), when known.
+    #[prop_or_default]
+    pub location: Option<AttrValue>,
+    /// The frames from the root's child down to this one, on the flame graph.
+    #[prop_or_default]
+    pub stack: Option<Rc<Vec<String>>>,
     /// Where it was asked for, in client pixels.
     pub at: (i32, i32),
     pub dispatch: UseReducerDispatcher<AppState>,
@@ -51,6 +60,24 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
     let on_sandwich = select_then(ViewAction::ShowSandwich(true));
     let on_flame = select_then(ViewAction::ShowCallGraph(false));
     let on_source = select_then(ViewAction::ShowSource(true));
+    let copy = |text: String, what: String| {
+        let dispatch = props.dispatch.clone();
+        let on_close = props.on_close.clone();
+        Callback::from(move |_| {
+            on_close.emit(());
+            link::copy_to_clipboard(&text);
+            dispatch.dispatch(AppAction::Notice(Some(format!("Copied {what}."))));
+        })
+    };
+    let on_copy_name = copy(name.clone(), "the frame's name".into());
+    let on_copy_location = props
+        .location
+        .as_ref()
+        .map(|l| copy(l.to_string(), format!("{l}")));
+    let on_copy_stack = props.stack.as_ref().map(|stack| {
+        let what = format!("the stack ({} frames, root first)", stack.len());
+        copy(stack.join("\n"), what)
+    });
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="frame-menu" role="menu" style={beside(props.at.0, props.at.1, 0)}>
@@ -63,6 +90,16 @@ pub fn FrameMenu(props: &FrameMenuProps) -> Html {
                 {"Callers and callees"}</button>
             <button class="link" role="menuitem" data-action="source" onclick={on_source}>
                 {"Source lines"}</button>
+            <button class="link" role="menuitem" data-action="copy-name" onclick={on_copy_name}>
+                {"Copy name"}</button>
+            if let Some(onclick) = on_copy_location {
+                <button class="link" role="menuitem" data-action="copy-location" {onclick}>
+                    {"Copy file:line"}</button>
+            }
+            if let Some(onclick) = on_copy_stack {
+                <button class="link" role="menuitem" data-action="copy-stack" {onclick}
+                    title="Every frame from the root to this one, one per line">{"Copy stack"}</button>
+            }
             if props.call_graph {
                 <button class="link" role="menuitem" data-action="flame" onclick={on_flame}>
                     {"Show in the flame graph"}</button>

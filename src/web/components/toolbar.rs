@@ -56,6 +56,17 @@ pub fn OpenButton(props: &OpenButtonProps) -> Html {
     }
 }
 
+/// Closes the `<details>` menu an item of which was clicked.
+fn close_menu(e: &MouseEvent) {
+    if let Some(details) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("details").ok().flatten())
+    {
+        let _ = details.remove_attribute("open");
+    }
+}
+
 #[component]
 pub fn Toolbar(props: &ToolbarProps) -> Html {
     let expanded = use_state(|| false);
@@ -142,16 +153,24 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let view = view.clone();
         let dispatch = dispatch.clone();
         Callback::from(move |e: MouseEvent| {
-            if let Some(details) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("details").ok().flatten())
-            {
-                let _ = details.remove_attribute("open");
-            }
+            close_menu(&e);
             if let Err(message) = export::save(kind, &shown, &view) {
                 dispatch.dispatch(AppAction::Fail(message));
             }
+        })
+    };
+    let on_copy_summary = {
+        let shown = props.shown.clone();
+        let view = view.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            close_menu(&e);
+            link::copy_to_clipboard(&export::summary_text(&shown, &view));
+            dispatch.dispatch(AppAction::Notice(Some(
+                "Copied a summary of this view (header, options, top 20 by flat and by cum) \
+                 as text."
+                    .into(),
+            )));
         })
     };
     let on_copy_link = {
@@ -278,6 +297,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         title="main;a;b 12 lines, for flamegraph.pl, speedscope, inferno">{"Folded stacks"}</button>
                     <button class="link" data-export="pprof" onclick={export(ExportKind::Pprof)}
                         title={pprof_title}>{"pprof profile (.pb.gz)"}</button>
+                    <button class="link" data-export="summary" onclick={on_copy_summary}
+                        title="Puts a plain-text summary on the clipboard, for an issue or a chat: pprof's header, the options, the top 20 by flat and by cum">
+                        {"Copy summary (text)"}</button>
                     if view.call_graph {
                         <button class="link" data-export="graph-svg" onclick={export(ExportKind::CallGraphSvg)}
                             title="The call graph as drawn here">{"Call graph SVG"}</button>

@@ -64,14 +64,8 @@ pub fn Tooltip(props: &TooltipProps) -> Html {
     let inverted = props.shown.shape.inverted;
     let name = format::frame_label(&frame.name);
     // At line granularity the name already ends with its file:line.
-    let location = (!frame.file.is_empty())
-        .then(|| {
-            if frame.line > 0 {
-                format!("{}:{}", frame.file, frame.line)
-            } else {
-                frame.file.clone()
-            }
-        })
+    let location = frame
+        .location()
         .filter(|location| !name.ends_with(location.as_str()));
     let style = beside(props.hover.client_x, props.hover.client_y, 14);
     // Compared with a base: before -> after, and the change.
