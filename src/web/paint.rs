@@ -27,6 +27,8 @@ pub struct Scene<'a> {
     pub viewport: Viewport,
     pub orientation: Orientation,
     pub search: Option<&'a SearchResult>,
+    /// The frame under the pointer (or the keyboard's cursor): outlined, and every other
+    /// rect of its function outlined thinner, dashed.
     pub hover: Option<NodeId>,
     /// The selected function: every rect of it is outlined.
     pub selected: Option<FrameId>,
@@ -51,6 +53,8 @@ pub struct Painted {
     pub selected: usize,
     /// Rects of marked nodes.
     pub marked: usize,
+    /// Other rects of the hovered frame's function.
+    pub same_function: usize,
 }
 
 /// Sizes `canvas` for the scene (crisp on high-DPI screens) and draws it.
@@ -161,6 +165,18 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
         }
         count
     };
+    let mut same_function = 0;
+    if let Some(hovered) = scene.hover.filter(|&n| n != CallTree::ROOT) {
+        let frame = scene.tree.frame(hovered);
+        ctx.set_stroke_style_str(text_color);
+        ctx.set_line_width(1.0);
+        ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &2.0.into()))?;
+        same_function = outline(
+            &|node| node != hovered && scene.tree.frame(node) == frame,
+            0.75,
+        );
+        ctx.set_line_dash(&js_sys::Array::new())?;
+    }
     let mut selected_rects = 0;
     if let Some(selected) = scene.selected {
         ctx.set_stroke_style_str(selected_color);
@@ -200,5 +216,6 @@ pub fn paint(canvas: &HtmlCanvasElement, scene: &Scene<'_>) -> Result<Painted, J
         rects: rects.len(),
         selected: selected_rects,
         marked: marked_rects,
+        same_function,
     })
 }

@@ -327,3 +327,28 @@ test('the frame menu copies a frame\'s name, file:line and stack; Copy summary p
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('hovering a frame outlines every other frame of its function', async () => {
+  const page = await openApp(app.browser, app.server.url);
+  await dropAndDraw(page, Buffer.from('main;a;f 50\nmain;b;f 50\nmain;c 50\n'), 'two-fs.folded');
+  const box = await canvas(page).boundingBox();
+  const row = (depth) => box.y + box.height - depth * 18 - 9;
+  await page.mouse.move(box.x + box.width * 0.1, row(3));
+  await page.locator('.tooltip-name', { hasText: 'f' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '1');
+  await screenshot(page, 'same-function');
+  await page.mouse.move(box.x + box.width * 0.8, row(2));
+  await page.locator('.tooltip-name', { hasText: 'c' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '0');
+  // Inverted (c, then f, at the root), main is above c and above f's a and b: three frames.
+  await page.keyboard.press('b');
+  await page.locator('.status .shape.inverted').waitFor();
+  await page.mouse.move(box.x + box.width * 0.1, row(2));
+  await page.locator('.tooltip-name', { hasText: /^main$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '2');
+  await page.mouse.move(box.x + box.width * 0.4, row(2));
+  await page.locator('.tooltip-name', { hasText: /^a$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '0');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -352,6 +352,7 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             let _ = canvas.set_attribute("data-selected", &drawn.selected.to_string());
             let _ = canvas.set_attribute("data-marked", &drawn.marked.to_string());
             let _ = canvas.set_attribute("data-depth", &g.tree.max_depth().to_string());
+            let _ = canvas.set_attribute("data-same-function", &drawn.same_function.to_string());
             let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
             if marked.borrow().as_ref() != Some(&shown.loaded) {
                 // The wasm memory of the page and of the profile's engine, in bytes: their
