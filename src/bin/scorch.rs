@@ -908,8 +908,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let tree = shaped_tree_for(&profile, &value_type, &filters, &shape)?;
             let layout = scorch::view::flame_layout::FlameLayout::new(&tree);
             let title = title_of(&files);
-            let color =
-                |n: scorch::NodeId| scorch::view::color::frame_color(tree.name(n), Theme::Light);
+            let color = |n: scorch::NodeId| {
+                scorch::view::color::frame_color(tree.name(n), Theme::Light, false)
+            };
             let svg = scorch::view::svg::write(
                 &tree,
                 &layout,

@@ -8,7 +8,8 @@
 //! `p` the profile deflated and base64url-encoded, `n` the name of the file it came from and
 //! `url` an address to fetch it from; `g=1` shows the call graph, with pprof's `nodecount`,
 //! `nodefraction` and `edgefraction` when they are not the default; `inverted=1` and
-//! `collapse_recursion=1` reshape the flame graph.
+//! `collapse_recursion=1` reshape the flame graph; `colors=self|package` and `palette=cb`
+//! (colour-blind) say how frames are coloured (absent: the opener's own choice).
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -23,6 +24,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
 use crate::analysis::shape::Shape;
+use crate::view::color::Colors;
 use crate::view::orientation::Orientation;
 
 /// The longest fragment accepted, in characters (1 Mi): far above any link "Copy link" makes,
@@ -65,6 +67,9 @@ pub struct ShareState {
     pub graph_options: GraphOptions,
     /// How the flame graph's stacks are reshaped.
     pub shape: Shape,
+    /// How frames are coloured, when the link says (a link made with the default colours
+    /// leaves the opener's own).
+    pub colors: Option<Colors>,
     /// Hash of the profile file the view was made on (see [`content_hash`]).
     pub profile_hash: Option<String>,
     /// The profile itself, deflated and base64url-encoded (see [`embed`]).
@@ -172,6 +177,12 @@ impl ShareState {
         if self.shape.collapse_recursion {
             parts.push("collapse_recursion=1".to_string());
         }
+        if let Some(colors) = self.colors.filter(|c| *c != Colors::default()) {
+            parts.push(format!("colors={}", colors.by_name()));
+            if colors.colour_blind {
+                parts.push("palette=cb".to_string());
+            }
+        }
         if let Some(h) = &self.profile_hash {
             parts.push(format!("h={}", encode_value(h)));
         }
@@ -221,6 +232,17 @@ impl ShareState {
                 "g" => state.call_graph = value == "1",
                 "inverted" => state.shape.inverted = value == "1",
                 "collapse_recursion" => state.shape.collapse_recursion = value == "1",
+                "colors" => {
+                    if let Some(by) = Colors::by_from_name(value) {
+                        state.colors.get_or_insert_with(Colors::default).by = by;
+                    }
+                }
+                "palette" => {
+                    state
+                        .colors
+                        .get_or_insert_with(Colors::default)
+                        .colour_blind = value == "cb"
+                }
                 // A number out of range is ignored, as an unknown key is.
                 "nodecount" | "nodefraction" | "edgefraction" => {
                     if let Some(options) = state.graph_options.with_entry(key, value) {
@@ -317,6 +339,7 @@ pub fn unembed(text: &str) -> Result<Vec<u8>, ShareError> {
 mod tests {
     use super::*;
     use crate::model::frames::Granularity;
+    use crate::view::color::ColorBy;
 
     #[test]
     fn a_view_round_trips_through_the_fragment() {
@@ -345,6 +368,10 @@ mod tests {
                 inverted: true,
                 collapse_recursion: true,
             },
+            colors: Some(Colors {
+                by: ColorBy::SelfShare,
+                colour_blind: true,
+            }),
             profile_hash: Some(content_hash(b"x")),
             embedded: None,
             url: Some("https://example.com/p.pb.gz?x=1&y=2".into()),

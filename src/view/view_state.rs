@@ -7,6 +7,7 @@
 use crate::analysis::call_graph::GraphOptions;
 use crate::analysis::options::FilterSpec;
 use crate::analysis::shape::Shape;
+use crate::view::color::Colors;
 use crate::view::orientation::Orientation;
 
 /// The view of one profile.
@@ -51,6 +52,8 @@ pub struct ViewState {
     /// How the flame graph's stacks are reshaped (inverted, recursion collapsed). Default:
     /// as built.
     pub shape: Shape,
+    /// How frames are coloured. Default: by package, warm hues.
+    pub colors: Colors,
 }
 
 /// A change a person asks for.
@@ -88,6 +91,7 @@ pub enum ViewAction {
     SetGraphOptions(GraphOptions),
     /// Reshape the flame graph; the zoom and the cursor, paths in the old shape, go.
     SetShape(Shape),
+    SetColors(Colors),
     /// Step to the next of `count` matches.
     NextMatch {
         count: usize,
@@ -166,6 +170,7 @@ impl ViewState {
             }
             ViewAction::MarkSourceLine(line) => next.source_line = line,
             ViewAction::SetGraphOptions(options) => next.graph_options = options,
+            ViewAction::SetColors(colors) => next.colors = colors,
             ViewAction::SetShape(shape) => {
                 if shape != self.shape {
                     next.shape = shape;

@@ -108,8 +108,11 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
                 .find_path(&view.zoom_path)
                 .filter(|_| !view.zoom_path.is_empty())
                 .unwrap_or(CallTree::ROOT);
-            let palette = graph.palette(Theme::Light);
-            let diff = graph.diff.as_ref().map(|d| d.colors(Theme::Light));
+            let palette = graph.palette(Theme::Light, shown.colors);
+            let diff = graph
+                .diff
+                .as_ref()
+                .map(|d| d.colors(Theme::Light, shown.colors.colour_blind));
             let color = |n: NodeId| match &diff {
                 Some(d) => d.colors[d.node_color[n.0 as usize] as usize].clone(),
                 None => palette.colors

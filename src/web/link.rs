@@ -53,6 +53,7 @@ pub fn share_state(loaded: &Loaded, view: &ViewState) -> ShareState {
         call_graph: view.call_graph,
         graph_options: view.graph_options,
         shape: view.shape,
+        colors: Some(view.colors),
         profile_hash: match &loaded.source {
             Source::File { hash, .. } => Some(hash.clone()),
             _ => None,
@@ -100,6 +101,7 @@ pub fn view_from_share(loaded: &Loaded, state: &ShareState) -> ViewState {
         .apply(ViewAction::SetSearch(state.search.clone()))
         .apply(ViewAction::SetGraphOptions(state.graph_options))
         .apply(ViewAction::SetShape(state.shape))
+        .apply(ViewAction::SetColors(state.colors.unwrap_or_default()))
         .apply(ViewAction::ShowCallGraph(state.call_graph));
     // Filters that do not compile are left out.
     if state.filters.compile().is_ok() {

@@ -11,6 +11,7 @@ mod export;
 mod hooks;
 mod link;
 mod paint;
+mod preferences;
 mod source_folder;
 
 pub use engine::worker::worker_start;

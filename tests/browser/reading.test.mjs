@@ -9,7 +9,9 @@ import os from 'node:os';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
 
-import { corpus, dropAndDraw, openApp, scorch, screenshot, settle, withAppAndBrowser } from './harness.mjs';
+import {
+  canvasPixels, corpus, dropAndDraw, openApp, scorch, screenshot, settle, withAppAndBrowser,
+} from './harness.mjs';
 
 const app = withAppAndBrowser();
 
@@ -351,4 +353,55 @@ test('hovering a frame outlines every other frame of its function', async () => 
   await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '0');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('colours by package or by self share, with a colour-blind palette, remembered and in the link', async () => {
+  const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(app.server.url);
+  await page.waitForFunction(() => performance.getEntriesByName('scorch:first-draw').length >= 1);
+  await dropAndDraw(page, fs.readFileSync(CPU), 'profile.pprof');
+  const colors = () => canvas(page).getAttribute('data-colors');
+  const box = await canvas(page).boundingBox();
+  const point = [[box.width / 2, box.height - 18 - 9]]; // the widest frame under the root
+  const pixel = async () => (await canvasPixels(page, point)).at[0].join(',');
+  assert.equal(await colors(), 'package');
+  const byPackage = await pixel();
+  await page.locator('.view-menu summary').click();
+  await page.locator('.color-self').check();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'self');
+  await settle(page);
+  assert.notEqual(await pixel(), byPackage, 'the frames are painted in other colours');
+  await page.locator('.status .heat-legend').waitFor();
+  assert.match(page.url(), /colors=self/);
+  await screenshot(page, 'colors-self');
+  await page.locator('.colour-blind').check();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'self,cb');
+  assert.match(page.url(), /palette=cb/);
+  await screenshot(page, 'colors-self-colour-blind');
+  await page.locator('.color-package').check();
+  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'package,cb');
+  await screenshot(page, 'colors-package-colour-blind');
+
+  // The choice is remembered: a new visit (no link) opens in it.
+  const again = await context.newPage();
+  await again.goto(app.server.url);
+  await again.waitForFunction(() => document.querySelector('.graph canvas')?.dataset.colors === 'package,cb');
+  // And a comparison uses the colour-blind palette too.
+  const base = path.join(corpus, 'dd-trace-go/heap.pprof');
+  await dropAndDraw(again, fs.readFileSync(path.join(corpus, 'dd-trace-go/heap.after.pprof')), 'heap.after.pprof');
+  await again.setInputFiles('.compare input', base);
+  await again.locator('.diff-bar').waitFor();
+  assert.equal(await again.locator('.graph canvas').getAttribute('data-colors'), 'package,cb');
+  await screenshot(again, 'colors-diff-colour-blind');
+  await context.close();
+
+  // A link carries a choice that is not the default into a browser without one.
+  const fresh = await openApp(app.browser, `${app.server.url}#v=1&colors=self`);
+  assert.equal(await fresh.locator('.graph canvas').getAttribute('data-colors'), 'self');
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context().close();
 });

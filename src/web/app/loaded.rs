@@ -20,16 +20,19 @@ use crate::analysis::top::TopTable;
 use crate::model::frames::Granularity;
 use crate::model::profile::Profile;
 use crate::transfer::Summary;
-use crate::view::color::{diff_color, diff_step, frame_color, Theme, DIFF_STEPS};
+use crate::view::color::{
+    diff_color, diff_step, frame_color, heat_color, heat_step, ColorBy, Colors, Theme, DIFF_STEPS,
+};
 use crate::view::flame_layout::FlameLayout;
 use crate::view::graph_drawing::{self, GraphDrawing};
 
 use crate::web::engine::page::{Engine, Opened, Part};
 
-/// The fill colour of every frame for one theme, as indices into distinct CSS colours, so the
-/// painter formats no colour per rect and can group rects of one colour.
+/// The fill colour of every frame for one theme and colouring, as indices into distinct CSS
+/// colours, so the painter formats no colour per rect and can group rects of one colour.
 pub struct Palette {
     pub theme: Theme,
+    pub colors_of: Colors,
     /// Per frame id: index into `colors`.
     pub frame_color: Vec<u32>,
     pub colors: Vec<String>,
@@ -93,12 +96,13 @@ impl DiffView {
         }
     }
 
-    /// The node colours for `theme` (only the few colours themselves depend on it).
-    pub fn colors(&self, theme: Theme) -> DiffColors<'_> {
+    /// The node colours for `theme` and the palette (only the few colours themselves depend
+    /// on them).
+    pub fn colors(&self, theme: Theme, colour_blind: bool) -> DiffColors<'_> {
         DiffColors {
             node_color: &self.node_color,
             colors: (-DIFF_STEPS..=DIFF_STEPS)
-                .map(|s| diff_color(s, theme))
+                .map(|s| diff_color(s, theme, colour_blind))
                 .collect(),
         }
     }
@@ -155,17 +159,35 @@ impl Graph {
             .clone()
     }
 
-    /// The palette for `theme`, computed once per theme change.
-    pub fn palette(&self, theme: Theme) -> Rc<Palette> {
-        if let Some(p) = self.palette.borrow().as_ref().filter(|p| p.theme == theme) {
+    /// The palette for `theme` coloured as `colors_of` says, computed once per change; by
+    /// self share, a frame's heat is its function's flat in pprof's table.
+    pub fn palette(&self, theme: Theme, colors_of: Colors) -> Rc<Palette> {
+        let current = |p: &&Rc<Palette>| p.theme == theme && p.colors_of == colors_of;
+        if let Some(p) = self.palette.borrow().as_ref().filter(current) {
             return p.clone();
         }
         let frames = self.tree.frames();
+        let mut flat = vec![0i64; frames.len()];
+        if colors_of.by == ColorBy::SelfShare {
+            for row in self.top_table().rows() {
+                flat[row.frame.0 as usize] = row.flat;
+            }
+        }
+        let hottest = flat.iter().map(|f| f.abs()).max().unwrap_or(0);
         let mut index: std::collections::HashMap<String, u32> = Default::default();
         let mut colors = Vec::new();
-        let frame_color = (0..frames.len() as u32)
+        let frame_color = (0..frames.len())
             .map(|f| {
-                let color = frame_color(frames.name(crate::model::frames::FrameId(f)), theme);
+                let color = match colors_of.by {
+                    ColorBy::Package => frame_color(
+                        frames.name(crate::model::frames::FrameId(f as u32)),
+                        theme,
+                        colors_of.colour_blind,
+                    ),
+                    ColorBy::SelfShare => {
+                        heat_color(heat_step(flat[f], hottest), theme, colors_of.colour_blind)
+                    }
+                };
                 *index.entry(color.clone()).or_insert_with(|| {
                     colors.push(color);
                     colors.len() as u32 - 1
@@ -174,6 +196,7 @@ impl Graph {
             .collect();
         let palette = Rc::new(Palette {
             theme,
+            colors_of,
             frame_color,
             colors,
         });

@@ -20,7 +20,7 @@ use crate::analysis::options::FilterKind;
 use crate::analysis::shape::{reshaped_nodes, Shape};
 use crate::analysis::source::function_of_frame;
 use crate::model::frames::FrameId;
-use crate::view::color::Theme;
+use crate::view::color::{Colors, Theme};
 use crate::view::hit_test::row_top;
 use crate::view::search::{search, SearchResult};
 use crate::view::view_state::ViewAction;
@@ -53,6 +53,8 @@ pub struct Shown {
     pub theme: Theme,
     /// How the graph was reshaped from the tree as built.
     pub shape: Shape,
+    /// How its frames are coloured.
+    pub colors: Colors,
 }
 
 impl Shown {
@@ -79,6 +81,7 @@ impl PartialEq for Shown {
             && Rc::ptr_eq(&self.marked, &other.marked)
             && self.theme == other.theme
             && self.shape == other.shape
+            && self.colors == other.colors
     }
 }
 
@@ -277,6 +280,7 @@ pub fn App() -> Html {
         marked,
         theme,
         shape: view.shape,
+        colors: view.colors,
     };
     *keyed.borrow_mut() = Some(((*state).clone(), shown.clone()));
     let tree = &graph.tree;
@@ -423,7 +427,7 @@ pub fn App() -> Html {
             }
             <div class="workspace">
                 if let Some(frame) = selected.filter(|_| view.sandwich) {
-                    <SandwichPanel graph={built.clone()} {frame} unit={unit.clone()} {theme}
+                    <SandwichPanel graph={built.clone()} {frame} unit={unit.clone()} {theme} colors={view.colors}
                         on_select={on_select_frame.reform(Some)} on_close={close_sandwich} />
                 }
                 {call_graph.unwrap_or_default()}

@@ -10,7 +10,7 @@ use crate::input::load;
 use crate::input::pprof::DecodeOptions;
 use crate::view::share::{self, ShareState};
 use crate::view::view_state::ViewState;
-use crate::web::link;
+use crate::web::{link, preferences};
 
 /// A real profile recorded by the project: Scorch's own engine, profiled with pprof-rs
 /// (`make example`). Built into the app so it shows without any request.
@@ -42,10 +42,22 @@ fn show_example(state: &mut AppState, share: Option<&ShareState>) {
     }
 }
 
-/// The state for the page's address.
+/// The state for the page's address, in the colours remembered from an earlier visit unless
+/// the link says which.
 pub fn initial_state() -> AppState {
+    let share = link::from_location();
+    let linked_colors = share.as_ref().ok().and_then(|s| s.colors);
+    let mut state = addressed_state(share);
+    if linked_colors.is_none() {
+        state.view.colors = preferences::colors().unwrap_or_default();
+    }
+    state
+}
+
+/// The state for the address's share state (or the error reading it).
+fn addressed_state(share: Result<ShareState, share::ShareError>) -> AppState {
     let mut state = AppState::default();
-    let share = match link::from_location() {
+    let share = match share {
         Ok(share) => share,
         Err(e) => {
             show_example(&mut state, None);

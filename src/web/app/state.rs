@@ -248,6 +248,10 @@ impl AppState {
 
     fn open(&mut self, loaded: Rc<Loaded>, share: Option<ShareState>, before: &ViewState) {
         let linked = share.is_some() || self.pending.is_some();
+        let linked_colors = share
+            .as_ref()
+            .or(self.pending.as_ref())
+            .and_then(|s| s.colors);
         self.view = ViewState::new(loaded.summary.default_value_index);
         self.error = None;
         self.notice = None;
@@ -286,6 +290,10 @@ impl AppState {
         if loaded.graph(linked_graph.0, &linked_graph.1).is_none() {
             (self.view.value_index, self.view.filters) = loaded.opened_with.clone();
             self.wanted = Some(linked_graph);
+        }
+        // So do the colours, unless a link says which.
+        if linked_colors.is_none() {
+            self.view.colors = before.colors;
         }
         // The panels the person opened stay open for the next profile.
         self.view.table = before.table;

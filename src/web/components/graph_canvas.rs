@@ -329,8 +329,11 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             return;
         };
         let g = &shown.graph;
-        let palette = g.palette(shown.theme);
-        let diff_colors = g.diff.as_ref().map(|d| d.colors(shown.theme));
+        let palette = g.palette(shown.theme, shown.colors);
+        let diff_colors = g
+            .diff
+            .as_ref()
+            .map(|d| d.colors(shown.theme, shown.colors.colour_blind));
         let scene = Scene {
             palette: &palette,
             tree: &g.tree,
@@ -353,6 +356,9 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             let _ = canvas.set_attribute("data-marked", &drawn.marked.to_string());
             let _ = canvas.set_attribute("data-depth", &g.tree.max_depth().to_string());
             let _ = canvas.set_attribute("data-same-function", &drawn.same_function.to_string());
+            let colors = shown.colors;
+            let palette = if colors.colour_blind { ",cb" } else { "" };
+            let _ = canvas.set_attribute("data-colors", &format!("{}{palette}", colors.by_name()));
             let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
             if marked.borrow().as_ref() != Some(&shown.loaded) {
                 // The wasm memory of the page and of the profile's engine, in bytes: their

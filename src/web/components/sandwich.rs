@@ -12,7 +12,7 @@ use crate::analysis::call_tree::{CallTree, NodeId};
 use crate::analysis::peek::{callees_tree, callers_tree, peek, Edge, Peek};
 use crate::format;
 use crate::model::frames::{FrameId, Frames};
-use crate::view::color::Theme;
+use crate::view::color::{Colors, Theme};
 use crate::view::hit_test::{depth_at, node_at};
 use crate::view::orientation::Orientation;
 use crate::view::viewport::Viewport;
@@ -26,6 +26,7 @@ pub struct SandwichProps {
     pub frame: FrameId,
     pub unit: String,
     pub theme: Theme,
+    pub colors: Colors,
     /// Select another function (by its frame in `graph`).
     pub on_select: Callback<FrameId>,
     pub on_close: Callback<()>,
@@ -94,31 +95,34 @@ pub fn SandwichPanel(props: &SandwichProps) -> Html {
     {
         let derived = derived.clone();
         let (callers_ref, callees_ref) = (callers_ref.clone(), callees_ref.clone());
-        let theme = props.theme;
+        let (theme, colors) = (props.theme, props.colors);
         let hover = *pointer;
-        use_effect_with((derived.clone(), css_width, theme, hover), move |_| {
-            for (canvas, callers) in [(&callers_ref, true), (&callees_ref, false)] {
-                let (graph, orientation) = derived.side(callers);
-                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                    let palette = graph.palette(theme);
-                    let scene = Scene {
-                        tree: &graph.tree,
-                        layout: &graph.layout,
-                        viewport: viewport_of(graph),
-                        orientation,
-                        search: None,
-                        hover: hover.filter(|p| p.callers == callers).map(|p| p.node),
-                        selected: None,
-                        marked: &[],
-                        diff: None,
-                        palette: &palette,
-                    };
-                    if let Ok(painted) = paint(&canvas, &scene) {
-                        let _ = canvas.set_attribute("data-drawn", &painted.rects.to_string());
+        use_effect_with(
+            (derived.clone(), css_width, theme, colors, hover),
+            move |_| {
+                for (canvas, callers) in [(&callers_ref, true), (&callees_ref, false)] {
+                    let (graph, orientation) = derived.side(callers);
+                    if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                        let palette = graph.palette(theme, colors);
+                        let scene = Scene {
+                            tree: &graph.tree,
+                            layout: &graph.layout,
+                            viewport: viewport_of(graph),
+                            orientation,
+                            search: None,
+                            hover: hover.filter(|p| p.callers == callers).map(|p| p.node),
+                            selected: None,
+                            marked: &[],
+                            diff: None,
+                            palette: &palette,
+                        };
+                        if let Ok(painted) = paint(&canvas, &scene) {
+                            let _ = canvas.set_attribute("data-drawn", &painted.rects.to_string());
+                        }
                     }
                 }
-            }
-        });
+            },
+        );
     }
     // The function's two rows (where the graphs meet) start in the middle of the view.
     {

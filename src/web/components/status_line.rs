@@ -1,11 +1,13 @@
 //! The status line under the toolbar: the profile's name (or how many were merged, their names
 //! on hover), value type and total, the duration and how much of it was sampled, how the
-//! flame graph is reshaped, what the filters leave of it, and the button to the details. Its data attributes are what tests read of the view.
+//! flame graph is reshaped, the heat legend, what the filters leave of it, and the button to
+//! the details. Its data attributes are what tests read of the view.
 
 use yew::prelude::*;
 
 use crate::analysis::call_tree::CallTree;
 use crate::format;
+use crate::view::color::{heat_color, ColorBy, HEAT_STEPS};
 use crate::view::view_state::ViewState;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
@@ -58,6 +60,15 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
             }
             if view.shape.collapse_recursion {
                 <span class="shape collapsed">{" · recursion collapsed"}</span>
+            }
+            if view.colors.by == ColorBy::SelfShare {
+                <span class="heat-legend" title="Frames coloured by their function's self value (flat), against the hottest">
+                    {" · self: cold "}
+                    { for [0, 3, 5, 8, HEAT_STEPS].into_iter().map(|step| html! {
+                        <span class="swatch" style={format!("background:{}",
+                            heat_color(step, props.shown.theme, view.colors.colour_blind))}></span>
+                    }) }
+                    {" hot"}</span>
             }
             if !view.filters.is_empty() {
                 <span class="shown">{format!(" · filtered: {} ({})",

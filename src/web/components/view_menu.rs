@@ -1,11 +1,14 @@
 //! The toolbar's "View" menu: how the flame graph reads its stacks (inverted, recursion
-//! collapsed). Each choice is also a key and goes in the link.
+//! collapsed; each also a key) and how frames are coloured (by package or by self share, and
+//! a colour-blind palette; remembered across visits). Every choice goes in the link.
 
 use yew::prelude::*;
 
 use crate::analysis::shape::Shape;
+use crate::view::color::{ColorBy, Colors};
 use crate::view::view_state::{ViewAction, ViewState};
 use crate::web::app::state::{AppAction, AppState};
+use crate::web::preferences;
 
 #[derive(Properties, PartialEq)]
 pub struct ViewMenuProps {
@@ -22,6 +25,15 @@ pub fn ViewMenu(props: &ViewMenuProps) -> Html {
             dispatch.dispatch(AppAction::View(ViewAction::SetShape(change(shape))))
         })
     };
+    let colors = props.view.colors;
+    let set_colors = |change: fn(Colors) -> Colors| {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: Event| {
+            let next = change(colors);
+            preferences::remember_colors(next);
+            dispatch.dispatch(AppAction::View(ViewAction::SetColors(next)))
+        })
+    };
     let reshaped = !shape.is_plain();
     html! {
         <details class="view-menu secondary">
@@ -36,6 +48,20 @@ pub fn ViewMenu(props: &ViewMenuProps) -> Html {
                     <input type="checkbox" class="collapse-toggle" checked={shape.collapse_recursion}
                         onchange={set_shape(|s| Shape { collapse_recursion: !s.collapse_recursion, ..s })} />
                     {"Collapse recursion"}<kbd>{"r"}</kbd></label>
+                <hr />
+                <span class="muted">{"Colour frames by"}</span>
+                <label title="Every frame of one package in one hue, wherever it is">
+                    <input type="radio" name="color-by" class="color-package" checked={colors.by == ColorBy::Package}
+                        onchange={set_colors(|c| Colors { by: ColorBy::Package, ..c })} />
+                    {"Package"}</label>
+                <label title="Hot functions (large self, pprof's flat) deep, cold ones pale">
+                    <input type="radio" name="color-by" class="color-self" checked={colors.by == ColorBy::SelfShare}
+                        onchange={set_colors(|c| Colors { by: ColorBy::SelfShare, ..c })} />
+                    {"Self share (hot frames stand out)"}</label>
+                <label title="Colours told apart with any colour blindness, in the flame graph and in a comparison">
+                    <input type="checkbox" class="colour-blind" checked={colors.colour_blind}
+                        onchange={set_colors(|c| Colors { colour_blind: !c.colour_blind, ..c })} />
+                    {"Colour-blind palette"}</label>
             </div>
         </details>
     }
