@@ -61,6 +61,15 @@ impl Viewport {
     }
 }
 
+/// A window of the whole width (fractions) moved so the point `grab` of it (a fraction of its
+/// width from its left edge) is at `pointer` (a fraction of the whole width), its width kept
+/// and inside the whole: what dragging the minimap's window asks for.
+pub fn dragged_window(pointer: f64, grab: f64, window: (f64, f64)) -> (f64, f64) {
+    let width = (window.1 - window.0).clamp(0.0, 1.0);
+    let left = (pointer - grab * width).clamp(0.0, 1.0 - width);
+    (left, left + width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +103,16 @@ mod tests {
         assert_eq!(v.pan(10.0, 1000.0).start, 0.0);
         assert_eq!(v.pan(-10.0, 1000.0).start, 50.0);
         assert_eq!(v.pan(-1000.0, 1000.0).start, 500.0);
+    }
+
+    #[test]
+    fn a_dragged_window_keeps_its_width_inside_the_whole() {
+        let w = (0.25, 0.5);
+        // Grabbed at its middle and moved to the middle.
+        let (a, b) = dragged_window(0.5, 0.5, w);
+        assert!((a - 0.375).abs() < 1e-9 && (b - 0.625).abs() < 1e-9);
+        // Not past either edge.
+        assert_eq!(dragged_window(-0.2, 0.5, w), (0.0, 0.25));
+        assert_eq!(dragged_window(2.0, 0.5, w), (0.75, 1.0));
     }
 }

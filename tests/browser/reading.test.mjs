@@ -405,3 +405,35 @@ test('colours by package or by self share, with a colour-blind palette, remember
   assert.deepEqual(fresh.errors, []);
   await fresh.context().close();
 });
+
+test('zoomed in, the minimap shows the whole graph with the window outlined, and dragging it pans', async () => {
+  const page = await openApp(app.browser, app.server.url, { viewport: { width: 1400, height: 900 } });
+  await dropAndDraw(page, fs.readFileSync(CPU), 'profile.pprof');
+  assert.equal(await page.locator('.minimap').count(), 0, 'no minimap unzoomed');
+  const box = await canvas(page).boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height - 5 * 18 - 9);
+  const minimap = page.locator('.minimap');
+  await minimap.waitFor();
+  const windowOf = async () => (await minimap.getAttribute('data-window')).split(',').map(Number);
+  const [a, b] = await windowOf();
+  assert.ok(b - a < 0.99, `zoomed: ${a}-${b}`);
+  await screenshot(page, 'minimap');
+  // Drag the window a quarter of the minimap to the right (or left, if there is no room).
+  const m = await minimap.locator('canvas').boundingBox();
+  const room = 1 - b > a ? 1 : -1;
+  const dx = room * Math.min(m.width / 4, (room > 0 ? 1 - b : a) * m.width);
+  const from = m.x + ((a + b) / 2) * m.width;
+  await page.mouse.move(from, m.y + m.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from + dx, m.y + m.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await settle(page);
+  const [c, d] = await windowOf();
+  assert.ok(Math.abs((c - a) - dx / m.width) < 0.01, `moved ${c - a}, dragged ${dx / m.width}`);
+  assert.ok(Math.abs((d - c) - (b - a)) < 1e-6, 'the window keeps its width');
+  // Escape zooms out: the minimap goes.
+  await page.keyboard.press('Escape');
+  await minimap.waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

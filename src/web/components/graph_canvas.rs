@@ -19,6 +19,7 @@ use crate::view::viewport::Viewport;
 use crate::web::app::loaded::Shared;
 use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::{Hover, Shown};
+use crate::web::components::minimap::Minimap;
 use crate::web::engine::protocol::wasm_memory_bytes;
 use crate::web::link;
 use crate::web::paint::{paint, Scene, ROW_HEIGHT};
@@ -266,12 +267,17 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
         onpointerleave,
         oncontextmenu,
     } = handlers;
+    // Zoomed in, the minimap shows where the view is in the whole graph.
+    let zoomed = props.view.window.0 > 1e-9 || props.view.window.1 < 1.0 - 1e-9;
     html! {
         <div class={classes!("graph", orientation_class, props.hidden.then_some("hidden"))}
             ref={refs.area_ref.clone()} {onscroll} {onwheel} onpointerdown={onpointerdown_area}
             {onkeydown} {ontouchstart}>
             if let Some(message) = empty {
                 <div class="graph-empty" role="status">{message}</div>
+            }
+            if zoomed {
+                <Minimap shown={props.shown.clone()} view={props.view.clone()} dispatch={props.dispatch.clone()} />
             }
             // Entering is moving: the canvas may come back under a pointer that stayed still
             // (the page's layout changed), and the hover must find it again.

@@ -11,6 +11,7 @@ pub mod frame_menu;
 pub mod graph_canvas;
 pub mod help;
 pub mod labels_panel;
+pub mod minimap;
 pub mod sandwich;
 pub mod source_panel;
 pub mod status_line;
