@@ -169,7 +169,7 @@ fn titled_png(title: &str, theme: Theme) -> Result<String, JsValue> {
         .and_then(|w| w.document())
         .ok_or("no document")?;
     let graph: HtmlCanvasElement = document
-        .query_selector(".graph canvas")?
+        .query_selector(".graph > canvas")?
         .ok_or("no drawing")?
         .dyn_into()?;
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio().max(1.0));

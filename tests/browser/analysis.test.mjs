@@ -78,7 +78,7 @@ test("a frame's menu filters by that frame", async () => {
   fs.writeFileSync(folded, 'main;work;leaf 5\nmain;work.v2 3\nmain;other;leaf 2\n');
   const page = await openApp(app.browser, app.server.url);
   await dropAndDraw(page, fs.readFileSync(folded), 'menu.folded');
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   // The flame graph's third row from the bottom, at the left edge: `other` (names sort).
   await page.mouse.click(box.x + 3, box.y + box.height - 2 * 18 - 9, { button: 'right' });
   await page.locator('.frame-menu').waitFor();
@@ -198,7 +198,7 @@ test('keyboard: help on ?, orientation, table, value type, cursor moves, zoom in
   const sample = path.join(corpus, 'pprof/sample.cpu');
   await dropAndDraw(page, fs.readFileSync(sample), 'sample.cpu');
   const status = page.locator('.status');
-  await page.locator('canvas').click({ position: { x: 1, y: 1 }, force: true }).catch(() => {});
+  await page.locator('.graph > canvas').click({ position: { x: 1, y: 1 }, force: true }).catch(() => {});
   await page.keyboard.press('Escape');
 
   await page.keyboard.press('?');

@@ -124,7 +124,7 @@ test('hover tells a node and an edge, a click on a node focuses on it, g goes ba
 
   await page.keyboard.press('g');
   await page.locator('.call-graph').waitFor({ state: 'detached' });
-  assert.equal(await page.locator('.graph canvas').isVisible(), true);
+  assert.equal(await page.locator('.graph > canvas').isVisible(), true);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

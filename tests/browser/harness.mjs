@@ -196,7 +196,7 @@ export function engineFolded(file, valueType) {
 /** Counts canvas pixels that are not transparent, and samples colours of given points. */
 export function canvasPixels(page, points = []) {
   return page.evaluate((points) => {
-    const canvas = document.querySelector('canvas');
+    const canvas = document.querySelector('.graph > canvas');
     const ctx = canvas.getContext('2d');
     const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
     let painted = 0;

@@ -64,7 +64,7 @@ test('after the first visit the app works offline', async () => {
     await waitForDraws(page, 1);
     assert.match(await page.locator('.profile-name').textContent(), /example/);
     const pixels = await page.evaluate(() => {
-      const c = document.querySelector('canvas');
+      const c = document.querySelector('.graph > canvas');
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < d.length; i += 4) if (d[i]) n++;

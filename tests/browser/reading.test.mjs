@@ -29,7 +29,7 @@ async function exported(page, kind) {
 }
 
 const status = (page) => page.locator('.status');
-const canvas = (page) => page.locator('.graph canvas');
+const canvas = (page) => page.locator('.graph > canvas');
 const sorted = (text) => text.split('\n').filter(Boolean).sort();
 
 /** The table's rows in view: name, flat, cum. */
@@ -337,20 +337,20 @@ test('hovering a frame outlines every other frame of its function', async () => 
   const row = (depth) => box.y + box.height - depth * 18 - 9;
   await page.mouse.move(box.x + box.width * 0.1, row(3));
   await page.locator('.tooltip-name', { hasText: 'f' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '1');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.sameFunction === '1');
   await screenshot(page, 'same-function');
   await page.mouse.move(box.x + box.width * 0.8, row(2));
   await page.locator('.tooltip-name', { hasText: 'c' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '0');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.sameFunction === '0');
   // Inverted (c, then f, at the root), main is above c and above f's a and b: three frames.
   await page.keyboard.press('b');
   await page.locator('.status .shape.inverted').waitFor();
   await page.mouse.move(box.x + box.width * 0.1, row(2));
   await page.locator('.tooltip-name', { hasText: /^main$/ }).waitFor();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '2');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.sameFunction === '2');
   await page.mouse.move(box.x + box.width * 0.4, row(2));
   await page.locator('.tooltip-name', { hasText: /^a$/ }).waitFor();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.sameFunction === '0');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.sameFunction === '0');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -371,36 +371,36 @@ test('colours by package or by self share, with a colour-blind palette, remember
   const byPackage = await pixel();
   await page.locator('.view-menu summary').click();
   await page.locator('.color-self').check();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'self');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.colors === 'self');
   await settle(page);
   assert.notEqual(await pixel(), byPackage, 'the frames are painted in other colours');
   await page.locator('.status .heat-legend').waitFor();
   assert.match(page.url(), /colors=self/);
   await screenshot(page, 'colors-self');
   await page.locator('.colour-blind').check();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'self,cb');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.colors === 'self,cb');
   assert.match(page.url(), /palette=cb/);
   await screenshot(page, 'colors-self-colour-blind');
   await page.locator('.color-package').check();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.colors === 'package,cb');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.colors === 'package,cb');
   await screenshot(page, 'colors-package-colour-blind');
 
   // The choice is remembered: a new visit (no link) opens in it.
   const again = await context.newPage();
   await again.goto(app.server.url);
-  await again.waitForFunction(() => document.querySelector('.graph canvas')?.dataset.colors === 'package,cb');
+  await again.waitForFunction(() => document.querySelector('.graph > canvas')?.dataset.colors === 'package,cb');
   // And a comparison uses the colour-blind palette too.
   const base = path.join(corpus, 'dd-trace-go/heap.pprof');
   await dropAndDraw(again, fs.readFileSync(path.join(corpus, 'dd-trace-go/heap.after.pprof')), 'heap.after.pprof');
   await again.setInputFiles('.compare input', base);
   await again.locator('.diff-bar').waitFor();
-  assert.equal(await again.locator('.graph canvas').getAttribute('data-colors'), 'package,cb');
+  assert.equal(await again.locator('.graph > canvas').getAttribute('data-colors'), 'package,cb');
   await screenshot(again, 'colors-diff-colour-blind');
   await context.close();
 
   // A link carries a choice that is not the default into a browser without one.
   const fresh = await openApp(app.browser, `${app.server.url}#v=1&colors=self`);
-  assert.equal(await fresh.locator('.graph canvas').getAttribute('data-colors'), 'self');
+  assert.equal(await fresh.locator('.graph > canvas').getAttribute('data-colors'), 'self');
   assert.deepEqual(page.errors, []);
   assert.deepEqual(fresh.errors, []);
   await fresh.context().close();
@@ -431,6 +431,11 @@ test('zoomed in, the minimap shows the whole graph with the window outlined, and
   const [c, d] = await windowOf();
   assert.ok(Math.abs((c - a) - dx / m.width) < 0.01, `moved ${c - a}, dragged ${dx / m.width}`);
   assert.ok(Math.abs((d - c) - (b - a)) < 1e-6, 'the window keeps its width');
+  // The PNG export is of the graph, not of the minimap.
+  await page.locator('.export summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=png]').click()]);
+  const width = fs.readFileSync(await download.path()).readUInt32BE(16);
+  assert.equal(width, await canvas(page).evaluate((c) => c.width));
   // Escape zooms out: the minimap goes.
   await page.keyboard.press('Escape');
   await minimap.waitFor({ state: 'detached' });

@@ -19,7 +19,7 @@ try {
   await dropAndDraw(page, fs.readFileSync(file), path.basename(file));
   const openMs = Date.now() - started;
   const nodes = scorch('info', file).match(/call-tree nodes: (\d+)/)[1];
-  const canvas = page.locator('canvas');
+  const canvas = page.locator('.graph > canvas');
   // The graph area scrolls (deep stacks); the pointer stays inside its visible part.
   const box = await page.locator('.graph').boundingBox();
   const times = [];

@@ -21,7 +21,7 @@ try {
   await page.locator('.top-head[data-column=cum]').click();
   await page.locator('.top-row').nth(2).click();
   await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height - 18 * 4 - 9);
   await page.locator('.tooltip').waitFor();
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
@@ -44,7 +44,7 @@ try {
   await source.locator('.source-folder input').setInputFiles(goSrc);
   await source.locator('.source-where.found').waitFor();
   await source.locator('tr.hottest').click();
-  await source.waitForFunction(() => Number(document.querySelector('.graph canvas').dataset.marked) > 0);
+  await source.waitForFunction(() => Number(document.querySelector('.graph > canvas').dataset.marked) > 0);
   await source.screenshot({ path: path.join(root, 'docs/source.png') });
   fs.rmSync(tmp, { recursive: true, force: true });
 } finally {

@@ -32,7 +32,7 @@ async function shown(page) {
 async function explore(page, valueType) {
   await page.selectOption('.value-type', String(valueType));
   await page.getByRole('button', { name: 'Icicle' }).click();
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   await page.mouse.click(box.x + 4, box.y + 18 + 9); // icicle: depth 1 is the second row
   await page.locator('.breadcrumbs').waitFor();
   await page.fill('.search', 'runtime');
@@ -174,7 +174,7 @@ test('hostile frame names are shown as text and run nothing', async () => {
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   const folded = `main;${HOSTILE};<script>window.__pwned=2</script> 5\nmain;other 3\n`;
   await dropAndDraw(page, Buffer.from(folded), `${HOSTILE}.txt`);
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   const flameRow = (depth) => box.y + box.height - 18 * depth - 9;
   await page.mouse.click(box.x + 4, flameRow(2)); // zoom: the names go to the breadcrumbs
   await page.locator('.breadcrumbs').waitFor();

@@ -75,7 +75,7 @@ test('a search kept across a change of granularity does not break the page', asy
     await page.mouse.move(x, y);
     await settle(page);
     assert.deepEqual(page.errors, [], `after switching to ${granularity}`);
-    assert.ok(Number(await page.locator('canvas').getAttribute('data-drawn')) > 0);
+    assert.ok(Number(await page.locator('.graph > canvas').getAttribute('data-drawn')) > 0);
     assert.equal(await depthAt(page, x, y), '0', `${granularity}: the root is drawn and hovered`);
   }
   assert.equal(await page.locator('.crash').count(), 0);
@@ -135,7 +135,7 @@ test('stepping to a search match scrolls it into view', async () => {
   await settle(page);
   const depth = Number(await page.locator('.breadcrumbs').getAttribute('data-depth'));
   const area = await page.locator('.graph').boundingBox();
-  const canvas = await page.locator('canvas').boundingBox();
+  const canvas = await page.locator('.graph > canvas').boundingBox();
   assert.ok(depth * 18 > area.height, `the match (depth ${depth}) is deeper than the area is tall`);
   const rowY = canvas.y + canvas.height - 18 * (depth + 1);
   assert.ok(rowY >= area.y && rowY + 18 <= area.y + area.height,
@@ -153,7 +153,7 @@ test('a failing comparison leaves the profile and the comparison as they were', 
   const before = {
     base: await page.locator('.diff-base').textContent(),
     shown: await page.locator('.status').getAttribute('data-shown'),
-    drawn: await page.locator('canvas').getAttribute('data-drawn'),
+    drawn: await page.locator('.graph > canvas').getAttribute('data-drawn'),
   };
   // A block profile cannot be compared with a CPU profile.
   await page.setInputFiles('.compare input', path.join(corpus, 'dd-trace-go/block.before.pprof'));
@@ -161,7 +161,7 @@ test('a failing comparison leaves the profile and the comparison as they were', 
   assert.match(await page.locator('.error-text').textContent(), /cannot be compared|compar/);
   assert.equal(await page.locator('.diff-base').textContent(), before.base);
   assert.equal(await page.locator('.status').getAttribute('data-shown'), before.shown);
-  assert.equal(await page.locator('canvas').getAttribute('data-drawn'), before.drawn);
+  assert.equal(await page.locator('.graph > canvas').getAttribute('data-drawn'), before.drawn);
   assert.ok(await page.locator('.toolbar .value-type').isVisible());
   await screenshot(page, 'shell-compare-failed');
   await page.locator('.error .link').click();
@@ -329,7 +329,7 @@ test('the PNG has a title line, and the help lists the mouse', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=png]').click()]);
   const png = fs.readFileSync(await download.path());
   const height = png.readUInt32BE(20);
-  const canvasHeight = await page.locator('canvas').evaluate((c) => c.height);
+  const canvasHeight = await page.locator('.graph > canvas').evaluate((c) => c.height);
   const ratio = await page.evaluate(() => window.devicePixelRatio);
   assert.equal(height, canvasHeight + Math.round(28 * ratio), 'the drawing plus a title band');
   await page.keyboard.press('?');

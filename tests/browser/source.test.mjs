@@ -47,7 +47,7 @@ async function waitForPanel(page, name) {
     && document.querySelector('.source-panel .routine'), name);
 }
 
-const marked = (page) => page.locator('.graph canvas').getAttribute('data-marked').then(Number);
+const marked = (page) => page.locator('.graph > canvas').getAttribute('data-marked').then(Number);
 
 test('the Source panel lists the engine\'s lines from a row, the frame menu and the key, and marks a line\'s frames', async () => {
   const page = await openApp(app.browser, app.server.url);
@@ -71,16 +71,16 @@ test('the Source panel lists the engine\'s lines from a row, the frame menu and 
   await page.locator('.table-toggle').click();
   assert.equal(await marked(page), 0);
   await page.locator('tr.valued').first().click();
-  await page.waitForFunction(() => Number(document.querySelector('.graph canvas').dataset.marked) > 0);
+  await page.waitForFunction(() => Number(document.querySelector('.graph > canvas').dataset.marked) > 0);
   await screenshot(page, 'source-line-marked');
   // Inverted, the frames the line produced are still marked, at their places in that graph.
   await page.keyboard.press('b');
   await page.locator('.status .shape.inverted').waitFor();
-  await page.waitForFunction(() => Number(document.querySelector('.graph canvas').dataset.marked) > 0);
+  await page.waitForFunction(() => Number(document.querySelector('.graph > canvas').dataset.marked) > 0);
   await page.keyboard.press('b');
   await page.waitForFunction(() => !document.querySelector('.status .shape'));
   await page.locator('tr.valued.marked').click();
-  await page.waitForFunction(() => document.querySelector('.graph canvas').dataset.marked === '0');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.marked === '0');
 
   // Another value type lists that type's values.
   const alloc = await page.locator('select.value-type option', { hasText: 'alloc_space' }).getAttribute('value');
@@ -98,7 +98,7 @@ test('the Source panel lists the engine\'s lines from a row, the frame menu and 
   await page.keyboard.press('s');
   await page.locator('.source-panel').waitFor({ state: 'detached' });
   await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
-  const box = await page.locator('.graph canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   const at = [box.x + box.width * 0.3, box.y + box.height - 3 * 18 - 9];
   await page.mouse.move(...at);
   const hovered = await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent);

@@ -76,18 +76,18 @@ test('the top table: pprof rows, sorting, search, virtual scrolling, selection a
 
   // Selecting a row outlines that function's rects in the graph; selecting it again clears.
   await firstRow(page).click();
-  await page.waitForFunction(() => Number(document.querySelector('canvas').dataset.selected) > 0);
+  await page.waitForFunction(() => Number(document.querySelector('.graph > canvas').dataset.selected) > 0);
   assert.equal(await firstRow(page).getAttribute('aria-selected'), 'true');
   await screenshot(page, 'top-table');
   await firstRow(page).click();
-  await page.waitForFunction(() => document.querySelector('canvas').dataset.selected === '0');
+  await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.selected === '0');
 
   // The function under the pointer in the graph is highlighted in the table.
   await page.locator('.search').fill('');
   await page.waitForFunction(() => Number(document.querySelector('.top-table').dataset.rows) > 3000);
   // The flame graph's bottom rows (root, then its callees) are scrolled into view.
   await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height - 18 - 9);
   await page.locator('.tooltip').waitFor();
   const hovered = await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent);
@@ -165,7 +165,7 @@ test('callers and callees: pprof -peek numbers and the sandwich graphs of the se
   await page.locator('.sandwich-head button').click();
   await sandwich.waitFor({ state: 'detached' });
   await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height - 18 - 9);
   const hovered = await page.locator('.tooltip-name').evaluate((n) => n.firstChild.textContent);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height - 18 - 9, { button: 'right' });
@@ -196,7 +196,7 @@ test('diff: a base profile colours the change, the table gains deltas equal to p
 
   // The tooltip tells base -> new and the change.
   await page.locator('.graph').evaluate((g) => { g.scrollTop = g.scrollHeight; });
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   await page.mouse.move(box.x + box.width / 3, box.y + box.height - 18 - 9);
   await page.locator('.tooltip .before-after').waitFor();
   assert.match(await page.locator('.tooltip .before-after').textContent(), /→/);

@@ -35,7 +35,7 @@ test('the example profile is drawn at once, with an invitation to drop a file', 
   assert.ok(pixels.painted > 20000, `only ${pixels.painted} painted pixels`);
   assert.match(await page.locator('.profile-name').textContent(), /example/);
   assert.match(await page.locator('.status').textContent(), /drop a \.pprof/);
-  assert.ok(Number(await page.locator('canvas').getAttribute('data-drawn')) > 20);
+  assert.ok(Number(await page.locator('.graph > canvas').getAttribute('data-drawn')) > 20);
   const example = path.join(path.dirname(new URL(import.meta.url).pathname), '../../static/example.pb.gz');
   const { totals, defaultIndex } = engineTotals(example);
   assert.equal(BigInt(await total(page)), totals[defaultIndex]);
@@ -79,7 +79,7 @@ test('folded stacks are recognised by content', async () => {
 
 /** The canvas box, and the CSS y of a depth's row centre in flame orientation. */
 async function rows(page) {
-  const box = await page.locator('canvas').boundingBox();
+  const box = await page.locator('.graph > canvas').boundingBox();
   return { box, flameRowY: (depth) => box.y + box.height - 18 * depth - 9 };
 }
 
@@ -167,13 +167,13 @@ test('flame and icicle orientation flip the drawing', async () => {
   await dropAndDraw(page, fs.readFileSync(path.join(corpus, 'pprof/sample.cpu')), 'sample.cpu');
   // The drawing's visible part: its bottom row is the root in flame, its top row in icicle.
   const visible = async () => {
-    const [area, canvas] = [await page.locator('.graph').boundingBox(), await page.locator('canvas').boundingBox()];
+    const [area, canvas] = [await page.locator('.graph').boundingBox(), await page.locator('.graph > canvas').boundingBox()];
     return {
       top: Math.max(area.y, canvas.y) + 9,
       bottom: Math.min(area.y + area.height, canvas.y + canvas.height) - 9,
     };
   };
-  const x = (await page.locator('canvas').boundingBox()).x + 10;
+  const x = (await page.locator('.graph > canvas').boundingBox()).x + 10;
   await page.mouse.move(x, (await visible()).bottom);
   await page.locator('.tooltip[data-depth="0"]').waitFor();
   await page.mouse.move(x, (await visible()).top);

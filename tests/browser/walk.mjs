@@ -132,7 +132,7 @@ async function check(page, walker) {
   }
   const area = await graphBox(page);
   if (!area) return;
-  const canvas = await page.locator('.graph canvas').boundingBox();
+  const canvas = await page.locator('.graph > canvas').boundingBox();
   // The root row is at its edge, unless the person (or a step to a match) scrolled.
   if (!walker.scrolled && BigInt(await status.getAttribute('data-shown')) !== 0n) {
     const flame = (await status.getAttribute('data-orientation')) === 'flame';

@@ -116,7 +116,7 @@ impl PartialEq for Menu {
 fn cursor_hover(graph: &Rc<Graph>, node: NodeId, view: &ViewState) -> Option<Hover> {
     let canvas = web_sys::window()?
         .document()?
-        .query_selector(".graph canvas")
+        .query_selector(".graph > canvas")
         .ok()??;
     let rect = canvas.get_bounding_client_rect();
     let whole = graph.layout.extent(&graph.tree, CallTree::ROOT).max(1) as f64;
