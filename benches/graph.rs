@@ -53,6 +53,7 @@ fn main() {
         let drawing = GraphDrawing::new(&graph, &unit, Granularity::Functions);
         let style = SvgStyle {
             theme: Theme::Light,
+            colour_blind: false,
             file: None,
         };
         let svg = median(|| {

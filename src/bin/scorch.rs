@@ -982,6 +982,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         &drawing,
                         &SvgStyle {
                             theme: Theme::Light,
+                            colour_blind: false,
                             file: Some(&title),
                         },
                     );

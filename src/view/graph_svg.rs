@@ -15,6 +15,9 @@ use crate::view::graph_drawing::{GraphDrawing, LINE_HEIGHT, PADDING};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SvgStyle<'a> {
     pub theme: Theme,
+    /// Blue instead of pprof's green for what shrank, told apart from red with any colour
+    /// blindness.
+    pub colour_blind: bool,
     /// A file of its own: sized, on a background, with this title over the legend. `None`
     /// for the page, which sizes it, shows the legend itself and gives the tooltips.
     pub file: Option<&'a str>,
@@ -62,9 +65,10 @@ fn xml(text: &str) -> String {
 }
 
 /// pprof's colour for a share of the total: its own in the light theme; in the dark one the
-/// same hues, dark for a fill and bright for a line.
-pub fn share_color(share: f64, background: bool, theme: Theme) -> String {
-    match theme {
+/// same hues, dark for a fill and bright for a line. For colour blindness a negative share
+/// (what shrank) is blue instead of green: its green and blue channels swapped.
+pub fn share_color(share: f64, background: bool, theme: Theme, colour_blind: bool) -> String {
+    let color = match theme {
         Theme::Light => color(share, background),
         Theme::Dark => {
             let (saturation, value) = if background {
@@ -74,6 +78,10 @@ pub fn share_color(share: f64, background: bool, theme: Theme) -> String {
             };
             shaded_color(share, saturation, value)
         }
+    };
+    match colour_blind && share < 0.0 {
+        true => format!("#{}{}{}", &color[1..3], &color[5..7], &color[3..5]),
+        false => color,
     }
 }
 
@@ -176,7 +184,7 @@ pub fn write(drawing: &GraphDrawing, style: &SvgStyle<'_>) -> String {
             out,
             "<path d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{pen}\"{} \
              marker-end=\"url(#arrow)\"/>",
-            share_color(share, false, style.theme),
+            share_color(share, false, style.theme, style.colour_blind),
             if edge.residual {
                 " stroke-dasharray=\"3,3\""
             } else {
@@ -218,8 +226,8 @@ pub fn write(drawing: &GraphDrawing, style: &SvgStyle<'_>) -> String {
              fill=\"{}\" stroke=\"{}\"/>",
             node.width,
             node.height,
-            share_color(share, true, style.theme),
-            share_color(share, false, style.theme),
+            share_color(share, true, style.theme, style.colour_blind),
+            share_color(share, false, style.theme, style.colour_blind),
         );
         for (l, line) in node.lines.iter().enumerate() {
             let y = top + PADDING / 2.0 + node.font * LINE_HEIGHT * (l as f64 + 0.8);
@@ -256,6 +264,7 @@ mod tests {
                 &drawing,
                 &SvgStyle {
                     theme: Theme::Dark,
+                    colour_blind: false,
                     file,
                 },
             );
@@ -297,10 +306,22 @@ mod tests {
 
     #[test]
     fn the_light_theme_has_pprof_colours_and_the_dark_one_dark_fills() {
-        assert_eq!(share_color(0.5, true, Theme::Light), color(0.5, true));
-        let fill = share_color(0.5, true, Theme::Dark);
+        assert_eq!(
+            share_color(0.5, true, Theme::Light, false),
+            color(0.5, true)
+        );
+        let fill = share_color(0.5, true, Theme::Dark, false);
         let red = u8::from_str_radix(&fill[1..3], 16).unwrap();
         assert!(red < 0x60, "{fill}");
-        assert_ne!(fill, share_color(-0.5, true, Theme::Dark));
+        assert_ne!(fill, share_color(-0.5, true, Theme::Dark, false));
+        // Shrank: green in pprof's colours, blue in the colour-blind ones; grew stays red.
+        let channel = |c: &str, i: usize| u8::from_str_radix(&c[i..i + 2], 16).unwrap();
+        let green = share_color(-0.8, false, Theme::Light, false);
+        let blue = share_color(-0.8, false, Theme::Light, true);
+        assert!(channel(&green, 3) > channel(&green, 5) && channel(&blue, 5) > channel(&blue, 3));
+        assert_eq!(
+            share_color(0.8, false, Theme::Light, true),
+            share_color(0.8, false, Theme::Light, false)
+        );
     }
 }

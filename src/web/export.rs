@@ -153,6 +153,7 @@ pub fn save(kind: ExportKind, shown: &Shown, view: &ViewState) -> Result<(), Str
             } else {
                 let style = SvgStyle {
                     theme: Theme::Light,
+                    colour_blind: shown.colors.colour_blind,
                     file: Some(&title(shown, view)),
                 };
                 let svg = graph_svg::write(&graph.drawing, &style);

@@ -377,7 +377,7 @@ test('colours by package or by self share, with a colour-blind palette, remember
   await page.locator('.status .heat-legend').waitFor();
   assert.match(page.url(), /colors=self/);
   await screenshot(page, 'colors-self');
-  await page.locator('.colour-blind').check();
+  await page.locator('.colour-blind-toggle').check();
   await page.waitForFunction(() => document.querySelector('.graph > canvas').dataset.colors === 'self,cb');
   assert.match(page.url(), /palette=cb/);
   await screenshot(page, 'colors-self-colour-blind');
@@ -396,6 +396,18 @@ test('colours by package or by self share, with a colour-blind palette, remember
   await again.locator('.diff-bar').waitFor();
   assert.equal(await again.locator('.graph > canvas').getAttribute('data-colors'), 'package,cb');
   await screenshot(again, 'colors-diff-colour-blind');
+  // So does the call graph's comparison: blue instead of pprof's green for what shrank.
+  await again.keyboard.press('g');
+  const fills = () => again.locator('.call-graph-area svg').evaluate((svg) => [...svg.querySelectorAll('[fill]')]
+    .map((e) => e.getAttribute('fill')).sort().join(' '));
+  await again.locator('.call-graph-area svg').waitFor();
+  const blind = await fills();
+  await screenshot(again, 'colors-call-graph-diff-colour-blind');
+  await again.locator('.view-menu summary').click();
+  await again.locator('.colour-blind-toggle').uncheck();
+  await again.waitForFunction((before) => [...document.querySelectorAll('.call-graph-area svg [fill]')]
+    .map((e) => e.getAttribute('fill')).sort().join(' ') !== before, blind);
+  assert.notEqual(await fills(), blind);
   await context.close();
 
   // A link carries a choice that is not the default into a browser without one.

@@ -378,7 +378,7 @@ pub fn App() -> Html {
         })
         .map(|(graph, back)| match graph {
             Some(Ok(graph)) => html! {
-                <CallGraphPanel {graph} {theme} search={view.search.clone()}
+                <CallGraphPanel {graph} {theme} colour_blind={view.colors.colour_blind} search={view.search.clone()}
                     selected={view.selected.clone().map(AttrValue::from)} options={view.graph_options}
                     dispatch={dispatch.clone()} />
             },

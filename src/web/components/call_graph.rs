@@ -27,6 +27,8 @@ use crate::web::components::tooltip::beside;
 pub struct CallGraphPanelProps {
     pub graph: Rc<CallGraphView>,
     pub theme: Theme,
+    /// Blue instead of green for what shrank.
+    pub colour_blind: bool,
     /// The search box's text: matching nodes are highlighted.
     pub search: AttrValue,
     /// The selected function's name.
@@ -278,7 +280,7 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
     // Compared when set, so clearing what is already clear does not render again.
     let pointed = use_state_eq(|| None::<Pointed>);
     let menu = use_state(|| None::<(usize, (i32, i32))>);
-    use_markup(&stage, &props.graph, props.theme);
+    use_markup(&stage, &props.graph, props.theme, props.colour_blind);
     let matched = use_highlights(&stage, props);
     use_wheel_zoom(&stage, pointed.clone());
     use_resize(&stage, &props.graph);
@@ -433,18 +435,20 @@ pub fn CallGraphPanel(props: &CallGraphPanelProps) -> Html {
     }
 }
 
-/// The drawing's markup, written when the graph or the theme changes; a new graph gets its
-/// first view, a new theme keeps the view.
+/// The drawing's markup, written when the graph or its colours change; a new graph gets its
+/// first view, new colours keep the view.
 #[hook]
-fn use_markup(stage: &Rc<Stage>, graph: &Rc<CallGraphView>, theme: Theme) {
+fn use_markup(stage: &Rc<Stage>, graph: &Rc<CallGraphView>, theme: Theme, colour_blind: bool) {
     let stage = stage.clone();
     let last = use_mut_ref(|| None::<Rc<CallGraphView>>);
-    use_effect_with((graph.clone(), theme), move |(graph, theme)| {
+    let deps = (graph.clone(), theme, colour_blind);
+    use_effect_with(deps, move |(graph, theme, colour_blind)| {
         let Some(area) = stage.area() else {
             return;
         };
         let style = SvgStyle {
             theme: *theme,
+            colour_blind: *colour_blind,
             file: None,
         };
         area.set_inner_html(&graph_svg::write(&graph.drawing, &style));

@@ -39,7 +39,7 @@ pub fn DiffBar(props: &DiffBarProps) -> Html {
             if let Some(base_total) = base_total {
                 <span class="muted">{format!(" (base total {})", format::value(base_total, props.shown.unit()))}</span>
             }
-            <span class="legend"><span class="grew">{"grew"}</span><span class={classes!("shrank", props.call_graph.then_some("pprof"))}>{"shrank"}</span></span>
+            <span class={classes!("legend", props.shown.colors.colour_blind.then_some("colour-blind"))}><span class="grew">{"grew"}</span><span class={classes!("shrank", props.call_graph.then_some("pprof"))}>{"shrank"}</span></span>
             <label><input type="checkbox" class="normalize" checked={normalized} onchange={on_normalize} />
                 {" Normalize (scale this profile to the base's total)"}</label>
             <button class="link stop-comparing" onclick={on_stop.reform(Event::from)}>{"Stop comparing"}</button>

@@ -59,7 +59,7 @@ pub fn ViewMenu(props: &ViewMenuProps) -> Html {
                         onchange={set_colors(|c| Colors { by: ColorBy::SelfShare, ..c })} />
                     {"Self share (hot frames stand out)"}</label>
                 <label title="Colours told apart with any colour blindness, in the flame graph and in a comparison">
-                    <input type="checkbox" class="colour-blind" checked={colors.colour_blind}
+                    <input type="checkbox" class="colour-blind-toggle" checked={colors.colour_blind}
                         onchange={set_colors(|c| Colors { colour_blind: !c.colour_blind, ..c })} />
                     {"Colour-blind palette"}</label>
             </div>
