@@ -11,9 +11,17 @@ use crate::web::app::state::{AppAction, AppState};
 use crate::web::app::Shown;
 use crate::web::paint::{paint_overview, Overview};
 
-/// The minimap's size in CSS pixels.
+/// The minimap's drawing size in CSS pixels (a narrow screen shows it smaller).
 pub const WIDTH: f64 = 240.0;
 pub const HEIGHT: f64 = 64.0;
+
+/// Where a pointer event is across the minimap as shown, as a fraction of its width.
+fn across(e: &PointerEvent) -> f64 {
+    let width = e
+        .target_dyn_into::<web_sys::Element>()
+        .map_or(WIDTH, |t| f64::from(t.client_width()).max(1.0));
+    f64::from(e.offset_x()) / width
+}
 
 #[derive(Properties, PartialEq)]
 pub struct MinimapProps {
@@ -56,7 +64,7 @@ pub fn Minimap(props: &MinimapProps) -> Html {
     let move_to = {
         let dispatch = props.dispatch.clone();
         move |x: f64, grab: f64| {
-            let window = dragged_window(x / WIDTH, grab, window);
+            let window = dragged_window(x, grab, window);
             dispatch.dispatch(AppAction::View(ViewAction::SetWindow(window)))
         }
     };
@@ -69,8 +77,8 @@ pub fn Minimap(props: &MinimapProps) -> Html {
             if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
-            let x = f64::from(e.offset_x());
-            let (left, right) = (window.0 * WIDTH, window.1 * WIDTH);
+            let x = across(&e);
+            let (left, right) = window;
             let grab = if (left..=right).contains(&x) && right > left {
                 (x - left) / (right - left)
             } else {
@@ -86,7 +94,7 @@ pub fn Minimap(props: &MinimapProps) -> Html {
         Callback::from(move |e: PointerEvent| {
             e.stop_propagation();
             if let Some(grab) = *grabbed.borrow() {
-                move_to(f64::from(e.offset_x()), grab);
+                move_to(across(&e), grab);
             }
         })
     };
@@ -98,11 +106,12 @@ pub fn Minimap(props: &MinimapProps) -> Html {
         })
     };
     let stop_wheel = Callback::from(|e: WheelEvent| e.stop_propagation());
+    let stop_touch = Callback::from(|e: TouchEvent| e.stop_propagation());
     html! {
         <div class="minimap" title="The whole graph: drag the outlined window to pan"
             data-window={format!("{:.6},{:.6}", window.0, window.1)}>
             <canvas ref={canvas_ref} {onpointerdown} {onpointermove} onpointerup={release.clone()}
-                onpointercancel={release} onwheel={stop_wheel}></canvas>
+                onpointercancel={release} onwheel={stop_wheel} ontouchstart={stop_touch}></canvas>
         </div>
     }
 }

@@ -31,6 +31,8 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
     let duration = (details.duration_nanos != 0).then(|| {
         let share = details
             .duration_share(total, unit)
+            // A duration the samples are no part of (a bogus one) says nothing.
+            .filter(|share| share != "0.00%")
             .map(|share| format!(" ({share} of it sampled)"))
             .unwrap_or_default();
         format!(
@@ -51,7 +53,7 @@ pub fn StatusLine(props: &StatusLineProps) -> Html {
                     title={loaded.parts().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("\n")}>
                     {format!("{} profiles merged", loaded.parts().len())}</span>
             } else {
-                <span class="profile-name">{loaded.name.clone()}</span>
+                <span class="profile-name" title={loaded.name.clone()}>{loaded.name.clone()}</span>
             }
             <span>{format!(" · {value_type} · total {}", format::value(total, unit))}</span>
             if let Some(duration) = duration { <span class="duration">{duration}</span> }
