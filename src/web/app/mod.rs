@@ -37,7 +37,7 @@ use crate::web::paint::ROW_HEIGHT;
 use crate::web::source_folder::SourceFolder;
 use loaded::{CallGraphKey, Graph, Shared, SourceBuilt, SourceKey};
 use loader::{files_of, use_loader};
-use state::AppAction;
+use state::{AppAction, AppState};
 
 /// The profile and graph shown, with what is derived from them; the components' shared input.
 #[derive(Clone)]
@@ -133,6 +133,85 @@ fn cursor_hover(graph: &Rc<Graph>, node: NodeId, view: &ViewState) -> Option<Hov
     })
 }
 
+/// The frames of the marked source line (nodes of the tree as built `built`), in the graph
+/// drawn (reshaped as the view asks), when the graph shown is the view's.
+#[hook]
+fn use_marked(
+    state: &AppState,
+    source: Option<&SourceBuilt>,
+    built: Option<&Rc<Graph>>,
+) -> Rc<Vec<NodeId>> {
+    let view = &state.view;
+    let nodes = match (source, view.source_line, &state.wanted) {
+        (Some(Ok(source)), Some((r, l)), None) => source
+            .nodes
+            .get(r)
+            .and_then(|lines| lines.get(l))
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let nodes: Vec<NodeId> = nodes
+        .into_iter()
+        .filter(|n| built.is_some_and(|g| (n.0 as usize) < g.tree.len()))
+        .collect();
+    let deps = (nodes, built.cloned(), view.shape, view.filters.granularity);
+    (*use_memo(deps, |(nodes, built, shape, granularity)| {
+        Rc::new(match built {
+            Some(built) if !nodes.is_empty() && !shape.is_plain() => {
+                reshaped_nodes(&built.tree, *shape, *granularity, nodes)
+            }
+            _ => nodes.clone(),
+        })
+    }))
+    .clone()
+}
+
+/// The Graph view in place of the flame graph: pprof's call graph (built now for a profile on
+/// the page), why it could not be built, or the engine's progress building it.
+fn call_graph_view(
+    state: &AppState,
+    shown: &Shown,
+    theme: Theme,
+    dispatch: UseReducerDispatcher<AppState>,
+) -> Html {
+    let view = &state.view;
+    let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
+    let back = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
+        })
+    };
+    match shown.loaded.0.call_graph(&key) {
+        Some(Ok(graph)) => html! {
+            <CallGraphPanel {graph} {theme} colour_blind={view.colors.colour_blind} search={view.search.clone()}
+                selected={view.selected.clone().map(AttrValue::from)} options={view.graph_options}
+                {dispatch} />
+        },
+        Some(Err(message)) => html! {
+            <div class="call-graph call-graph-message">
+                <p class="notice call-graph-failed">
+                    {format!("The call graph could not be built: {message}")}
+                    <button class="button" onclick={back}>{"Back to the flame graph"}</button></p>
+            </div>
+        },
+        None => {
+            let step = state.call_graph_step.unwrap_or(GraphStep::Filtering);
+            html! {
+                <div class="call-graph call-graph-pending">
+                    <p class="notice" data-step={step.number().to_string()}>
+                        {format!("Building the call graph: {} (step {} of {})…",
+                            step.describe(), step.number(), GraphStep::COUNT)}
+                        <progress max={GraphStep::COUNT.to_string()}
+                            value={step.number().saturating_sub(1).to_string()} />
+                        <button class="button" onclick={back}>{"Cancel"}</button></p>
+                </div>
+            }
+        }
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(startup::initial_state);
@@ -209,37 +288,7 @@ pub fn App() -> Html {
         (Some(loaded), Some(key)) => loaded.0.source(key),
         _ => None,
     };
-    // The frames of the marked source line (nodes of the tree as built), in the graph drawn,
-    // when the graph shown is the view's.
-    let marked: Rc<Vec<NodeId>> = {
-        let nodes = match (&source, view.source_line, &state.wanted) {
-            (Some(Ok(source)), Some((r, l)), None) => source
-                .nodes
-                .get(r)
-                .and_then(|lines| lines.get(l))
-                .cloned()
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let nodes = nodes
-            .into_iter()
-            .filter(|n| {
-                built
-                    .as_ref()
-                    .is_some_and(|g| (n.0 as usize) < g.tree.len())
-            })
-            .collect::<Vec<_>>();
-        let deps = (nodes, built.clone(), view.shape, view.filters.granularity);
-        (*use_memo(deps, |(nodes, built, shape, granularity)| {
-            Rc::new(match built {
-                Some(built) if !nodes.is_empty() && !shape.is_plain() => {
-                    reshaped_nodes(&built.tree, *shape, *granularity, nodes)
-                }
-                _ => nodes.clone(),
-            })
-        }))
-        .clone()
-    };
+    let marked = use_marked(&state, source.as_ref(), built.as_ref());
     // A tapped frame belongs to its graph.
     {
         let hover = hover.clone();
@@ -361,48 +410,9 @@ pub fn App() -> Html {
     // Without the pointer on a frame, the keyboard cursor's frame has the tooltip, beside it.
     let tooltip = pointed.or_else(|| cursor_hover(&graph, cursor?, view));
     let tooltip = tooltip.filter(|_| menu.is_none() && !view.call_graph);
-    // The view's call graph: the profile's (built now for a profile on the page), none while
-    // the engine builds it.
     let call_graph = view
         .call_graph
-        .then(|| {
-            let key = CallGraphKey::new(view.value_index, &view.filters, &view.graph_options);
-            shown.loaded.0.call_graph(&key)
-        })
-        .map(|graph| {
-            let dispatch = dispatch.clone();
-            let back = Callback::from(move |_: MouseEvent| {
-                dispatch.dispatch(AppAction::View(ViewAction::ShowCallGraph(false)))
-            });
-            (graph, back)
-        })
-        .map(|(graph, back)| match graph {
-            Some(Ok(graph)) => html! {
-                <CallGraphPanel {graph} {theme} colour_blind={view.colors.colour_blind} search={view.search.clone()}
-                    selected={view.selected.clone().map(AttrValue::from)} options={view.graph_options}
-                    dispatch={dispatch.clone()} />
-            },
-            Some(Err(message)) => html! {
-                <div class="call-graph call-graph-message">
-                    <p class="notice call-graph-failed">
-                        {format!("The call graph could not be built: {message}")}
-                        <button class="button" onclick={back}>{"Back to the flame graph"}</button></p>
-                </div>
-            },
-            None => {
-                let step = state.call_graph_step.unwrap_or(GraphStep::Filtering);
-                html! {
-                    <div class="call-graph call-graph-pending">
-                        <p class="notice" data-step={step.number().to_string()}>
-                            {format!("Building the call graph: {} (step {} of {})…",
-                                step.describe(), step.number(), GraphStep::COUNT)}
-                            <progress max={GraphStep::COUNT.to_string()}
-                                value={step.number().saturating_sub(1).to_string()} />
-                            <button class="button" onclick={back}>{"Cancel"}</button></p>
-                    </div>
-                }
-            }
-        });
+        .then(|| call_graph_view(&state, &shown, theme, dispatch.clone()));
     let menu = (*menu)
         .clone()
         .filter(|m| Rc::ptr_eq(&m.graph, &graph) && (m.node.0 as usize) < graph.tree.len());
