@@ -27,6 +27,7 @@ use scorch::view::dot::DotOptions;
 use scorch::view::graph_drawing::GraphDrawing;
 use scorch::view::graph_svg::SvgStyle;
 use scorch::view::orientation::Orientation;
+use scorch::view::summary::top_lines;
 use scorch::view::svg::SvgOptions;
 use scorch::{format, CallTree, Profile};
 
@@ -501,23 +502,8 @@ fn top(
             if shown < rows.len() {
                 writeln!(out, "Dropped {} nodes", rows.len() - shown)?;
             }
-            writeln!(
-                out,
-                "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
-                "flat", "flat%", "sum%", "cum", "cum%"
-            )?;
-            for (&i, &sum) in arranged.order[..shown].iter().zip(&arranged.sums) {
-                let row = rows[i as usize];
-                writeln!(
-                    out,
-                    "{:>10} {:>7} {:>7} {:>10} {:>7}  {}",
-                    format::value(row.flat, unit),
-                    format::percent(row.flat, total, 2),
-                    format::percent(sum, total, 2),
-                    format::value(row.cum, unit),
-                    format::percent(row.cum, total, 2),
-                    frames.name(row.frame)
-                )?;
+            for line in top_lines(tree, &table, &arranged, shown, unit) {
+                writeln!(out, "{line}")?;
             }
         }
     }

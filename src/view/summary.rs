@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::analysis::call_tree::CallTree;
-use crate::analysis::top::{TopColumn, TopSort, TopTable};
+use crate::analysis::top::{Arranged, TopColumn, TopSort, TopTable};
 use crate::format;
 
 /// Rows listed per order.
@@ -55,7 +55,6 @@ pub fn summary(head: &SummaryHead, tree: &CallTree, top: &TopTable, unit: &str) 
             format::percent(matched, total, 2)
         );
     }
-    let frames = tree.frames();
     for (column, label) in [(TopColumn::Flat, "flat"), (TopColumn::Cum, "cum")] {
         let sort = TopSort {
             column,
@@ -69,26 +68,42 @@ pub fn summary(head: &SummaryHead, tree: &CallTree, top: &TopTable, unit: &str) 
             arranged.order.len(),
             format::value(total, unit)
         );
-        let _ = writeln!(
-            out,
-            "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
-            "flat", "flat%", "sum%", "cum", "cum%"
-        );
-        for (&i, &sum) in arranged.order.iter().zip(&arranged.sums).take(ROWS) {
+        for line in top_lines(tree, top, &arranged, ROWS, unit) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
+}
+
+/// pprof's `-top` text table: its column header, then the first `count` rows in `arranged`'s
+/// order with values in `unit` and percentages of `tree`'s total.
+pub fn top_lines(
+    tree: &CallTree,
+    top: &TopTable,
+    arranged: &Arranged,
+    count: usize,
+    unit: &str,
+) -> Vec<String> {
+    let total = tree.profile_total();
+    let header = format!(
+        "{:>10} {:>7} {:>7} {:>10} {:>7}  name",
+        "flat", "flat%", "sum%", "cum", "cum%"
+    );
+    let rows = arranged.order.iter().zip(&arranged.sums).take(count);
+    std::iter::once(header)
+        .chain(rows.map(|(&i, &sum)| {
             let row = top.rows()[i as usize];
-            let _ = writeln!(
-                out,
+            format!(
                 "{:>10} {:>7} {:>7} {:>10} {:>7}  {}",
                 format::value(row.flat, unit),
                 format::percent(row.flat, total, 2),
                 format::percent(sum, total, 2),
                 format::value(row.cum, unit),
                 format::percent(row.cum, total, 2),
-                frames.name(row.frame)
-            );
-        }
-    }
-    out
+                tree.frames().name(row.frame)
+            )
+        }))
+        .collect()
 }
 
 #[cfg(test)]
