@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  canvasPixels, corpus, dropAndDraw, openApp, scorch, screenshot, withAppAndBrowser,
+  canvasPixels, corpus, dropAndDraw, exported, openApp, scorch, screenshot, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -145,16 +145,6 @@ test('labels: keys and values with totals, focus or ignore a value, group by a k
   await page.waitForFunction((v) => document.querySelector('.status').dataset.shown === v, total);
   assert.deepEqual(page.errors, []);
 });
-
-/** Clicks an export item and returns the downloaded file's bytes. */
-async function exported(page, kind) {
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator(`[data-export=${kind}]`).click(),
-  ]);
-  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
-}
 
 test('export: a standalone SVG that zooms and searches, folded stacks, a PNG', async () => {
   const page = await openApp(app.browser, app.server.url);

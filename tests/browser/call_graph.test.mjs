@@ -9,7 +9,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, openApp, scorch, screenshot, settle, waitForDraws, withAppAndBrowser,
+  corpus, dropAndDraw, exported, openApp, scorch, screenshot, settle, waitForDraws,
+  withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -246,13 +247,9 @@ test('value types and comparisons redraw the graph as scorch graph draws them; D
     await waitForGraph(page, want);
     assert.deepEqual(await drawnNodes(page), want, `value type ${index}`);
   }
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator('[data-export=graph-dot]').click(),
-  ]);
-  assert.match(download.suggestedFilename(), /\.dot$/);
-  const dot = fs.readFileSync(await download.path(), 'utf8');
+  const { name, bytes } = await exported(page, 'graph-dot');
+  assert.match(name, /\.dot$/);
+  const dot = bytes.toString('utf8');
   assert.equal(dot, scorch('graph', heap, '--value-type', '3', '--format', 'dot'));
 
   const base = path.join(corpus, 'dd-trace-go/heap.pprof');

@@ -211,6 +211,16 @@ export function canvasPixels(page, points = []) {
   }, points);
 }
 
+/** Clicks an item of the Export menu and returns the downloaded file's name and bytes. */
+export async function exported(page, kind) {
+  await page.locator('.export summary').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator(`[data-export=${kind}]`).click(),
+  ]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+}
+
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`) });

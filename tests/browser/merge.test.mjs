@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, draws, dropAndDraw, dropFiles, engineTotals, openApp, root, scorch, screenshot,
+  corpus, draws, dropAndDraw, dropFiles, engineTotals, exported, openApp, root, scorch, screenshot,
   waitForDraws, withAppAndBrowser,
 } from './harness.mjs';
 
@@ -147,13 +147,8 @@ test('the merged, filtered view saved as pprof opens again with the total it sho
   const flat = engineTop(CPU, '--value-type', '0', '--focus', 'main')
     .reduce((sum, row) => sum + BigInt(row.flat), 0n);
   assert.equal(shown, flat.toString());
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator('[data-export=pprof]').click(),
-  ]);
-  assert.match(download.suggestedFilename(), /\.samples\.pb\.gz$/);
-  const bytes = fs.readFileSync(await download.path());
+  const { name, bytes } = await exported(page, 'pprof');
+  assert.match(name, /\.samples\.pb\.gz$/);
   assert.equal(bytes[0], 0x1f); // gzipped
   const saved = path.join(root, 'target/browser-data/saved-view.pb.gz');
   fs.writeFileSync(saved, bytes);

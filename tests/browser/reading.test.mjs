@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import zlib from 'node:zlib';
 
 import {
-  canvasPixels, corpus, dropAndDraw, openApp, scorch, screenshot, settle, withAppAndBrowser,
+  canvasPixels, corpus, dropAndDraw, exported, openApp, scorch, screenshot, settle, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -18,19 +18,10 @@ const app = withAppAndBrowser();
 const CPU = path.join(corpus, 'pyroscope/profile.pprof');
 const DEEP = path.join(corpus, 'go-profiler-notes/cpu-max-stack-depth.pprof');
 
-/** Clicks an export item and returns the downloaded text. */
-async function exported(page, kind) {
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.locator(`[data-export=${kind}]`).click(),
-  ]);
-  return fs.readFileSync(await download.path(), 'utf8');
-}
-
 const status = (page) => page.locator('.status');
 const canvas = (page) => page.locator('.graph > canvas');
-const sorted = (text) => text.split('\n').filter(Boolean).sort();
+/** The lines of a text (or a file's bytes), sorted. */
+const sorted = (text) => String(text).split('\n').filter(Boolean).sort();
 
 /** The table's rows in view: name, flat, cum. */
 const tableRows = (page) => page.evaluate(() => [...document.querySelectorAll('.top-row')]
@@ -74,7 +65,7 @@ test('b inverts the flame graph: the engine\'s stacks leaf first, pprof\'s table
 
   await page.keyboard.press('b');
   await page.locator('.status .shape.inverted').waitFor();
-  assert.deepEqual(sorted(await exported(page, 'folded')), sorted(scorch('folded', CPU, '--inverted')));
+  assert.deepEqual(sorted((await exported(page, 'folded')).bytes), sorted(scorch('folded', CPU, '--inverted')));
   assert.equal(await status(page).getAttribute('data-shown'), shown, 'the root total stays');
   assert.deepEqual(await tableRows(page), rows, "the table stays pprof's");
   // The root's widest child is the function with the largest flat, as wide as it.
@@ -95,7 +86,7 @@ test('b inverts the flame graph: the engine\'s stacks leaf first, pprof\'s table
   await page.locator('.filter-input').press('Enter');
   await page.locator('.chip[data-filter=hide]').waitFor();
   await page.waitForFunction((v) => document.querySelector('.status').dataset.shown !== v, shown);
-  assert.deepEqual(sorted(await exported(page, 'folded')),
+  assert.deepEqual(sorted((await exported(page, 'folded')).bytes),
     sorted(scorch('folded', CPU, '--inverted', '--hide', '^runtime\\.')));
 
   // The link carries it: a fresh page given the link and the same file shows it inverted.
@@ -104,7 +95,7 @@ test('b inverts the flame graph: the engine\'s stacks leaf first, pprof\'s table
   const other = await openApp(app.browser, url, { viewport: { width: 1400, height: 900 } });
   await dropAndDraw(other, fs.readFileSync(CPU), 'profile.pprof');
   await other.locator('.status .shape.inverted').waitFor();
-  assert.deepEqual(sorted(await exported(other, 'folded')),
+  assert.deepEqual(sorted((await exported(other, 'folded')).bytes),
     sorted(scorch('folded', CPU, '--inverted', '--hide', '^runtime\\.')));
   // And the View menu turns it off.
   await other.locator('.view-menu summary').click();
@@ -152,14 +143,14 @@ test('r collapses recursion: each function once per stack, the depth shrinks, th
   assert.ok(collapsed < depth / 4, `depth ${depth} -> ${collapsed}`);
   assert.equal(await status(page).getAttribute('data-shown'), shown);
   assert.deepEqual(await tableRows(page), rows);
-  assert.deepEqual(sorted(await exported(page, 'folded')), sorted(scorch('folded', DEEP, '--collapse-recursion')));
+  assert.deepEqual(sorted((await exported(page, 'folded')).bytes), sorted(scorch('folded', DEEP, '--collapse-recursion')));
   assert.match(page.url(), /collapse_recursion=1/);
   await screenshot(page, 'collapsed');
 
   // With the graph inverted too: collapsed, then read leaf first.
   await page.keyboard.press('b');
   await page.locator('.status .shape.inverted').waitFor();
-  assert.deepEqual(sorted(await exported(page, 'folded')),
+  assert.deepEqual(sorted((await exported(page, 'folded')).bytes),
     sorted(scorch('folded', DEEP, '--collapse-recursion', '--inverted')));
   await page.keyboard.press('r');
   await page.keyboard.press('b');
@@ -444,9 +435,7 @@ test('zoomed in, the minimap shows the whole graph with the window outlined, and
   assert.ok(Math.abs((c - a) - dx / m.width) < 0.01, `moved ${c - a}, dragged ${dx / m.width}`);
   assert.ok(Math.abs((d - c) - (b - a)) < 1e-6, 'the window keeps its width');
   // The PNG export is of the graph, not of the minimap.
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=png]').click()]);
-  const width = fs.readFileSync(await download.path()).readUInt32BE(16);
+  const width = (await exported(page, 'png')).bytes.readUInt32BE(16);
   assert.equal(width, await canvas(page).evaluate((c) => c.width));
   // Escape zooms out: the minimap goes.
   await page.keyboard.press('Escape');

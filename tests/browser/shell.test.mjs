@@ -10,8 +10,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  corpus, dropAndDraw, dropFile, engineFolded, engineTotals, openApp, screenshot, serveProfiles,
-  settle, waitForDraws, withAppAndBrowser,
+  corpus, dropAndDraw, dropFile, engineFolded, engineTotals, exported, openApp, screenshot,
+  serveProfiles, settle, waitForDraws, withAppAndBrowser,
 } from './harness.mjs';
 
 const app = withAppAndBrowser();
@@ -325,9 +325,7 @@ test('a link with the profile inside opens under the file name it carries', asyn
 
 test('the PNG has a title line, and the help lists the mouse', async () => {
   const page = await opened('pprof/sample.cpu');
-  await page.locator('.export summary').click();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export=png]').click()]);
-  const png = fs.readFileSync(await download.path());
+  const png = (await exported(page, 'png')).bytes;
   const height = png.readUInt32BE(20);
   const canvasHeight = await page.locator('.graph > canvas').evaluate((c) => c.height);
   const ratio = await page.evaluate(() => window.devicePixelRatio);
