@@ -1,7 +1,8 @@
-// Finishes dist/ after `trunk build`: moves Trunk's inline start-up script into boot.js (the
-// Content-Security-Policy allows no inline script), adds the service worker registration and
-// the file-handling launch queue there, points worker.js (the engine's Web Worker) at the
-// app's wasm module, and writes sw.js with the app shell's file list.
+// Finishes dist/ after `trunk build`: replaces Trunk's inline start-up script with boot.js (the
+// Content-Security-Policy allows no inline script), which does the same with the start-up trace
+// marked, the service worker registered and the file-handling launch queue read; points
+// worker.js (the engine's Web Worker) at the app's wasm module, and writes sw.js with the app
+// shell's file list.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,23 @@ let html = fs.readFileSync(indexPath, 'utf8');
 const inline = /<script type="module">([\s\S]*?)<\/script>/;
 const match = html.match(inline);
 if (!match) throw new Error('dist/index.html: no inline start-up script from Trunk');
-const boot = `${match[1].trim()}
+const names = match[1].match(/from '\.\/([^']+\.js)'[\s\S]*module_or_path: '\.\/([^']+\.wasm)'/);
+if (!names) throw new Error('dist/index.html: the start-up script names no wasm module');
+const [, glue, wasm] = names;
+// Trunk's start-up (import the glue, instantiate the wasm), with the moments of the open's
+// trace marked (see src/web/trace.rs): the wasm compiled, then instantiated and started.
+const boot = `performance.mark('scorch:boot');
+const wasmUrl = './${wasm}';
+const compiled = WebAssembly.compileStreaming(fetch(wasmUrl))
+  // A server that does not say application/wasm: compiled from the bytes instead.
+  .catch(() => fetch(wasmUrl).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
+const { default: init, ...bindings } = await import('./${glue}');
+const module = await compiled;
+performance.mark('scorch:wasm-compiled');
+const instance = await init({ module_or_path: module });
+performance.mark('scorch:wasm-started');
+window.wasmBindings = bindings;
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: instance } }));
 
 // Offline use after the first visit.
 if ('serviceWorker' in navigator) {
@@ -35,11 +52,9 @@ if ('launchQueue' in window) {
 `;
 fs.writeFileSync(path.join(dist, 'boot.js'), boot);
 
-const names = match[1].match(/from '\.\/([^']+\.js)'[\s\S]*module_or_path: '\.\/([^']+\.wasm)'/);
-if (!names) throw new Error('dist/index.html: the start-up script names no wasm module');
 const workerPath = path.join(dist, 'worker.js');
 fs.writeFileSync(workerPath, fs.readFileSync(workerPath, 'utf8')
-  .replace('__GLUE__', names[1]).replace('__WASM__', names[2]));
+  .replace('__GLUE__', glue).replace('__WASM__', wasm));
 html = html.replace(inline, '<script type="module" src="./boot.js"></script>');
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('dist/index.html still has an inline script');
 fs.writeFileSync(indexPath, html);

@@ -9,6 +9,7 @@ use super::app::loaded::{Graph, Loaded, Source};
 use crate::analysis::call_tree::CallTree;
 use crate::view::share::{self, ShareError, ShareState};
 use crate::view::view_state::{ViewAction, ViewState};
+use crate::web::trace;
 
 /// The most a `#url=` response may hold (512 MiB), so a hostile server cannot exhaust the
 /// tab's memory.
@@ -219,6 +220,7 @@ pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
 /// fail.
 pub async fn fetch(url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
+    trace::mark("fetch-start");
     let response = JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(|_| {
@@ -261,6 +263,7 @@ pub async fn fetch(url: &str) -> Result<web_sys::Blob, String> {
     if blob.size() > MAX_FETCH_BYTES {
         return Err(format!("{url}: the response is too large"));
     }
+    trace::mark("fetch-end");
     Ok(blob)
 }
 

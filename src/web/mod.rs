@@ -13,6 +13,7 @@ mod link;
 mod paint;
 mod preferences;
 mod source_folder;
+mod trace;
 
 pub use engine::worker::worker_start;
 
@@ -20,6 +21,7 @@ pub use engine::worker::worker_start;
 /// where the worker script calls [`worker_start`] instead.
 pub fn start() {
     if web_sys::window().is_some() {
+        trace::mark("app-start");
         crash::install();
         yew::Renderer::<app::App>::new().render();
     }

@@ -1,14 +1,17 @@
 // Browser benchmark of opening profiles: for each profile, a fresh headless Chromium opens the
-// release app, and as soon as the page is up (its example drawn) the profile is chosen in the
-// file picker; the time from navigation to the profile's first drawn frame (the app's
-// `scorch:first-draw` mark) is the median of the timed runs, and the peak memory of the whole
+// release app with the profile given by `#url=` (the app fetches it; above the 256 MiB a
+// link's profile may inflate to, it is chosen in the file picker once the page is up instead);
+// the time from navigation to the profile's first drawn frame (the app's `scorch:first-draw`
+// mark) is the median of the timed runs, with the median of each mark of the app's trace
+// (src/web/trace.rs: wasm compiled, fetched, read, decoded, call tree, moved to the page, laid
+// out, painted), printed as a table of phases. The same profile chosen in the picker of a page
+// already up gives the time from the file given to its first draw. The peak memory of the whole
 // browser (all its processes, so the engine worker's wasm memory counts) is read in one more
 // run (reading it slows the page), with the sizes the app records of its two wasm memories
-// (the engine worker's and the page's). (The picker, not `#url=`: a link's
-// profile may inflate to 256 MiB at most, and the 500 MiB profile inflates to 740 MiB.)
-// speedscope (the npm package, opened with `#profileURL=`) is measured the same way where it
-// is installed, and the project's own native decode + aggregate of the same file gives the
-// floor. Prints a markdown table.
+// (the engine worker's and the page's). The page's own start (navigation to the example drawn)
+// is measured first. speedscope (the npm package, opened with `#profileURL=` in its Left Heavy
+// view) is measured the same way where it is installed, and the project's own native decode +
+// aggregate of the same file gives the floor. Prints markdown tables.
 //
 // `make bench-browser`. Environment: SCORCH_BENCH_BROWSER_SIZES (synthetic sizes in MiB,
 // default 1,5,10,20,50,100,500), SCORCH_BENCH_RUNS (default 3), SCORCH_BENCH_SPEEDSCOPE_MAX_MIB
@@ -105,6 +108,7 @@ function descendantsRss(pid) {
  * `wasm`, if given, is evaluated in the page once drawn. Resolves to { ms } or
  * { peakBytes, addedBytes, wasm }, or { error }. */
 async function measure(url, give, drawn, sampleMemory, wasm) {
+  const [drawnFn, drawnArg] = Array.isArray(drawn) ? drawn : [drawn, null];
   const browser = await launch();
   let peak = 0;
   const sample = () => { peak = Math.max(peak, descendantsRss(process.pid)); };
@@ -117,11 +121,11 @@ async function measure(url, give, drawn, sampleMemory, wasm) {
     const startBytes = sampleMemory ? descendantsRss(process.pid) : 0;
     await give(page);
     const handle = await Promise.race([
-      page.waitForFunction(drawn, null, { timeout: TIMEOUT_MS, polling: 50 }),
+      page.waitForFunction(drawnFn, drawnArg, { timeout: TIMEOUT_MS, polling: 50 }),
       new Promise((resolve) => page.on('crash', () => resolve(null))),
     ]);
     if (!handle || crashed) return { error: 'tab crashed' };
-    if (!sampleMemory) return { ms: await handle.jsonValue() };
+    if (!sampleMemory) return await handle.jsonValue();
     sample();
     return { peakBytes: peak, addedBytes: peak - startBytes, wasm: wasm && await page.evaluate(wasm) };
   } catch (e) {
@@ -132,18 +136,28 @@ async function measure(url, give, drawn, sampleMemory, wasm) {
   }
 }
 
-/** Scorch: once the example is drawn, the file is chosen in the picker. */
+/** Scorch, given the profile by `#url=` (the app fetches it): nothing to do on the page. */
+const scorchByUrl = async () => {};
+
+/** Scorch, given the profile in the file picker once the page is up (its example drawn). */
 const scorchGive = (file) => async (page) => {
   await page.waitForFunction(() => performance.getEntriesByName('scorch:first-draw').length > 0);
   await page.setInputFiles('input[type=file]', file);
 };
 
-/** Scorch's first draw of the chosen profile: the app marks each profile's first frame. */
-const scorchDrawn = () => {
+/** Scorch's first draw of the profile: the app marks each profile's first frame (the example's
+ * too, when the profile is given after it). Resolves to that time and every `scorch:*` mark
+ * (the open's trace, ms since navigation; for a mark made twice, its last). */
+const scorchDrawn = (nth) => {
   const error = document.querySelector('.error');
   if (error) throw new Error(error.textContent);
-  const mark = performance.getEntriesByName('scorch:first-draw')[1];
-  return mark ? mark.startTime : false;
+  const mark = performance.getEntriesByName('scorch:first-draw')[nth];
+  if (!mark) return false;
+  const trace = {};
+  for (const m of performance.getEntriesByType('mark')) {
+    if (m.name.startsWith('scorch:')) trace[m.name.slice(7)] = m.startTime;
+  }
+  return { ms: mark.startTime, trace };
 };
 
 /** The sizes of Scorch's wasm memories once the profile is drawn (the app records them on
@@ -157,7 +171,7 @@ const scorchWasm = () => {
 /** speedscope's first draw: it titles the page after the profile once it shows it; the time
  * is taken on the next animation frame, after that frame is painted. */
 const speedscopeDrawn = () => {
-  if (window.__drawnAt) return window.__drawnAt;
+  if (window.__drawnAt) return { ms: window.__drawnAt };
   if (document.title.includes(' - speedscope') && !window.__waiting) {
     window.__waiting = true;
     requestAnimationFrame(() => requestAnimationFrame(() => { window.__drawnAt = performance.now(); }));
@@ -170,17 +184,55 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** The median time over `runs` of `measure`, and the memory of one more run; or the first
- * error. */
-async function medianOf(url, give, drawn, wasm) {
-  const times = [];
+/** The median time over `runs` of `measure`, with the median of each trace mark, and the
+ * memory of one more run (none with `memory` false); or the first error. */
+async function medianOf(url, give, drawn, wasm, memory = true) {
+  const results = [];
   for (let i = 0; i < runs; i++) {
     const r = await measure(url, give, drawn, false);
     if (r.error) return r;
-    times.push(r.ms);
+    results.push(r);
   }
-  const memory = await measure(url, give, drawn, true, wasm);
-  return memory.error ? memory : { ms: median(times), ...memory };
+  const trace = {};
+  for (const name of new Set(results.flatMap((r) => Object.keys(r.trace || {})))) {
+    const at = results.map((r) => r.trace?.[name]).filter((t) => t !== undefined);
+    if (at.length === results.length) trace[name] = median(at);
+  }
+  const ms = median(results.map((r) => r.ms));
+  // The time from the file given (chosen or dropped) to its first draw, where there is one.
+  const given = results.filter((r) => r.trace?.['file-given'] !== undefined);
+  const sinceGiven = given.length
+    ? median(given.map((r) => r.trace['first-draw'] - r.trace['file-given'])) : undefined;
+  if (!memory) return { ms, trace, sinceGiven };
+  const sampled = await measure(url, give, drawn, true, wasm);
+  return sampled.error ? sampled : { ms, trace, sinceGiven, ...sampled };
+}
+
+/** The open's phases, each between two marks of the trace (src/web/trace.rs). */
+const PHASES = [
+  ['page loaded', null, 'boot'],
+  ['wasm compiled', 'boot', 'wasm-compiled'],
+  ['app started', 'wasm-compiled', 'wasm-started'],
+  ['fetch', 'fetch-start', 'fetch-end'],
+  ['to the engine', 'fetch-end', 'engine-received'],
+  ['read, inflate, decode', 'engine-received', 'engine-read'],
+  ['index stacks', 'engine-read', 'engine-decoded'],
+  ['call tree', 'engine-decoded', 'engine-tree'],
+  ['encode', 'engine-tree', 'engine-encoded'],
+  ['transfer', 'engine-encoded', 'tree-received'],
+  ['decode on the page', 'tree-received', 'tree-decoded'],
+  ['layout, render', 'tree-decoded', 'paint-start'],
+  ['paint', 'paint-start', 'first-draw'],
+];
+
+/** A trace's phases as table cells (ms), and the engine worker's ready time. */
+function phaseCells(trace, given) {
+  const cells = PHASES.map(([, from, to]) => {
+    const start = from === 'fetch-end' && given ? trace['file-given'] : from ? trace[from] : 0;
+    return start === undefined || trace[to] === undefined ? '-' : (trace[to] - start).toFixed(0);
+  });
+  const ready = trace['engine-ready'];
+  return [...cells, ready === undefined ? '-' : ready.toFixed(0), trace['first-draw'].toFixed(0)];
 }
 
 /** The size of the profile once inflated (the file's size if it is not gzipped). */
@@ -216,11 +268,19 @@ const speedscope = speedscopeDir ? await serve(speedscopeDir, '/speedscope/') : 
 const probe = await launch();
 console.log(`Chromium ${probe.version()}, ${os.cpus().length} cores, median time of ${runs} runs each, memory of one more run\n`);
 await probe.close();
-console.log('Memory: peak PSS of all the browser\'s processes, and in brackets its growth over the page just loaded;');
-console.log('Scorch\'s wasm memories (the engine worker\'s + the page\'s), and their sum over the inflated profile.\n');
-console.log('| profile | gzipped MiB | inflated MiB | samples | native s | Scorch first draw s | Scorch / native | Scorch peak MiB | Scorch wasm MiB | wasm / inflated | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+const traces = [];
 try {
+  const start = await medianOf(app.url, async () => {}, [scorchDrawn, 0], null, false);
+  if (start.error) throw new Error(`the page did not start: ${start.error}`);
+  console.log(`Page start (navigation to the example drawn, no profile given): ${start.ms.toFixed(0)} ms\n`);
+  traces.push(['(page start, example)', start.trace, false]);
+  console.log('First draw: from navigation to the profile\'s first drawn frame, given by `#url=` (the app fetches it)');
+  console.log('or, above the 256 MiB a link\'s profile may inflate to, in the file picker once the page is up;');
+  console.log('"picked": from the file chosen on the page already up to its first draw.');
+  console.log('Memory: peak PSS of all the browser\'s processes, and in brackets its growth over the page just loaded;');
+  console.log('Scorch\'s wasm memories (the engine worker\'s + the page\'s), and their sum over the inflated profile.\n');
+  console.log('| profile | gzipped MiB | inflated MiB | samples | native s | Scorch first draw s | Scorch / native | picked, drawn s | Scorch peak MiB | Scorch wasm MiB | wasm / inflated | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const file of files) {
     const name = path.basename(file);
     const size = fs.statSync(file).size;
@@ -228,16 +288,31 @@ try {
     const inflated = await inflatedBytes(file);
     const native = nativeMs(file);
     const profileUrl = `${profiles.url}/${name}`;
-    const ours = await medianOf(app.url, scorchGive(file), scorchDrawn, scorchWasm);
+    const byUrl = inflated <= 256 * 1048576;
+    const ours = byUrl
+      ? await medianOf(`${app.url}#url=${encodeURIComponent(profileUrl)}`, scorchByUrl, [scorchDrawn, 0], scorchWasm)
+      : await medianOf(app.url, scorchGive(file), [scorchDrawn, 1], scorchWasm);
+    const picked = byUrl
+      ? await medianOf(app.url, scorchGive(file), [scorchDrawn, 1], null, false) : ours;
+    if (!ours.error) traces.push([name, ours.trace, !byUrl]);
     let theirs = null;
     if (speedscope && mib(size) <= speedscopeMaxMib) {
-      theirs = await medianOf(`${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}`,
+      theirs = await medianOf(`${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}&view=left-heavy`,
         async () => {}, speedscopeDrawn);
     }
     const cell = (r, f) => (r === null ? '-' : r.error ? r.error : f(r));
     const wasm = (r) => `${mib(r.wasm.engine).toFixed(0)} + ${mib(r.wasm.page).toFixed(0)}`;
     const wasmRatio = (r) => `${((r.wasm.engine + r.wasm.page) / inflated).toFixed(1)}x`;
-    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${mib(inflated).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms))} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(ours, memory)} | ${cell(ours, wasm)} | ${cell(ours, wasmRatio)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(0)}x` : '-'} |`);
+    const via = byUrl ? '' : ' (picker)';
+    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${mib(inflated).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms) + via)} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(picked, (r) => seconds(r.sinceGiven))} | ${cell(ours, memory)} | ${cell(ours, wasm)} | ${cell(ours, wasmRatio)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(1)}x` : '-'} |`);
+  }
+  console.log('\nWhere the time goes (ms, medians of the same runs; each phase between two marks of the app\'s');
+  console.log('trace; "to the engine" from the file given where it was picked; "engine ready" is when the');
+  console.log('worker that opened it had started, since navigation):\n');
+  console.log(`| profile | ${PHASES.map(([label]) => label).join(' | ')} | engine ready | first draw |`);
+  console.log(`|---|${PHASES.map(() => '---').join('|')}|---|---|`);
+  for (const [name, trace, given] of traces) {
+    console.log(`| ${name} | ${phaseCells(trace, given).join(' | ')} |`);
   }
 } finally {
   app.close();

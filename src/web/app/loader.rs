@@ -17,7 +17,7 @@ use crate::input::pprof::DecodeOptions;
 use crate::view::share::ShareState;
 use crate::view::view_state::ViewState;
 use crate::web::engine::page::{Engine, EngineEvent, Part, Progress, Stage};
-use crate::web::link;
+use crate::web::{link, trace};
 
 /// What is being loaded, which decides what a shared link carries.
 #[derive(Clone)]
@@ -101,6 +101,7 @@ impl Loader {
             .map(|s| s.filters.clone())
             .filter(|f| f.compile().is_ok())
             .unwrap_or_default();
+        trace::mark("file-given");
         let names: Vec<String> = parts.iter().map(|p| p.name.clone()).collect();
         let spare = self.spare.borrow_mut().take();
         let engine = match spare.map_or_else(Engine::spawn, Ok) {

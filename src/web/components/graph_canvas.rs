@@ -23,6 +23,7 @@ use crate::web::components::minimap::Minimap;
 use crate::web::engine::protocol::wasm_memory_bytes;
 use crate::web::link;
 use crate::web::paint::{paint, Scene, ROW_HEIGHT};
+use crate::web::trace;
 
 #[derive(Properties, PartialEq)]
 pub struct GraphCanvasProps {
@@ -352,6 +353,10 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             marked: &shown.marked,
             diff: diff_colors,
         };
+        let first = marked.borrow().as_ref() != Some(&shown.loaded);
+        if first {
+            trace::mark("paint-start");
+        }
         let performance = web_sys::window().and_then(|w| w.performance());
         let started = performance.as_ref().map_or(0.0, |p| p.now());
         if let Ok(drawn) = paint(&canvas, &scene) {
@@ -366,16 +371,14 @@ fn use_drawing(refs: &Refs, props: &GraphCanvasProps, viewport: Viewport, width:
             let palette = if colors.colour_blind { ",cb" } else { "" };
             let _ = canvas.set_attribute("data-colors", &format!("{}{palette}", colors.by_name()));
             let _ = canvas.set_attribute("data-paint-ms", &format!("{took:.3}"));
-            if marked.borrow().as_ref() != Some(&shown.loaded) {
+            if first {
                 // The wasm memory of the page and of the profile's engine, in bytes: their
                 // peaks, as a wasm memory never shrinks.
                 let _ = canvas.set_attribute("data-wasm-bytes", &wasm_memory_bytes().to_string());
                 let engine = shown.loaded.0.engine_memory;
                 let _ = canvas.set_attribute("data-engine-wasm-bytes", &engine.to_string());
                 *marked.borrow_mut() = Some(shown.loaded.clone());
-                if let Some(p) = &performance {
-                    let _ = p.mark("scorch:first-draw");
-                }
+                trace::mark("first-draw");
             }
         }
         if let Some(area) = refs.area_ref.cast::<HtmlElement>() {

@@ -22,6 +22,7 @@ use crate::analysis::report::Report;
 use crate::analysis::source::FunctionSource;
 use crate::transfer::{self, Summary};
 use crate::view::graph_drawing::GraphDrawing;
+use crate::web::trace;
 
 /// The worker script written next to the app (scripts/finish-dist.mjs).
 const WORKER_SCRIPT: &str = "./worker.js";
@@ -228,10 +229,13 @@ fn event_of(data: &JsValue) -> EngineEvent {
             files: get(data, "files").as_f64().unwrap_or(1.0) as usize,
         })),
         "opened" => (|| {
+            trace::mark("tree-received");
+            trace::mark_times(&get(data, "timings"));
             let summary = bytes(data, "summary").ok_or("the engine sent no summary")?;
             let summary = Summary::decode(&summary).map_err(|e| e.to_string())?;
             let index = get(data, "index").as_f64().unwrap_or(0.0) as usize;
             let report = tree_of(data)?;
+            trace::mark("tree-decoded");
             Ok(EngineEvent::Opened(Box::new(Opened {
                 index: index.min(summary.value_types.len() - 1),
                 filters: filters_of(data),

@@ -30,6 +30,7 @@ use crate::model::profile::Profile;
 use crate::transfer::{self, Summary};
 use crate::view::graph_drawing;
 use crate::view::share::ContentHasher;
+use crate::web::trace;
 
 /// How much of the file is read at a time (and how often progress is reported).
 const READ_BYTES: usize = 4 << 20;
@@ -42,11 +43,16 @@ thread_local! {
     /// Counts the call graphs asked for and the cancels: a build goes on while it is the
     /// latest of both.
     static GRAPH_REQUESTS: Cell<u32> = const { Cell::new(0) };
+    /// When this worker became ready, and when the file being opened was last read to its end
+    /// (wall-clock ms, for the page's trace).
+    static READY_AT: Cell<f64> = const { Cell::new(0.0) };
+    static READ_AT: Cell<f64> = const { Cell::new(0.0) };
 }
 
 /// Called by the worker script once the module is loaded: answers the page's requests.
 #[wasm_bindgen]
 pub fn worker_start() {
+    READY_AT.set(trace::now());
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();
         let op = get(&data, "op").as_string().unwrap_or_default();
@@ -204,6 +210,7 @@ impl Read for BlobReader {
         if self.at >= self.size {
             if !self.ended {
                 self.ended = true;
+                READ_AT.set(trace::now());
                 self.share.report("indexing", self.size);
             }
             return Ok(0);
@@ -304,9 +311,10 @@ fn open_parts(parts: &[Part], keep: f64) -> Result<(Profile, String, Option<Vec<
 
 /// `{op: "open", parts: [{blob, name, limit}], valueType, filters, keep}`: decodes the files,
 /// merges them, keeps the profile, and answers `{op: "opened", summary, tree, hash, memory,
-/// kept?}` with the tree for `valueType` (or the default one) and the size of the worker's
-/// wasm memory. A failure of one of several files is named by its name.
+/// timings, kept?}` with the tree for `valueType` (or the default one), the size of the
+/// worker's wasm memory and the wall-clock times of its phases (`{"engine-read": ms, ...}`). A failure of one of several files is named by its name.
 fn open(data: &JsValue) -> Result<Reply, String> {
+    let received = trace::now();
     PROFILE.with(|p| p.borrow_mut().take());
     BASE.with(|p| p.borrow_mut().take());
     let keep = get(data, "keep").as_f64().unwrap_or(0.0);
@@ -321,14 +329,25 @@ fn open(data: &JsValue) -> Result<Reply, String> {
         return Err("no file was given".into());
     }
     let (profile, hash, kept) = open_parts(&parts, keep)?;
+    let decoded = trace::now();
     Share::after(parts.iter().map(|p| p.blob.size()).sum()).report("aggregating", 0.0);
     let index = profile
         .value_index(&value_type)
         .unwrap_or(profile.default_value_index);
     let (tree, labels) = report::report_parts(&profile, index, &filters);
+    let built = trace::now();
     let tree = transfer::encode_report(tree, labels);
     let summary = Summary::of(&profile).encode();
     PROFILE.with(|p| *p.borrow_mut() = Some(Rc::new(profile)));
+    let timings = [
+        ("engine-ready", READY_AT.get()),
+        ("engine-received", received),
+        ("engine-read", READ_AT.get()),
+        ("engine-decoded", decoded),
+        ("engine-tree", built),
+        ("engine-encoded", trace::now()),
+    ];
+    let timings = trace::times_value(&timings);
     let (summary, summary_buffer) = bytes_value(&summary);
     let (tree, tree_buffer) = bytes_value(&tree);
     let mut fields = vec![
@@ -338,6 +357,7 @@ fn open(data: &JsValue) -> Result<Reply, String> {
         ("filters", filters_value(&filter_spec)),
         ("hash", hash.into()),
         ("memory", wasm_memory_bytes().into()),
+        ("timings", timings),
     ];
     let mut transfer = vec![summary_buffer, tree_buffer];
     if let Some(kept) = &kept {
