@@ -35,7 +35,8 @@ bench-graph: web
 	cargo bench --bench graph
 	. scripts/setup-web.sh && node tests/browser/graph.bench.mjs
 
-# Fuzz pprof decoding for FUZZ_SECONDS (default 600) with cargo-fuzz (needs a nightly toolchain).
+# Fuzz pprof decoding and the Sample reader, FUZZ_SECONDS (default 600) each, with cargo-fuzz
+# (needs a nightly toolchain; FUZZ_TARGETS=decode or sample for one).
 fuzz:
 	scripts/fuzz.sh
 

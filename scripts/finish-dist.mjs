@@ -17,19 +17,60 @@ const names = match[1].match(/from '\.\/([^']+\.js)'[\s\S]*module_or_path: '\.\/
 if (!names) throw new Error('dist/index.html: the start-up script names no wasm module');
 const [, glue, wasm] = names;
 // Trunk's start-up (import the glue, instantiate the wasm), with the moments of the open's
-// trace marked (see src/web/trace.rs): the wasm compiled, then instantiated and started.
+// trace marked (see src/web/trace.rs). What does not need the app is started first, so that it
+// goes on while the app's wasm downloads and compiles: the engine's first worker (given the
+// compiled module as soon as there is one; src/web/engine/page.rs adopts it) and the fetch of
+// a profile a link names with url= (src/web/link.rs takes its answer).
 const boot = `performance.mark('scorch:boot');
 const wasmUrl = './${wasm}';
+const worker = new Worker('./worker.js', { type: 'module' });
+worker.onerror = (event) => {
+  event.preventDefault();
+  window.scorchWorkerFailed = true;
+};
+window.scorchWorker = worker;
+const linked = linkedProfile();
+if (linked) {
+  performance.mark('scorch:fetch-start');
+  const controller = new AbortController();
+  const response = fetch(linked, { signal: controller.signal });
+  // The body is read at once too (a response not read is not downloaded further).
+  const blob = response.then((r) => (r.ok ? r.blob() : null)).then((b) => {
+    performance.mark('scorch:fetch-end');
+    return b;
+  });
+  blob.catch(() => {});
+  window.scorchFetch = { url: linked, response, blob, abort: () => controller.abort() };
+}
 const compiled = WebAssembly.compileStreaming(fetch(wasmUrl))
   // A server that does not say application/wasm: compiled from the bytes instead.
   .catch(() => fetch(wasmUrl).then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
 const { default: init, ...bindings } = await import('./${glue}');
 const module = await compiled;
 performance.mark('scorch:wasm-compiled');
+worker.postMessage({ op: 'module', module });
 const instance = await init({ module_or_path: module });
 performance.mark('scorch:wasm-started');
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: instance } }));
+
+/** The address of the profile the page's link names (url= in its fragment, else in its query),
+ * unless the link carries the profile itself (p=). */
+function linkedProfile() {
+  for (const part of [location.hash.slice(1), location.search.slice(1)]) {
+    const pairs = part.split('&');
+    if (pairs.some((pair) => pair.startsWith('p='))) return null;
+    const url = pairs.find((pair) => pair.startsWith('url='));
+    if (url) {
+      try {
+        return decodeURIComponent(url.slice(4));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
 
 // Offline use after the first visit.
 if ('serviceWorker' in navigator) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes `load::open` + call tree with cargo-fuzz (libFuzzer), seeded with ../shared/corpus.
-# A crash is saved under fuzz/artifacts/decode/; keep it as a regression test in tests/fixtures.rs.
+# Fuzzes with cargo-fuzz (libFuzzer), FUZZ_SECONDS (default 600) for each of FUZZ_TARGETS
+# (default both): `decode`, `load::open` + call tree, seeded with ../shared/corpus; `sample`, the
+# hand-written Sample reader against prost's. A crash is saved under fuzz/artifacts/<target>/;
+# keep it as a regression test (tests/fixtures.rs, or src/input/pprof/sample.rs's tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup-native.sh
@@ -12,5 +14,8 @@ if [ -d "$corpus" ]; then
   find "$corpus" -type f ! -path '*/reference/*' ! -name '*.tsv' ! -name '*.md' -size -300k |
     while read -r f; do cp "$f" "fuzz/corpus/decode/$(printf '%s' "$f" | md5sum | cut -c1-16)"; done
 fi
-cargo +nightly fuzz run decode fuzz/corpus/decode -- \
-  -max_total_time="${FUZZ_SECONDS:-600}" -rss_limit_mb=2048 -max_len=300000
+for target in ${FUZZ_TARGETS:-decode sample}; do
+  mkdir -p "fuzz/corpus/$target"
+  cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
+    -max_total_time="${FUZZ_SECONDS:-600}" -rss_limit_mb=2048 -max_len=300000
+done

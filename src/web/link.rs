@@ -215,20 +215,59 @@ pub fn make_link(loaded: &Loaded, view: &ViewState) -> ShareLink {
     }
 }
 
+/// The request the page's start-up script made for the link's profile (`boot.js`, written by
+/// scripts/finish-dist.mjs, fetches it while the app compiles, and reads its body as soon as
+/// the server answers): `{url, response, blob, abort}`, promises of the response and of its
+/// body, and a function that cancels the request.
+struct EarlyFetch(JsValue);
+
+impl EarlyFetch {
+    /// The start-up script's request if it was for `url`, taken once.
+    fn take(window: &web_sys::Window, url: &str) -> Option<EarlyFetch> {
+        let early = js_sys::Reflect::get(window, &"scorchFetch".into()).ok()?;
+        let _ = js_sys::Reflect::delete_property(window, &"scorchFetch".into());
+        let same = js_sys::Reflect::get(&early, &"url".into())
+            .ok()?
+            .as_string()?
+            == url;
+        same.then_some(EarlyFetch(early))
+    }
+
+    fn promise(&self, key: &str) -> Option<js_sys::Promise> {
+        js_sys::Reflect::get(&self.0, &key.into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+
+    fn abort(&self) {
+        if let Ok(abort) = js_sys::Reflect::get(&self.0, &"abort".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = abort.call0(&JsValue::NULL);
+        }
+    }
+}
+
 /// Fetches `url` (by the browser itself, so CORS applies) into a blob, which stays outside the
 /// page's wasm memory until the engine's worker reads it; with a message for each way it can
-/// fail.
+/// fail. The start-up script's request is used when it was for `url`.
 pub async fn fetch(url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
-    trace::mark("fetch-start");
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| {
-            format!(
-                "could not fetch {url}: the address is unreachable, or its server does not \
-                 allow other sites to read it (CORS)"
-            )
-        })?;
+    let early = EarlyFetch::take(&window, url);
+    let request = match early.as_ref().and_then(|e| e.promise("response")) {
+        Some(request) => request,
+        None => {
+            trace::mark("fetch-start");
+            window.fetch_with_str(url)
+        }
+    };
+    let response = JsFuture::from(request).await.map_err(|_| {
+        format!(
+            "could not fetch {url}: the address is unreachable, or its server does not \
+             allow other sites to read it (CORS)"
+        )
+    })?;
     let response: web_sys::Response = response
         .dyn_into()
         .map_err(|_| format!("{url}: the browser returned no response"))?;
@@ -246,24 +285,31 @@ pub async fn fetch(url: &str) -> Result<web_sys::Blob, String> {
         .flatten()
         .and_then(|l| l.parse::<f64>().ok());
     if declared.is_some_and(|l| l > MAX_FETCH_BYTES) {
+        if let Some(early) = &early {
+            early.abort();
+        }
         return Err(format!(
             "{url}: the response is larger than {} MiB",
             MAX_FETCH_BYTES / 1048576.0
         ));
     }
-    let blob: web_sys::Blob = JsFuture::from(
-        response
+    let body = match early.as_ref().and_then(|e| e.promise("blob")) {
+        Some(body) => body,
+        None => response
             .blob()
             .map_err(|_| format!("{url}: the response could not be read"))?,
-    )
-    .await
-    .map_err(|_| format!("{url}: the response was cut off"))?
-    .dyn_into()
-    .map_err(|_| format!("{url}: the response could not be read"))?;
+    };
+    let blob: web_sys::Blob = JsFuture::from(body)
+        .await
+        .map_err(|_| format!("{url}: the response was cut off"))?
+        .dyn_into()
+        .map_err(|_| format!("{url}: the response could not be read"))?;
     if blob.size() > MAX_FETCH_BYTES {
         return Err(format!("{url}: the response is too large"));
     }
-    trace::mark("fetch-end");
+    if early.is_none() {
+        trace::mark("fetch-end");
+    }
     Ok(blob)
 }
 

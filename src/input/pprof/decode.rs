@@ -1,16 +1,18 @@
 //! profile.proto bytes -> validated [`Profile`], streaming: bytes are pushed in pieces of any
 //! size as they are read or inflated, each complete top-level field is decoded at once and its
 //! bytes let go, so the inflated file is never held whole. Nested messages are decoded with
-//! prost into reused buffers; samples go straight into the compact model (interned label sets,
-//! flat values, stacks as varints until the end makes them a trie). Go writes samples before
-//! the locations and strings they refer to, so location ids and string indices are resolved and
-//! checked at the end.
+//! prost into reused buffers, except samples, which a hand-written reader (`sample.rs`) puts
+//! straight into the compact model (interned label sets, flat values, stacks as the file's
+//! varints until the end makes them a trie). Go writes samples before the locations and
+//! strings they refer to, so location ids and string indices are resolved and checked at the
+//! end.
 
 use prost::encoding::decode_varint;
 use prost::Message;
 use rustc_hash::FxHashMap;
 
 use super::proto;
+use super::sample::{self, SampleFields};
 use super::stacks::RawStacks;
 use crate::error::LoadError;
 use crate::model::profile::{
@@ -297,7 +299,7 @@ struct RawSamples {
     /// The first sample whose value count differs from the first one's, and its count.
     odd_value_count: Option<(usize, usize)>,
     /// Reused for every sample.
-    message: proto::Sample,
+    fields: SampleFields,
     labels: Vec<RawLabel>,
 }
 
@@ -308,22 +310,21 @@ impl RawSamples {
         if index >= u32::MAX as usize {
             return Err(LoadError::TooMany { what: "samples" });
         }
-        let sample = &mut self.message;
-        sample.clear();
-        sample.merge(bytes).map_err(|e| LoadError::Protobuf {
+        let sample = &mut self.fields;
+        sample::read(bytes, sample).map_err(|e| LoadError::Protobuf {
             what: format!("sample {index}"),
             detail: e.to_string(),
         })?;
         if index == 0 {
-            self.first_value_count = sample.value.len();
-        } else if sample.value.len() != self.first_value_count && self.odd_value_count.is_none() {
-            self.odd_value_count = Some((index, sample.value.len()));
+            self.first_value_count = sample.values.len();
+        } else if sample.values.len() != self.first_value_count && self.odd_value_count.is_none() {
+            self.odd_value_count = Some((index, sample.values.len()));
         }
-        reserve_gently(&mut self.samples.values, sample.value.len());
-        self.samples.values.extend_from_slice(&sample.value);
-        self.stacks.push(&sample.location_id)?;
+        reserve_gently(&mut self.samples.values, sample.values.len());
+        self.samples.values.extend_from_slice(&sample.values);
+        self.stacks.push(&sample.locations)?;
         self.labels.clear();
-        for label in &sample.label {
+        for label in &sample.labels {
             // pprof drops a label that carries neither a string nor a number, and reads a
             // label with a string as a string label whatever number it also carries.
             if label.str != 0 {

@@ -8,6 +8,7 @@ mod inflate;
 mod legacy;
 pub mod proto;
 mod prune;
+pub mod sample;
 mod stacks;
 
 pub use decode::ProtoDecoder;

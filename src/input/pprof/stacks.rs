@@ -1,22 +1,19 @@
-//! The samples' stacks kept as the file gives them (compact varints) until every location is
-//! known, then made into the profile's [`Stacks`] trie in one pass without hashing: a radix
-//! sort by depth, where the samples that share a stack's callers are sorted by their next
-//! location and each run of equal locations is one child.
-
-use prost::encoding::encode_varint;
+//! The samples' stacks kept as the file gives them (its varints, leaf first, copied as they are)
+//! until every location is known, then made into the profile's [`Stacks`] trie in one pass
+//! without hashing: a radix sort by depth, where the samples that share a stack's callers are
+//! sorted by their next location (read from the end of their varints backwards, root first) and
+//! each run of equal locations is one child.
 
 use crate::error::LoadError;
 use crate::model::profile::{reserve_gently, LocationId, StackId, Stacks};
 
-/// Each sample's location ids, root first, as varints back to back.
+/// Each sample's location ids, leaf first as in the file, as varints back to back.
 #[derive(Debug, Default)]
 pub(super) struct RawStacks {
     bytes: ChunkedBytes,
     /// Where each sample's stack starts in `bytes`, then where the last one ends (empty until
     /// a sample is pushed).
     starts: Vec<u32>,
-    /// The varints of the sample being pushed.
-    scratch: Vec<u8>,
 }
 
 /// Bytes appended in chunks of [`CHUNK`] bytes (the first grows up to that size), so that
@@ -58,54 +55,62 @@ impl ChunkedBytes {
         self.len
     }
 
-    /// The varint at `at` (written by [`RawStacks::push`], ending by `end`) and its length.
+    /// The varint that ends at `end` (its last byte is `end - 1`) and its length. Every stack
+    /// pushed ends a varint, so reading back never goes into the stack before.
     #[inline]
-    fn varint_at(&self, at: usize, end: usize) -> (u64, usize) {
-        let chunk = &self.chunks[at >> CHUNK_BITS];
-        let offset = at & (CHUNK - 1);
-        let here = &chunk[offset..chunk.len().min(offset + (end - at))];
-        let (value, len) = read_varint(here);
-        if len < here.len() || here.last().is_none_or(|&b| b < 0x80) || at + len == end {
-            return (value, len);
+    fn varint_before(&self, end: usize) -> (u64, usize) {
+        let last = end - 1;
+        let chunk = &self.chunks[last >> CHUNK_BITS];
+        let offset = last & (CHUNK - 1);
+        let mut first = offset;
+        while first > 0 && chunk[first - 1] >= 0x80 {
+            first -= 1;
         }
-        self.straddling_varint_at(at, end)
+        if first == 0 && last >= CHUNK {
+            let before = &self.chunks[(last >> CHUNK_BITS) - 1];
+            if before.last().is_some_and(|&b| b >= 0x80) {
+                return self.straddling_varint_before(end);
+            }
+        }
+        (read_varint(&chunk[first..=offset]), offset + 1 - first)
     }
 
-    /// [`ChunkedBytes::varint_at`] for a varint that goes on in the next chunk: its bytes
+    /// [`ChunkedBytes::varint_before`] for a varint that began in the chunk before: its bytes
     /// (ten at most) are gathered first.
     #[cold]
     #[inline(never)]
-    fn straddling_varint_at(&self, at: usize, end: usize) -> (u64, usize) {
-        let mut varint = [0u8; 10];
-        let len = (end - at).min(varint.len());
-        for (byte, pos) in varint[..len].iter_mut().zip(at..) {
-            *byte = self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
+    fn straddling_varint_before(&self, end: usize) -> (u64, usize) {
+        let byte = |pos: usize| self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
+        let mut first = end - 1;
+        while first > 0 && end - first < 10 && byte(first - 1) >= 0x80 {
+            first -= 1;
         }
-        read_varint(&varint[..len])
+        let mut varint = [0u8; 10];
+        for (slot, pos) in varint.iter_mut().zip(first..end) {
+            *slot = byte(pos);
+        }
+        (read_varint(&varint[..end - first]), end - first)
     }
 }
 
 /// A sample in the making of the trie: its next location (once read) and the rest of its
-/// stack.
+/// stack, `start..end` of the varints (read from `end` back).
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     location: u32,
-    at: u32,
+    start: u32,
     end: u32,
     sample: u32,
 }
 
 impl RawStacks {
-    /// Adds the next sample's stack, given leaf first as in the file.
-    pub fn push(&mut self, leaf_first: &[u64]) -> Result<(), LoadError> {
+    /// Adds the next sample's stack: its location ids leaf first as in the file, as
+    /// well-formed varints back to back ([`super::sample::read`] checks them).
+    pub fn push(&mut self, leaf_first: &[u8]) -> Result<(), LoadError> {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
-        self.scratch.clear();
-        for &id in leaf_first.iter().rev() {
-            encode_varint(id, &mut self.scratch);
-        }
-        self.bytes.extend_from_slice(&self.scratch);
+        self.bytes.extend_from_slice(leaf_first);
         let end = u32::try_from(self.bytes.len()).map_err(|_| LoadError::TooMany {
             what: "location references",
         })?;
@@ -132,13 +137,12 @@ impl RawStacks {
                 .filter(|(_, w)| w[0] < w[1])
                 .map(|(sample, w)| Pending {
                     location: 0,
-                    at: w[0],
+                    start: w[0],
                     end: w[1],
                     sample: sample as u32,
                 }),
         );
         drop(self.starts);
-        drop(self.scratch);
         // Profiles often have about as many stacks as samples: the trie starts that long
         // (growing by a quarter past it) and gives back what it did not fill.
         let mut parent = Vec::with_capacity(pending.len() + 1);
@@ -163,7 +167,7 @@ impl RawStacks {
             let mut going_on = start;
             for i in start..end {
                 let p = pending[i];
-                if p.at == p.end {
+                if p.start == p.end {
                     ids[p.sample as usize] = stack;
                 } else {
                     pending[going_on] = p;
@@ -175,7 +179,7 @@ impl RawStacks {
                 // is a chain of new stacks.
                 let mut p = pending[start];
                 let mut stack = stack;
-                while p.at < p.end {
+                while p.start < p.end {
                     let location = trie.next_location(&mut p);
                     stack = trie.add(stack, location)?;
                 }
@@ -211,8 +215,8 @@ struct TrieMaker<'a, F> {
 impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
     /// Reads `p`'s next location (0 for an unknown id, which is remembered).
     fn next_location(&mut self, p: &mut Pending) -> u32 {
-        let (id, len) = self.bytes.varint_at(p.at as usize, p.end as usize);
-        p.at += len as u32;
+        let (id, len) = self.bytes.varint_before(p.end as usize);
+        p.end -= len as u32;
         (self.location)(id).unwrap_or_else(|| {
             if self.unknown.is_none_or(|(first, _)| p.sample < first) {
                 self.unknown = Some((p.sample, id));
@@ -263,22 +267,30 @@ impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
     }
 }
 
-/// The varint at the start of `bytes` (written by [`RawStacks::push`]) and its length.
-fn read_varint(bytes: &[u8]) -> (u64, usize) {
-    let mut value = 0u64;
-    for (i, &byte) in bytes.iter().enumerate() {
-        value |= u64::from(byte & 0x7f) << (7 * i);
-        if byte < 0x80 {
-            return (value, i + 1);
-        }
-    }
-    (value, bytes.len())
+/// The value of the varint `bytes` (one whole varint, as [`RawStacks::push`] was given).
+#[inline]
+fn read_varint(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |value, (i, &byte)| value | u64::from(byte & 0x7f) << (7 * i))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{encode_varint, ChunkedBytes, RawStacks, CHUNK};
+    use prost::encoding::encode_varint;
+
+    use super::{ChunkedBytes, RawStacks, CHUNK};
     use crate::error::LoadError;
+
+    /// `ids` as the file's varints.
+    fn varints(ids: &[u64]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for &id in ids {
+            encode_varint(id, &mut bytes);
+        }
+        bytes
+    }
     use crate::model::profile::{LocationId, StackId, Stacks};
 
     /// The locations of `stack`, root first.
@@ -305,7 +317,7 @@ mod tests {
         ];
         let mut raw = RawStacks::default();
         for stack in samples {
-            raw.push(stack).unwrap();
+            raw.push(&varints(stack)).unwrap();
         }
         let (stacks, ids) = raw
             .build(|id| (id % 10 == 0).then_some(id as u32 / 10 - 1))
@@ -327,28 +339,31 @@ mod tests {
     #[test]
     fn varints_read_back_across_chunks() {
         // Three-byte varints, so some of them straddle each chunk boundary.
-        let values = (0..(CHUNK as u64 * 3 / 2) / 3).map(|i| 16384 + i % 100_000 * 7);
+        let values: Vec<u64> = (0..(CHUNK as u64 * 3 / 2) / 3)
+            .map(|i| 16384 + i % 100_000 * 7)
+            .collect();
         let mut bytes = ChunkedBytes::default();
-        for value in values.clone() {
-            let mut varint = Vec::new();
-            encode_varint(value, &mut varint);
-            bytes.extend_from_slice(&varint);
-        }
+        bytes.extend_from_slice(&varints(&values));
         assert_eq!(bytes.chunks.len(), 2);
         assert!(bytes.chunks.iter().all(|c| c.capacity() == CHUNK));
-        let mut at = 0;
-        for value in values {
-            assert_eq!(bytes.varint_at(at, bytes.len()), (value, 3));
-            at += 3;
+        let mut end = bytes.len();
+        for &value in values.iter().rev() {
+            assert_eq!(bytes.varint_before(end), (value, 3));
+            end -= 3;
         }
-        assert_eq!(at, bytes.len());
+        assert_eq!(end, 0);
+        // One-byte and ten-byte varints, from the start on.
+        let mut bytes = ChunkedBytes::default();
+        bytes.extend_from_slice(&varints(&[5, u64::MAX]));
+        assert_eq!(bytes.varint_before(11), (u64::MAX, 10));
+        assert_eq!(bytes.varint_before(1), (5, 1));
     }
 
     #[test]
     fn an_unknown_location_is_reported_for_the_first_sample_using_it() {
         let mut raw = RawStacks::default();
         for stack in [&[1u64, 2][..], &[3], &[7, 2], &[7]] {
-            raw.push(stack).unwrap();
+            raw.push(&varints(stack)).unwrap();
         }
         match raw.build(|id| (id != 7).then_some(id as u32)) {
             Err(LoadError::UnknownLocation { sample: 2, id: 7 }) => {}

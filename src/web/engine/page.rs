@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::Uint8Array;
+use js_sys::{Reflect, Uint8Array};
 use prost::bytes::Buf;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -307,14 +307,36 @@ fn event_of(data: &JsValue) -> EngineEvent {
     result.unwrap_or_else(EngineEvent::Failed)
 }
 
+/// The engine worker the page's start-up script began (`boot.js`, written by
+/// scripts/finish-dist.mjs) and gave the compiled module, taken once; none if it failed.
+fn started_worker() -> Option<Worker> {
+    let window = web_sys::window()?;
+    let worker = Reflect::get(&window, &"scorchWorker".into()).ok()?;
+    let _ = Reflect::delete_property(&window, &"scorchWorker".into());
+    let worker: Worker = worker.dyn_into().ok()?;
+    let failed = Reflect::get(&window, &"scorchWorkerFailed".into()).is_ok_and(|f| f.is_truthy());
+    if failed {
+        worker.terminate();
+        return None;
+    }
+    Some(worker)
+}
+
 impl Engine {
     /// Starts a worker, which loads the wasm module at once, so it is ready when a file comes;
     /// [`Engine::on_event`] says where its reports go.
+    /// The first one is the worker the page's start-up script began, if it started.
     pub fn spawn() -> Result<Engine, String> {
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(WORKER_SCRIPT, &options)
-            .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
+        let (worker, given_module) = match started_worker() {
+            Some(worker) => (worker, true),
+            None => {
+                let options = WorkerOptions::new();
+                options.set_type(WorkerType::Module);
+                let worker = Worker::new_with_options(WORKER_SCRIPT, &options)
+                    .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
+                (worker, false)
+            }
+        };
         // Until someone listens, a failure (the worker could not start) is kept for them.
         let early_failure: Rc<RefCell<Option<String>>> = Rc::default();
         let handler: Handler = {
@@ -349,9 +371,11 @@ impl Engine {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The page's compiled module, so the worker does not compile it again.
-        worker
-            .post_message(&message_of("module", &[("module", wasm_bindgen::module())]))
-            .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
+        if !given_module {
+            worker
+                .post_message(&message_of("module", &[("module", wasm_bindgen::module())]))
+                .map_err(|_| "this browser cannot start the engine's worker".to_string())?;
+        }
         Ok(Engine {
             worker,
             handler,
