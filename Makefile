@@ -1,10 +1,15 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve test web bench bench-render bench-browser bench-graph fuzz fuzz-ui example screenshot
+.PHONY: serve install test web bench bench-render bench-browser bench-graph fuzz fuzz-ui example screenshot
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
 	@echo "Scorch: http://127.0.0.1:$${PORT:-8080}/"
 	python3 -m http.server "$${PORT:-8080}" --bind 127.0.0.1 --directory dist
+
+# The `scorch` command into cargo's bin directory, with the browser app built into it, so that
+# `scorch web` serves it (as `go tool pprof -http`).
+install: web
+	cargo install --locked --path . --features app
 
 # The release build of the browser app into dist/.
 web:

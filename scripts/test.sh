@@ -24,6 +24,8 @@ echo "== release build of the browser app"
 export SCORCH_NEED_BROWSER=1
 scripts/build-web.sh
 . scripts/setup-web.sh
+echo "== scorch with the app built in (for scorch web)"
+cargo build --release --locked --features app --bin scorch
 echo "== cargo clippy (wasm)"
 "$SCORCH_WASM_CARGO" clippy --lib --bin scorch-web --target wasm32-unknown-unknown \
   --profile wasm-release --locked -- -D warnings

@@ -253,12 +253,16 @@ mod tests {
             (&[0x0a, 5, 1], CUT_SHORT),
             // An 11-byte varint.
             (
-                &[0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0],
+                &[
+                    0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0,
+                ],
                 SampleError::Malformed("a varint runs past 10 bytes"),
             ),
             // A 10-byte varint over 64 bits, packed.
             (
-                &[0x0a, 10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2],
+                &[
+                    0x0a, 10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,
+                ],
                 SampleError::Malformed("a varint overflows 64 bits"),
             ),
             // location_id as fixed32.
@@ -266,11 +270,17 @@ mod tests {
             // A label's key as bytes.
             (&[0x1a, 2, 0x0a, 0], WIRE_TYPE),
             // Field number 0.
-            (&[0x00, 1], SampleError::Malformed("a field has an invalid number")),
+            (
+                &[0x00, 1],
+                SampleError::Malformed("a field has an invalid number"),
+            ),
         ];
         for (bytes, error) in cases {
             assert_eq!(read(bytes, &mut fields), Err(error), "{bytes:?}");
-            assert!(proto::Sample::decode(bytes).is_err(), "prost read {bytes:?}");
+            assert!(
+                proto::Sample::decode(bytes).is_err(),
+                "prost read {bytes:?}"
+            );
         }
         // A group (field 4, started and ended): prost skips it, pprof refuses it, as here.
         assert_eq!(read(&[0x23, 0x24], &mut fields), Err(SampleError::Groups));

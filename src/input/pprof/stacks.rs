@@ -270,10 +270,9 @@ impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
 /// The value of the varint `bytes` (one whole varint, as [`RawStacks::push`] was given).
 #[inline]
 fn read_varint(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .enumerate()
-        .fold(0, |value, (i, &byte)| value | u64::from(byte & 0x7f) << (7 * i))
+    bytes.iter().enumerate().fold(0, |value, (i, &byte)| {
+        value | u64::from(byte & 0x7f) << (7 * i)
+    })
 }
 
 #[cfg(test)]

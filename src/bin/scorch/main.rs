@@ -1,11 +1,17 @@
 //! `scorch`: the command-line front end over the core: `info`, `top`, `peek`, `list`,
-//! `folded`, `svg`, `graph`, `labels`, `proto` and `generate`. Errors go to stderr with a
-//! non-zero exit code.
+//! `folded`, `svg`, `graph`, `labels`, `proto`, `generate` and `web`, which serves the browser
+//! app. Every profile may be a file or an http(s) address. Errors go to stderr with a non-zero
+//! exit code.
+
+mod source;
+mod web;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -40,7 +46,14 @@ use scorch::{format, CallTree, Profile};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// For a profile given by address: ask for this many seconds of profiling (pprof's
+    /// `-seconds`, the address's `seconds=`).
+    #[arg(long, global = true)]
+    seconds: Option<u64>,
 }
+
+/// `--seconds`, set once at the start.
+static SECONDS: OnceLock<Option<u64>> = OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -179,6 +192,28 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+    /// Serve the browser app with the profile on this machine and open it in the default
+    /// browser (as `go tool pprof -http`); the first line printed is the address, which carries
+    /// a random token that the server asks of every request. Serves until stopped.
+    Web {
+        /// A profile (a file or an http(s) address), or several of the same kind merged;
+        /// none serves the app alone.
+        files: Vec<PathBuf>,
+        /// The port (a free one by default).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Print the address without opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Listen on this interface instead of the loopback one (127.0.0.1): other machines
+        /// that can reach it may then open the profile with the address printed.
+        #[arg(long)]
+        listen: Option<IpAddr>,
+        /// Serve the app from this directory (`make web`'s dist/) instead of the files built
+        /// into this command.
+        #[arg(long)]
+        app: Option<PathBuf>,
     },
     /// Write a synthetic gzipped profile of about the given size (for benchmarks).
     Generate {
@@ -351,8 +386,9 @@ enum ListFormat {
 
 type Failure = Box<dyn std::error::Error>;
 
+/// The profile in `path`, a file or an http(s) address.
 fn open(path: &Path) -> Result<Profile, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = source::read(path, SECONDS.get().copied().flatten())?;
     Ok(load::open(&bytes, &DecodeOptions::default())
         .map_err(|e| format!("{}: {e}", path.display()))?)
 }
@@ -781,6 +817,7 @@ fn shaped_tree_for(
 fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let _ = SECONDS.set(cli.seconds);
     match cli.command {
         Command::Info { files } => info(&open_all(&files)?, &mut out)?,
         Command::Top {
@@ -1010,6 +1047,40 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 None => out.write_all(&bytes)?,
             }
+        }
+        Command::Web {
+            files,
+            port,
+            no_browser,
+            listen,
+            app,
+        } => {
+            let app = web::AppFiles::choose(app)?;
+            let served = match files.as_slice() {
+                [] => None,
+                [file] => {
+                    let bytes = source::read(file, cli.seconds)?;
+                    // Checked here, so that a file that is no profile is said so at once.
+                    load::open(&bytes, &DecodeOptions::default())
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
+                    let name = match file.to_str().filter(|f| source::is_url(f)) {
+                        Some(url) => source::url_name(url),
+                        None => title_of(&files),
+                    };
+                    Some(web::Served { name, bytes })
+                }
+                _ => Some(web::Served {
+                    name: format!("merged: {}", title_of(&files)),
+                    bytes: scorch::input::pprof::encode_gzipped(&open_all(&files)?),
+                }),
+            };
+            let options = web::WebOptions {
+                listen: listen.unwrap_or(web::WebOptions::default().listen),
+                port,
+                open_browser: !no_browser,
+            };
+            drop(out);
+            return web::serve(app, served, &options, &mut io::stdout());
         }
         Command::Generate {
             out: path,
