@@ -1,8 +1,9 @@
 //! `scorch` against `go tool pprof` with the same options (filters, granularity, tag filters,
 //! tag roots, diff base, peek, list, several profiles merged): `tests/pprof/*.tsv`, written by
 //! `scripts/pprof-references.py` from the corpus. Each reference starts with the `scorch`
-//! arguments that must print it. Also the header `scorch info` starts with (`headers.txt`), and
-//! the inverted and collapsed folded stacks against the plain ones.
+//! arguments that must print it. Also the header `scorch info` starts with (`headers.txt`), the
+//! inverted and collapsed folded stacks against the plain ones, and profiles read from an
+//! address.
 //! Needs the corpus (skipped without it, a failure when CI=true).
 
 use std::path::PathBuf;
@@ -421,4 +422,58 @@ fn info_starts_with_pprof_header() {
             }
         }
     }
+}
+
+/// A profile given by address is fetched by the command (with `--seconds` as pprof's
+/// `-seconds`) and reads as the file does; a server's refusal is reported with pprof's words.
+#[test]
+fn commands_read_profiles_from_an_address() {
+    let Some(corpus) = corpus_or_skip() else {
+        return;
+    };
+    let file = corpus.join("pprof/sample.cpu");
+    let bytes = std::fs::read(&file).unwrap();
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let seen = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for request in server.incoming_requests().take(2) {
+            seen.push(request.url().to_string());
+            let response = if request.url().starts_with("/debug/pprof/profile") {
+                tiny_http::Response::from_data(bytes.clone())
+            } else {
+                // What net/http/pprof answers for an unknown profile.
+                tiny_http::Response::from_string("Unknown profile")
+                    .with_status_code(404)
+                    .with_header("X-Go-Pprof: 1".parse::<tiny_http::Header>().unwrap())
+                    .with_header(
+                        "Content-Type: text/plain; charset=utf-8"
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    )
+            };
+            request.respond(response).unwrap();
+        }
+        seen
+    });
+    let address = format!("http://127.0.0.1:{port}");
+    let top = |source: &str, more: &[&str]| {
+        let mut args = vec!["top", source, "--nodecount", "8"];
+        args.extend_from_slice(more);
+        run_scorch(&args)
+    };
+    let fetched = top(
+        &format!("{address}/debug/pprof/profile"),
+        &["--seconds", "3"],
+    );
+    assert_eq!(fetched, top(&file.display().to_string(), &[]));
+    let refused = run_scorch(&["info", &format!("{address}/debug/pprof/nothing")]).unwrap_err();
+    assert!(
+        refused.contains("server response: 404 Not Found - Unknown profile"),
+        "{refused}"
+    );
+    assert_eq!(
+        seen.join().unwrap(),
+        ["/debug/pprof/profile?seconds=3", "/debug/pprof/nothing"]
+    );
 }
