@@ -15,10 +15,29 @@ use crate::web::trace;
 /// tab's memory.
 pub const MAX_FETCH_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
-/// The most a profile fetched for `#url=` may inflate to (256 MiB). A link is someone else's
-/// choice: a bomb behind it is refused in about a second instead of after a gigabyte (larger
+/// The most a profile fetched for `#url=` from another site may inflate to (256 MiB). A link
+/// is someone else's choice: a bomb behind it is refused in about a second instead of after a gigabyte (larger
 /// profiles open from a file).
 pub const MAX_LINKED_INFLATED: u64 = 256 << 20;
+
+/// The most the profile at `url` may inflate to when a link names it: a profile on the page's
+/// own server (`scorch web`'s, or a site's own file) is the site's, and gets the bound of a
+/// file the person chose; one elsewhere gets [`MAX_LINKED_INFLATED`].
+pub fn linked_limit(url: &str) -> u64 {
+    let own = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .and_then(|page| {
+            let page = web_sys::Url::new(&page).ok()?;
+            let target = web_sys::Url::new_with_base(url, &page.href()).ok()?;
+            Some(target.origin() == page.origin())
+        })
+        .unwrap_or(false);
+    if own {
+        crate::input::pprof::DecodeOptions::default().max_inflated_bytes
+    } else {
+        MAX_LINKED_INFLATED
+    }
+}
 
 /// The share state in the page's address: the fragment, with `?url=` as a fallback.
 pub fn from_location() -> Result<ShareState, ShareError> {

@@ -121,7 +121,7 @@ pub fn use_url_fetch(loader: &Loader, dispatch: UseReducerDispatcher<AppState>) 
                                 blob,
                                 name: url.rsplit('/').next().unwrap_or(&url).to_string(),
                                 // What someone else's link points at gets a tighter bound.
-                                limit: link::MAX_LINKED_INFLATED,
+                                limit: link::linked_limit(&url),
                             };
                             loader.load(vec![part], LoadKind::Url(url), Some(share), None);
                         }
