@@ -8,8 +8,9 @@
 // already up gives the time from the file given to its first draw. The peak memory of the whole
 // browser (all its processes, so the engine worker's wasm memory counts) is read in one more
 // run (reading it slows the page), with the sizes the app records of its two wasm memories
-// (the engine worker's and the page's). The page's own start (navigation to the example drawn)
-// is measured first. speedscope (the npm package, opened with `#profileURL=` in its Left Heavy
+// (the engine worker's and the page's). A return visit (a browser that opened the same
+// address 3 s before, its caches and compiled code kept) is timed too. The page's own start
+// (navigation to the example drawn) is measured first. speedscope (the npm package, opened with `#profileURL=` in its Left Heavy
 // view) is measured the same way where it is installed, and the project's own native decode +
 // aggregate of the same file gives the floor. Prints markdown tables.
 //
@@ -25,7 +26,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 
-import { corpus, launch, root, scorch, scorchBin, serve } from './harness.mjs';
+import { corpus, launch, launchPersistent, root, scorch, scorchBin, serve } from './harness.mjs';
 
 const runs = Number(process.env.SCORCH_BENCH_RUNS || 3);
 const sizes = (process.env.SCORCH_BENCH_BROWSER_SIZES || '1,5,10,20,50,100,500')
@@ -134,6 +135,43 @@ async function measure(url, give, drawn, sampleMemory, wasm) {
     if (sampler) clearInterval(sampler);
     await browser.close().catch(() => {});
   }
+}
+
+/** A return visit: a browser with a profile of its own (its HTTP cache, service worker and
+ * compiled code kept) opens `url` once, idles 3 s (the browser caches compiled code a while
+ * after using it), then opens it again in a new tab, which is timed as `measure` times it. */
+async function measureReturning(url, drawn) {
+  const [drawnFn, drawnArg] = drawn;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scorch-bench-'));
+  const context = await launchPersistent(dir);
+  try {
+    for (let visit = 0; visit < 2; visit++) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(url);
+      const handle = await page.waitForFunction(drawnFn, drawnArg, { timeout: TIMEOUT_MS, polling: 50 });
+      if (visit === 1) return await handle.jsonValue();
+      await page.waitForTimeout(3000);
+      await page.close();
+    }
+  } catch (e) {
+    return { error: e.message.split('\n')[0].slice(0, 60) };
+  } finally {
+    await context.close().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { error: 'not drawn' };
+}
+
+/** The median time of `runs` return visits (`measureReturning`). */
+async function medianReturning(url, drawn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await measureReturning(url, drawn);
+    if (r.error) return r;
+    times.push(r.ms);
+  }
+  return { ms: median(times) };
 }
 
 /** Scorch, given the profile by `#url=` (the app fetches it): nothing to do on the page. */
@@ -260,6 +298,7 @@ function nativeMs(file) {
 }
 
 const mib = (bytes) => bytes / 1048576;
+const ratio = (a, b) => (a && b && !a.error && !b.error ? `${(a.ms / b.ms).toFixed(1)}x` : '-');
 const memory = (r) => `${mib(r.peakBytes).toFixed(0)} (+${mib(r.addedBytes).toFixed(0)})`;
 const seconds = (ms) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
 const app = await serve();
@@ -276,11 +315,12 @@ try {
   traces.push(['(page start, example)', start.trace, false]);
   console.log('First draw: from navigation to the profile\'s first drawn frame, given by `#url=` (the app fetches it)');
   console.log('or, above the 256 MiB a link\'s profile may inflate to, in the file picker once the page is up;');
+  console.log('"return visit": the same, opened again by a browser that opened it 3 s before (its caches kept);');
   console.log('"picked": from the file chosen on the page already up to its first draw.');
   console.log('Memory: peak PSS of all the browser\'s processes, and in brackets its growth over the page just loaded;');
   console.log('Scorch\'s wasm memories (the engine worker\'s + the page\'s), and their sum over the inflated profile.\n');
-  console.log('| profile | gzipped MiB | inflated MiB | samples | native s | Scorch first draw s | Scorch / native | picked, drawn s | Scorch peak MiB | Scorch wasm MiB | wasm / inflated | speedscope first draw s | speedscope peak MiB | speedscope / Scorch |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| profile | gzipped MiB | inflated MiB | samples | native s | Scorch first draw s | Scorch / native | return visit s | picked, drawn s | Scorch peak MiB | Scorch wasm MiB | wasm / inflated | speedscope first draw s | speedscope return visit s | speedscope peak MiB | speedscope / Scorch | on a return visit |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const file of files) {
     const name = path.basename(file);
     const size = fs.statSync(file).size;
@@ -292,19 +332,23 @@ try {
     const ours = byUrl
       ? await medianOf(`${app.url}#url=${encodeURIComponent(profileUrl)}`, scorchByUrl, [scorchDrawn, 0], scorchWasm)
       : await medianOf(app.url, scorchGive(file), [scorchDrawn, 1], scorchWasm);
+    const scorchUrl = `${app.url}#url=${encodeURIComponent(profileUrl)}`;
+    const returning = byUrl ? await medianReturning(scorchUrl, [scorchDrawn, 0]) : null;
     const picked = byUrl
       ? await medianOf(app.url, scorchGive(file), [scorchDrawn, 1], null, false) : ours;
     if (!ours.error) traces.push([name, ours.trace, !byUrl]);
     let theirs = null;
+    let theirsReturning = null;
     if (speedscope && mib(size) <= speedscopeMaxMib) {
-      theirs = await medianOf(`${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}&view=left-heavy`,
-        async () => {}, speedscopeDrawn);
+      const speedscopeUrl = `${speedscope.url}index.html#profileURL=${encodeURIComponent(profileUrl)}&view=left-heavy`;
+      theirs = await medianOf(speedscopeUrl, async () => {}, speedscopeDrawn);
+      theirsReturning = await medianReturning(speedscopeUrl, [speedscopeDrawn, null]);
     }
     const cell = (r, f) => (r === null ? '-' : r.error ? r.error : f(r));
     const wasm = (r) => `${mib(r.wasm.engine).toFixed(0)} + ${mib(r.wasm.page).toFixed(0)}`;
     const wasmRatio = (r) => `${((r.wasm.engine + r.wasm.page) / inflated).toFixed(1)}x`;
     const via = byUrl ? '' : ' (picker)';
-    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${mib(inflated).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms) + via)} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(picked, (r) => seconds(r.sinceGiven))} | ${cell(ours, memory)} | ${cell(ours, wasm)} | ${cell(ours, wasmRatio)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${theirs && !theirs.error && !ours.error ? `${(theirs.ms / ours.ms).toFixed(1)}x` : '-'} |`);
+    console.log(`| ${name} | ${mib(size).toFixed(1)} | ${mib(inflated).toFixed(1)} | ${samples} | ${seconds(native)} | ${cell(ours, (r) => seconds(r.ms) + via)} | ${cell(ours, (r) => `${(r.ms / native).toFixed(1)}x`)} | ${cell(returning, (r) => seconds(r.ms))} | ${cell(picked, (r) => seconds(r.sinceGiven))} | ${cell(ours, memory)} | ${cell(ours, wasm)} | ${cell(ours, wasmRatio)} | ${cell(theirs, (r) => seconds(r.ms))} | ${cell(theirsReturning, (r) => seconds(r.ms))} | ${cell(theirs, memory)} | ${ratio(theirs, ours)} | ${ratio(theirsReturning, returning)} |`);
   }
   console.log('\nWhere the time goes (ms, medians of the same runs; each phase between two marks of the app\'s');
   console.log('trace; "to the engine" from the file given where it was picked; "engine ready" is when the');
