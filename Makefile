@@ -1,5 +1,5 @@
 # The project's commands; each installs what it needs on a fresh Debian machine.
-.PHONY: serve install test web bench bench-render bench-browser bench-graph fuzz fuzz-ui example screenshot
+.PHONY: serve install test web bench bench-wasm bench-render bench-browser bench-graph fuzz fuzz-ui example screenshot
 
 # Build the app and serve it with the example profile on http://127.0.0.1:8080/ (PORT=...).
 serve: web
@@ -22,6 +22,13 @@ test:
 # The native benchmark (see README, "Performance").
 bench:
 	cargo bench --bench pipeline
+
+# The engine's stages compiled to wasm32 and timed in node's V8, five runs each (the first is
+# unoptimised code, as on a browser's first open), on the files of SCORCH_BENCH_WASM_FILES.
+bench-wasm:
+	. scripts/setup-web.sh && cd tools/wasm-bench && "$$SCORCH_WASM_CARGO" build --release --target wasm32-unknown-unknown
+	node tools/wasm-bench/run.mjs tools/wasm-bench/target/wasm32-unknown-unknown/release/wasm_bench.wasm \
+	  $${SCORCH_BENCH_WASM_FILES:-../shared/corpus/pyroscope/profile.pprof ../shared/corpus/pprof/large.cpu}
 
 # Redraw times of a ~1M-node flame graph in headless Chromium (p50/p95 of a scripted zoom/pan).
 bench-render: web
