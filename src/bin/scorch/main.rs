@@ -386,19 +386,27 @@ enum ListFormat {
 
 type Failure = Box<dyn std::error::Error>;
 
-/// The profile in `path`, a file or an http(s) address.
-fn open(path: &Path) -> Result<Profile, Failure> {
-    let bytes = source::read(path, SECONDS.get().copied().flatten())?;
-    Ok(load::open(&bytes, &DecodeOptions::default())
+/// The bytes of `path`, a file or an http(s) address (fetched with `--seconds`).
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    Ok(source::read(path, SECONDS.get().copied().flatten())?)
+}
+
+/// `bytes`, read from `path`, opened as a profile.
+fn decoded(path: &Path, bytes: &[u8]) -> Result<Profile, Failure> {
+    Ok(load::open(bytes, &DecodeOptions::default())
         .map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
-/// The files' names, for a title: "a.pprof, b.pprof".
+/// The profile in `path`, a file or an http(s) address.
+fn open(path: &Path) -> Result<Profile, Failure> {
+    decoded(path, &read(path)?)
+}
+
+/// The files' names, for a title: "a.pprof, b.pprof" (an address by its path's last part).
 fn title_of(files: &[PathBuf]) -> String {
     files
         .iter()
-        .filter_map(|f| f.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
+        .filter_map(|f| source::name(f))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1059,15 +1067,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let served = match files.as_slice() {
                 [] => None,
                 [file] => {
-                    let bytes = source::read(file, cli.seconds)?;
-                    // Checked here, so that a file that is no profile is said so at once.
-                    load::open(&bytes, &DecodeOptions::default())
-                        .map_err(|e| format!("{}: {e}", file.display()))?;
-                    let name = match file.to_str().filter(|f| source::is_url(f)) {
-                        Some(url) => source::url_name(url),
-                        None => title_of(&files),
-                    };
-                    Some(web::Served { name, bytes })
+                    let bytes = read(file)?;
+                    // Decoded here, so that a file that is no profile is said so at once; the
+                    // page is served the file's own bytes.
+                    decoded(file, &bytes)?;
+                    Some(web::Served {
+                        name: title_of(&files),
+                        bytes,
+                    })
                 }
                 _ => Some(web::Served {
                     name: format!("merged: {}", title_of(&files)),

@@ -11,13 +11,26 @@ use std::time::{Duration, Instant};
 const MAX_FETCHED_BYTES: u64 = 512 << 20;
 
 /// Whether `source` is an address to fetch rather than a file.
-pub fn is_url(source: &str) -> bool {
+fn is_url(source: &str) -> bool {
     source.starts_with("http://") || source.starts_with("https://")
+}
+
+/// `source` as an address, if it is one.
+fn url_of(source: &Path) -> Option<&str> {
+    source.to_str().filter(|s| is_url(s))
+}
+
+/// The name `source` is shown by: a file's name, or the last part of an address's path.
+pub fn name(source: &Path) -> Option<String> {
+    match url_of(source) {
+        Some(url) => Some(url_name(url)),
+        None => source.file_name().map(|n| n.to_string_lossy().into_owned()),
+    }
 }
 
 /// `url` with `seconds=` set to `seconds` when given, and how long its request may take:
 /// pprof's `adjustURL` (a duration taken from the address when the option does not give one).
-pub fn adjusted(url: &str, seconds: Option<u64>) -> (String, Duration) {
+fn adjusted(url: &str, seconds: Option<u64>) -> (String, Duration) {
     let (base, fragment) = match url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (url, None),
@@ -51,7 +64,7 @@ pub fn adjusted(url: &str, seconds: Option<u64>) -> (String, Duration) {
 }
 
 /// The name a fetched profile is shown by: the last part of the address's path, else its host.
-pub fn url_name(url: &str) -> String {
+fn url_name(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = rest.split(['?', '#']).next().unwrap_or(rest);
     path.rsplit('/')
@@ -61,7 +74,7 @@ pub fn url_name(url: &str) -> String {
 }
 
 /// Fetches `url` (with `seconds` as pprof's `-seconds`), saying so on standard error.
-pub fn fetch(url: &str, seconds: Option<u64>) -> Result<Vec<u8>, String> {
+fn fetch(url: &str, seconds: Option<u64>) -> Result<Vec<u8>, String> {
     let (url, timeout) = adjusted(url, seconds);
     eprintln!("Fetching profile over HTTP from {url}");
     if let Some(seconds) = seconds.filter(|&s| s > 0) {
@@ -113,7 +126,7 @@ pub fn fetch(url: &str, seconds: Option<u64>) -> Result<Vec<u8>, String> {
 
 /// The bytes of `source`, a file or an address.
 pub fn read(source: &Path, seconds: Option<u64>) -> Result<Vec<u8>, String> {
-    match source.to_str().filter(|s| is_url(s)) {
+    match url_of(source) {
         Some(url) => fetch(url, seconds),
         None => std::fs::read(source).map_err(|e| format!("{}: {e}", source.display())),
     }
@@ -151,5 +164,13 @@ mod tests {
         assert_eq!(url_name("https://example.com/p/cpu.pb.gz"), "cpu.pb.gz");
         assert_eq!(url_name("https://example.com/"), "example.com");
         assert!(is_url("https://x") && is_url("http://x") && !is_url("cpu.pprof"));
+        assert_eq!(
+            name(Path::new("http://h:6060/debug/pprof/heap")).as_deref(),
+            Some("heap")
+        );
+        assert_eq!(
+            name(Path::new("dir/cpu.pprof")).as_deref(),
+            Some("cpu.pprof")
+        );
     }
 }
