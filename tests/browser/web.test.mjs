@@ -57,7 +57,7 @@ test('scorch web FILE serves the app and the profile, drawn in the browser', asy
     assert.ok(Number(url.port) > 0);
     const token = url.pathname.split('/')[1];
     assert.match(token, /^[0-9a-f]{32}$/);
-    assert.equal(url.hash, '#url=profile/profile.pprof');
+    assert.equal(url.hash, '#v=1&url=profile/profile.pprof');
     const page = await openAndDraw(web.address);
     const { totals, defaultIndex } = engineTotals(file);
     assert.equal(BigInt(await page.locator('.status').getAttribute('data-total')), totals[defaultIndex]);

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use scorch::view::share::ShareState;
 use tiny_http::{Header, Response, Server};
 
 /// Where the app's files come from: built into the command, or a directory (`make web`'s dist/).
@@ -90,16 +91,19 @@ fn token() -> Result<String, String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// `text` percent-encoded for a URL's path segment or fragment value.
-fn encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// The page's address under `root` (`http://host:port/token/`): with a profile, a link to it
+/// as the app reads links (`#v=1&url=profile/NAME`, relative, so on this server).
+fn page_address(root: &str, profile: Option<&Served>) -> String {
+    match profile {
+        Some(profile) => {
+            let link = ShareState {
+                url: Some(format!("profile/{}", profile.name)),
+                ..ShareState::default()
+            };
+            format!("{root}#{}", link.to_fragment())
+        }
+        None => root.to_string(),
+    }
 }
 
 /// The content type of an app file, by its extension.
@@ -141,10 +145,7 @@ pub fn serve(
         IpAddr::V4(ip) => ip.to_string(),
     };
     let root = format!("/{token}/");
-    let mut address = format!("http://{host}:{port}{root}");
-    if let Some(profile) = &profile {
-        address.push_str(&format!("#url=profile/{}", encoded(&profile.name)));
-    }
+    let address = page_address(&format!("http://{host}:{port}{root}"), profile.as_ref());
     writeln!(out, "{address}")?;
     out.flush()?;
     eprintln!("scorch web: serving Scorch at the address above until stopped (Ctrl-C)");
@@ -192,9 +193,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_encoded_for_the_address() {
-        assert_eq!(encoded("cpu.pprof"), "cpu.pprof");
-        assert_eq!(encoded("a b&c#d/é"), "a%20b%26c%23d%2F%C3%A9");
+    fn the_address_links_the_profile_whatever_its_name() {
+        let root = "http://127.0.0.1:1/t/";
+        assert_eq!(page_address(root, None), root);
+        for name in ["cpu.pprof", "a b&c#d=é%.pprof"] {
+            let served = Served {
+                name: name.to_string(),
+                bytes: Vec::new(),
+            };
+            let address = page_address(root, Some(&served));
+            let fragment = address.strip_prefix(root).unwrap();
+            assert!(!fragment[1..].contains(['#', ' ']), "{address}");
+            let link = ShareState::from_fragment(fragment).unwrap();
+            assert_eq!(link.url, Some(format!("profile/{name}")));
+        }
     }
 
     #[test]
