@@ -28,23 +28,14 @@ enum Payload<'a> {
     Fixed,
 }
 
-/// A varint at the start of `bytes` and its length; `Ok(None)` when `bytes` end inside it.
+/// A varint at the start of `bytes` and its length; `Ok(None)` when `bytes` end inside it
+/// (the rest of the file is still to come).
 fn varint(bytes: &[u8]) -> Result<Option<(u64, usize)>, &'static str> {
-    let mut value = 0u64;
-    for (i, &byte) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(byte & 0x7f) << (7 * i);
-        if byte < 0x80 {
-            return if i == 9 && byte > 1 {
-                Err("a varint overflows 64 bits")
-            } else {
-                Ok(Some((value, i + 1)))
-            };
-        }
-    }
-    if bytes.len() >= 10 {
-        Err("a varint runs past 10 bytes")
-    } else {
-        Ok(None)
+    let mut len = 0;
+    match sample::varint(bytes, &mut len) {
+        Ok(value) => Ok(Some((value, len))),
+        Err(sample::CUT_SHORT) => Ok(None),
+        Err(e) => Err(e.detail()),
     }
 }
 

@@ -26,21 +26,30 @@ pub enum SampleError {
     Malformed(&'static str),
 }
 
-impl fmt::Display for SampleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SampleError {
+    /// What is wrong, in words.
+    pub fn detail(self) -> &'static str {
         match self {
-            SampleError::Groups => f.write_str("it uses protobuf groups"),
-            SampleError::Malformed(detail) => f.write_str(detail),
+            SampleError::Groups => "it uses protobuf groups",
+            SampleError::Malformed(detail) => detail,
         }
     }
 }
 
-const CUT_SHORT: SampleError = SampleError::Malformed("a field runs past the end of the message");
+impl fmt::Display for SampleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.detail())
+    }
+}
+
+/// The bytes end inside a field (for a varint: before its last byte).
+pub(super) const CUT_SHORT: SampleError =
+    SampleError::Malformed("a field runs past the end of the message");
 const WIRE_TYPE: SampleError = SampleError::Malformed("a field has the wrong wire type");
 
 /// The varint at `bytes[*at..]`, moving `at` past it.
 #[inline]
-fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, SampleError> {
+pub(super) fn varint(bytes: &[u8], at: &mut usize) -> Result<u64, SampleError> {
     let mut value = 0u64;
     for shift in 0..10 {
         let Some(&byte) = bytes.get(*at) else {
