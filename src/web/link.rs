@@ -9,6 +9,7 @@ use super::app::loaded::{Graph, Loaded, Source};
 use crate::analysis::call_tree::CallTree;
 use crate::view::share::{self, ShareError, ShareState};
 use crate::view::view_state::{ViewAction, ViewState};
+use crate::web::engine::protocol;
 use crate::web::trace;
 
 /// The most a `#url=` response may hold (512 MiB), so a hostile server cannot exhaust the
@@ -16,8 +17,8 @@ use crate::web::trace;
 pub const MAX_FETCH_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 
 /// The most a profile fetched for `#url=` from another site may inflate to (256 MiB). A link
-/// is someone else's choice: a bomb behind it is refused in about a second instead of after a gigabyte (larger
-/// profiles open from a file).
+/// is someone else's choice: a bomb behind it is refused in about a second instead of after a
+/// gigabyte (larger profiles open from a file).
 pub const MAX_LINKED_INFLATED: u64 = 256 << 20;
 
 /// The most the profile at `url` may inflate to when a link names it: a profile on the page's
@@ -27,9 +28,8 @@ pub fn linked_limit(url: &str) -> u64 {
     let own = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .and_then(|page| {
-            let page = web_sys::Url::new(&page).ok()?;
-            let target = web_sys::Url::new_with_base(url, &page.href()).ok()?;
-            Some(target.origin() == page.origin())
+            let target = web_sys::Url::new_with_base(url, &page).ok()?;
+            Some(target.origin() == web_sys::Url::new(&page).ok()?.origin())
         })
         .unwrap_or(false);
     if own {
@@ -243,26 +243,17 @@ struct EarlyFetch(JsValue);
 impl EarlyFetch {
     /// The start-up script's request if it was for `url`, taken once.
     fn take(window: &web_sys::Window, url: &str) -> Option<EarlyFetch> {
-        let early = js_sys::Reflect::get(window, &"scorchFetch".into()).ok()?;
-        let _ = js_sys::Reflect::delete_property(window, &"scorchFetch".into());
-        let same = js_sys::Reflect::get(&early, &"url".into())
-            .ok()?
-            .as_string()?
-            == url;
+        let early = protocol::take(window, "scorchFetch")?;
+        let same = protocol::get(&early, "url").as_string()? == url;
         same.then_some(EarlyFetch(early))
     }
 
     fn promise(&self, key: &str) -> Option<js_sys::Promise> {
-        js_sys::Reflect::get(&self.0, &key.into())
-            .ok()?
-            .dyn_into()
-            .ok()
+        protocol::get(&self.0, key).dyn_into().ok()
     }
 
     fn abort(&self) {
-        if let Ok(abort) = js_sys::Reflect::get(&self.0, &"abort".into())
-            .and_then(|f| f.dyn_into::<js_sys::Function>())
-        {
+        if let Ok(abort) = protocol::get(&self.0, "abort").dyn_into::<js_sys::Function>() {
             let _ = abort.call0(&JsValue::NULL);
         }
     }

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::Uint8Array;
 use prost::bytes::Buf;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +15,7 @@ use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType}
 
 use super::protocol::{
     filters_of, filters_value, get, graph_options_of, graph_options_value, message_of, source_of,
+    take,
 };
 use crate::analysis::call_graph::{GraphOptions, GraphStep};
 use crate::analysis::options::FilterSpec;
@@ -311,11 +312,8 @@ fn event_of(data: &JsValue) -> EngineEvent {
 /// scripts/finish-dist.mjs) and gave the compiled module, taken once; none if it failed.
 fn started_worker() -> Option<Worker> {
     let window = web_sys::window()?;
-    let worker = Reflect::get(&window, &"scorchWorker".into()).ok()?;
-    let _ = Reflect::delete_property(&window, &"scorchWorker".into());
-    let worker: Worker = worker.dyn_into().ok()?;
-    let failed = Reflect::get(&window, &"scorchWorkerFailed".into()).is_ok_and(|f| f.is_truthy());
-    if failed {
+    let worker: Worker = take(&window, "scorchWorker")?.dyn_into().ok()?;
+    if get(&window, "scorchWorkerFailed").is_truthy() {
         worker.terminate();
         return None;
     }

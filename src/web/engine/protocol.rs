@@ -16,6 +16,17 @@ pub fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Field `key` of `object`, taken out of it (`None` when it has none): what the page's
+/// start-up script left on the window for the app to adopt once.
+pub fn take(object: &JsValue, key: &str) -> Option<JsValue> {
+    let value = get(object, key);
+    if value.is_undefined() {
+        return None;
+    }
+    let _ = Reflect::delete_property(object.unchecked_ref::<Object>(), &key.into());
+    Some(value)
+}
+
 /// The size of this thread's wasm memory in bytes: its peak so far, as a wasm memory never
 /// shrinks.
 pub fn wasm_memory_bytes() -> f64 {

@@ -312,7 +312,8 @@ fn open_parts(parts: &[Part], keep: f64) -> Result<(Profile, String, Option<Vec<
 /// `{op: "open", parts: [{blob, name, limit}], valueType, filters, keep}`: decodes the files,
 /// merges them, keeps the profile, and answers `{op: "opened", summary, tree, hash, memory,
 /// timings, kept?}` with the tree for `valueType` (or the default one), the size of the
-/// worker's wasm memory and the wall-clock times of its phases (`{"engine-read": ms, ...}`). A failure of one of several files is named by its name.
+/// worker's wasm memory and the wall-clock times of its phases (`{"engine-read": ms, ...}`).
+/// A failure of one of several files is named by its name.
 fn open(data: &JsValue) -> Result<Reply, String> {
     let received = trace::now();
     PROFILE.with(|p| p.borrow_mut().take());
