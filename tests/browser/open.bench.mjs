@@ -17,7 +17,8 @@
 // `make bench-browser`. Environment: SCORCH_BENCH_BROWSER_SIZES (synthetic sizes in MiB,
 // default 1,5,10,20,50,100,500), SCORCH_BENCH_RUNS (default 3), SCORCH_BENCH_SPEEDSCOPE_MAX_MIB
 // (largest file given to speedscope, default 20: above that its tab runs out of memory),
-// SCORCH_CORPUS.
+// SCORCH_BENCH_ONLY (a comma-separated list of file names: only these are opened, after the
+// page's start), SCORCH_CORPUS.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -46,6 +47,8 @@ for (const size of sizes) {
   }
   files.push(file);
 }
+const only = process.env.SCORCH_BENCH_ONLY?.split(',');
+if (only) files.splice(0, files.length, ...files.filter((f) => only.includes(path.basename(f))));
 
 let speedscopeDir = null;
 try {
