@@ -467,9 +467,13 @@ fn commands_read_profiles_from_an_address() {
         &["--seconds", "3"],
     );
     assert_eq!(fetched, top(&file.display().to_string(), &[]));
-    let refused = run_scorch(&["info", &format!("{address}/debug/pprof/nothing")]).unwrap_err();
+    // As pprof, `host:port/path` is an address too, fetched over http.
+    let refused =
+        run_scorch(&["info", &format!("127.0.0.1:{port}/debug/pprof/nothing")]).unwrap_err();
     assert!(
-        refused.contains("server response: 404 Not Found - Unknown profile"),
+        refused.contains(&format!(
+            "{address}/debug/pprof/nothing: server response: 404 Not Found - Unknown profile"
+        )),
         "{refused}"
     );
     assert_eq!(

@@ -1,7 +1,7 @@
 //! `scorch`: the command-line front end over the core: `info`, `top`, `peek`, `list`,
 //! `folded`, `svg`, `graph`, `labels`, `proto`, `generate` and `web`, which serves the browser
-//! app. Every profile may be a file or an http(s) address. Errors go to stderr with a non-zero
-//! exit code.
+//! app. Every profile may be a file or an address (`http(s)://`, or `host:port/path` as pprof
+//! takes it). Errors go to stderr with a non-zero exit code.
 
 mod source;
 mod web;
@@ -197,8 +197,8 @@ enum Command {
     /// browser (as `go tool pprof -http`); the first line printed is the address, which carries
     /// a random token that the server asks of every request. Serves until stopped.
     Web {
-        /// A profile (a file or an http(s) address), or several of the same kind merged;
-        /// none serves the app alone.
+        /// A profile (a file or an address: http(s)://, or host:port/path), or several of the
+        /// same kind merged; none serves the app alone.
         files: Vec<PathBuf>,
         /// The port (a free one by default).
         #[arg(long, default_value_t = 0)]
@@ -386,7 +386,7 @@ enum ListFormat {
 
 type Failure = Box<dyn std::error::Error>;
 
-/// The bytes of `path`, a file or an http(s) address (fetched with `--seconds`).
+/// The bytes of `path`, a file or an address (fetched with `--seconds`).
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(source::read(path, SECONDS.get().copied().flatten())?)
 }
@@ -397,7 +397,7 @@ fn decoded(path: &Path, bytes: &[u8]) -> Result<Profile, Failure> {
         .map_err(|e| format!("{}: {e}", path.display()))?)
 }
 
-/// The profile in `path`, a file or an http(s) address.
+/// The profile in `path`, a file or an address.
 fn open(path: &Path) -> Result<Profile, Failure> {
     decoded(path, &read(path)?)
 }

@@ -1,7 +1,7 @@
-//! Where a profile comes from: a file, or an `http://` or `https://` address fetched by the
-//! command itself (so CORS does not apply), as `go tool pprof` fetches one: `--seconds N` sets
-//! the address's `seconds=` (what net/http/pprof's CPU profile and trace read), and the
-//! request may take half as long again as that (a minute without it).
+//! Where a profile comes from: a file, or an address fetched by the command itself (so CORS does
+//! not apply), told apart and fetched as `go tool pprof` does: `--seconds N` sets the address's
+//! `seconds=` (what net/http/pprof's CPU profile and trace read), and the request may take half
+//! as long again as that (a minute without it).
 
 use std::io::Read;
 use std::path::Path;
@@ -10,20 +10,28 @@ use std::time::{Duration, Instant};
 /// The most a fetched profile may have, in bytes (as a link's profile in the app).
 const MAX_FETCHED_BYTES: u64 = 512 << 20;
 
-/// Whether `source` is an address to fetch rather than a file.
-fn is_url(source: &str) -> bool {
-    source.starts_with("http://") || source.starts_with("https://")
-}
-
-/// `source` as an address, if it is one.
-fn url_of(source: &Path) -> Option<&str> {
-    source.to_str().filter(|s| is_url(s))
+/// `source` as an address to fetch, if it is one, as pprof's `fetch` and `adjustURL` tell them
+/// from files: a file that exists is a file; otherwise an `http://` or `https://` address is
+/// one, and so is `host:port/path` (`localhost:6060/debug/pprof/heap`, as people type it for
+/// net/http/pprof), fetched over `http://`.
+fn url_of(source: &Path) -> Option<String> {
+    let text = source.to_str()?;
+    if source.exists() {
+        return None;
+    }
+    if text.starts_with("http://") || text.starts_with("https://") {
+        return Some(text.to_string());
+    }
+    let authority = text.split(['/', '?', '#']).next().unwrap_or(text);
+    let (host, port) = authority.rsplit_once(':')?;
+    let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+    (!host.is_empty() && is_port).then(|| format!("http://{text}"))
 }
 
 /// The name `source` is shown by: a file's name, or the last part of an address's path.
 pub fn name(source: &Path) -> Option<String> {
     match url_of(source) {
-        Some(url) => Some(url_name(url)),
+        Some(url) => Some(url_name(&url)),
         None => source.file_name().map(|n| n.to_string_lossy().into_owned()),
     }
 }
@@ -127,7 +135,7 @@ fn fetch(url: &str, seconds: Option<u64>) -> Result<Vec<u8>, String> {
 /// The bytes of `source`, a file or an address.
 pub fn read(source: &Path, seconds: Option<u64>) -> Result<Vec<u8>, String> {
     match url_of(source) {
-        Some(url) => fetch(url, seconds),
+        Some(url) => fetch(&url, seconds),
         None => std::fs::read(source).map_err(|e| format!("{}: {e}", source.display())),
     }
 }
@@ -156,6 +164,34 @@ mod tests {
     }
 
     #[test]
+    fn addresses_are_told_from_files_as_pprof_tells_them() {
+        let url = |s: &str| url_of(Path::new(s));
+        assert_eq!(url("https://x/p").as_deref(), Some("https://x/p"));
+        assert_eq!(url("http://x").as_deref(), Some("http://x"));
+        assert_eq!(
+            url("localhost:6060/debug/pprof/heap").as_deref(),
+            Some("http://localhost:6060/debug/pprof/heap")
+        );
+        assert_eq!(
+            url("127.0.0.1:6060/debug/pprof/profile?seconds=5").as_deref(),
+            Some("http://127.0.0.1:6060/debug/pprof/profile?seconds=5")
+        );
+        assert_eq!(
+            url("[::1]:6060/debug/pprof/heap").as_deref(),
+            Some("http://[::1]:6060/debug/pprof/heap")
+        );
+        for file in [
+            "cpu.pprof",
+            "dir/cpu.pprof",
+            "file:/tmp/cpu.pprof",
+            "a:b/c",
+            ":80/x",
+        ] {
+            assert_eq!(url(file), None, "{file}");
+        }
+    }
+
+    #[test]
     fn fetched_profiles_are_named_by_their_path() {
         assert_eq!(
             url_name("http://localhost:6060/debug/pprof/profile?seconds=5"),
@@ -163,7 +199,6 @@ mod tests {
         );
         assert_eq!(url_name("https://example.com/p/cpu.pb.gz"), "cpu.pb.gz");
         assert_eq!(url_name("https://example.com/"), "example.com");
-        assert!(is_url("https://x") && is_url("http://x") && !is_url("cpu.pprof"));
         assert_eq!(
             name(Path::new("http://h:6060/debug/pprof/heap")).as_deref(),
             Some("heap")
