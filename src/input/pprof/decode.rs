@@ -661,7 +661,7 @@ fn build(tables: Tables, mut raw: RawSamples) -> Result<Profile, LoadError> {
     raw.samples.values.shrink_to_fit();
     raw.samples.label_set.shrink_to_fit();
     let (stacks, sample_stacks) =
-        std::mem::take(&mut raw.stacks).build(|id| location_ids.get(id))?;
+        std::mem::take(&mut raw.stacks).build(|id| location_ids.get(id), locations.len())?;
     drop(location_ids);
 
     let mut samples = raw.samples;

@@ -1,8 +1,8 @@
 //! The samples' stacks kept as the file gives them (its varints, leaf first, copied as they are)
-//! until every location is known, then made into the profile's [`Stacks`] trie in one pass
-//! without hashing: a radix sort by depth, where the samples that share a stack's callers are
-//! sorted by their next location (read from the end of their varints backwards, root first) and
-//! each run of equal locations is one child.
+//! until every location is known, then made into the profile's [`Stacks`] trie without hashing:
+//! the varints are read once, in order, into each sample's location indices root first, then a
+//! radix sort by depth sorts the samples that share a stack's callers by their next location,
+//! and each run of equal locations is one child.
 
 use crate::error::LoadError;
 use crate::model::profile::{reserve_gently, LocationId, StackId, Stacks};
@@ -54,47 +54,10 @@ impl ChunkedBytes {
     fn len(&self) -> usize {
         self.len
     }
-
-    /// The varint that ends at `end` (its last byte is `end - 1`) and its length. Every stack
-    /// pushed ends a varint, so reading back never goes into the stack before.
-    #[inline]
-    fn varint_before(&self, end: usize) -> (u64, usize) {
-        let last = end - 1;
-        let chunk = &self.chunks[last >> CHUNK_BITS];
-        let offset = last & (CHUNK - 1);
-        let mut first = offset;
-        while first > 0 && chunk[first - 1] >= 0x80 {
-            first -= 1;
-        }
-        if first == 0 && last >= CHUNK {
-            let before = &self.chunks[(last >> CHUNK_BITS) - 1];
-            if before.last().is_some_and(|&b| b >= 0x80) {
-                return self.straddling_varint_before(end);
-            }
-        }
-        (read_varint(&chunk[first..=offset]), offset + 1 - first)
-    }
-
-    /// [`ChunkedBytes::varint_before`] for a varint that began in the chunk before: its bytes
-    /// (ten at most) are gathered first.
-    #[cold]
-    #[inline(never)]
-    fn straddling_varint_before(&self, end: usize) -> (u64, usize) {
-        let byte = |pos: usize| self.chunks[pos >> CHUNK_BITS][pos & (CHUNK - 1)];
-        let mut first = end - 1;
-        while first > 0 && end - first < 10 && byte(first - 1) >= 0x80 {
-            first -= 1;
-        }
-        let mut varint = [0u8; 10];
-        for (slot, pos) in varint.iter_mut().zip(first..end) {
-            *slot = byte(pos);
-        }
-        (read_varint(&varint[..end - first]), end - first)
-    }
 }
 
 /// A sample in the making of the trie: its next location (once read) and the rest of its
-/// stack, `start..end` of the varints (read from `end` back).
+/// stack, `start..end` of the resolved locations (read from `start` on).
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     location: u32,
@@ -120,18 +83,39 @@ impl RawStacks {
     }
 
     /// The trie of every stack pushed, and each sample's stack in it. `location` gives the
-    /// index of a location id; an id it does not know is reported for the first sample that
-    /// refers to it.
+    /// index of a location id (below `locations`); an id it does not know is reported for the
+    /// first sample that refers to it.
     pub fn build(
         self,
         location: impl Fn(u64) -> Option<u32>,
+        locations: usize,
     ) -> Result<(Stacks, Vec<StackId>), LoadError> {
-        let samples = self.starts.len().saturating_sub(1);
+        if locations <= 1 << 16 {
+            self.build_as::<u16>(location)
+        } else {
+            self.build_as::<u32>(location)
+        }
+    }
+
+    /// [`RawStacks::build`] with location indices held as `T`.
+    fn build_as<T: LocationIndex>(
+        self,
+        location: impl Fn(u64) -> Option<u32>,
+    ) -> Result<(Stacks, Vec<StackId>), LoadError> {
+        let RawStacks { bytes, mut starts } = self;
+        let samples = starts.len().saturating_sub(1);
+        let (resolved, unknown) = resolve::<T>(bytes, &mut starts, location);
+        if let Some((sample, id)) = unknown {
+            return Err(LoadError::UnknownLocation {
+                sample: sample as usize,
+                id,
+            });
+        }
         let mut ids = vec![Stacks::EMPTY; samples];
-        let non_empty = self.starts.windows(2).filter(|w| w[0] < w[1]).count();
+        let non_empty = starts.windows(2).filter(|w| w[0] < w[1]).count();
         let mut pending = Vec::with_capacity(non_empty);
         pending.extend(
-            self.starts
+            starts
                 .windows(2)
                 .enumerate()
                 .filter(|(_, w)| w[0] < w[1])
@@ -142,7 +126,7 @@ impl RawStacks {
                     sample: sample as u32,
                 }),
         );
-        drop(self.starts);
+        drop(starts);
         // Profiles often have about as many stacks as samples: the trie starts that long
         // (growing by a quarter past it) and gives back what it did not fill.
         let mut parent = Vec::with_capacity(pending.len() + 1);
@@ -150,9 +134,7 @@ impl RawStacks {
         parent.push(Stacks::EMPTY);
         locations.push(LocationId(u32::MAX));
         let mut trie = TrieMaker {
-            bytes: &self.bytes,
-            location,
-            unknown: None,
+            resolved: &resolved,
             parent,
             locations,
         };
@@ -188,41 +170,129 @@ impl RawStacks {
                 trie.split(&mut pending[start..going_on], start, stack, &mut groups);
             }
         }
-        if let Some((sample, id)) = trie.unknown {
-            return Err(LoadError::UnknownLocation {
-                sample: sample as usize,
-                id,
-            });
-        }
         drop(pending);
-        trie.parent.shrink_to_fit();
-        trie.locations.shrink_to_fit();
-        Ok((Stacks::from_parts(trie.parent, trie.locations), ids))
+        let TrieMaker {
+            mut parent,
+            mut locations,
+            ..
+        } = trie;
+        drop(resolved);
+        parent.shrink_to_fit();
+        locations.shrink_to_fit();
+        Ok((Stacks::from_parts(parent, locations), ids))
+    }
+}
+
+/// A location's index as the trie's input holds it: `u16` when a profile has at most 65,536
+/// locations (two bytes a reference, about what its varints took), else `u32`.
+trait LocationIndex: Copy + Default {
+    /// `index`, which fits.
+    fn new(index: u32) -> Self;
+    fn get(self) -> u32;
+}
+
+impl LocationIndex for u16 {
+    fn new(index: u32) -> Self {
+        debug_assert!(index <= u32::from(u16::MAX));
+        index as u16
+    }
+    fn get(self) -> u32 {
+        self.into()
+    }
+}
+
+impl LocationIndex for u32 {
+    fn new(index: u32) -> Self {
+        index
+    }
+    fn get(self) -> u32 {
+        self
+    }
+}
+
+/// Reads the varints once, in order, into each sample's location indices root first, back to
+/// back; `starts` (byte offsets) becomes where each sample's indices start, as a sample has at
+/// most as many as it had bytes. The first sample that refers to an id `location` does not
+/// know, and that id, are given too (its index is 0 meanwhile). The varints' chunks are given
+/// back as they are read.
+fn resolve<T: LocationIndex>(
+    bytes: ChunkedBytes,
+    starts: &mut [u32],
+    location: impl Fn(u64) -> Option<u32>,
+) -> (Vec<T>, Option<(u32, u64)>) {
+    let count = bytes
+        .chunks
+        .iter()
+        .map(|chunk| chunk.iter().filter(|&&b| b < 0x80).count())
+        .sum();
+    let mut resolved: Vec<T> = Vec::with_capacity(count);
+    let mut unknown = None;
+    let mut reading = Reading {
+        starts,
+        sample: 0,
+        begin: 0,
+    };
+    reading.end_samples_at(0, &mut resolved);
+    let (mut value, mut shift, mut at) = (0u64, 0u32, 0usize);
+    for chunk in bytes.chunks {
+        for &byte in &chunk {
+            // The varints were checked as they were pushed: ten bytes at most.
+            value |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            at += 1;
+            if byte < 0x80 {
+                let index = location(value).unwrap_or_else(|| {
+                    unknown.get_or_insert((reading.sample as u32, value));
+                    0
+                });
+                resolved.push(T::new(index));
+                (value, shift) = (0, 0);
+                reading.end_samples_at(at, &mut resolved);
+            }
+        }
+    }
+    if let Some(last) = reading.starts.last_mut() {
+        *last = resolved.len() as u32;
+    }
+    (resolved, unknown)
+}
+
+/// [`resolve`]'s place in the samples: the sample being read, and where its indices start.
+struct Reading<'a> {
+    starts: &'a mut [u32],
+    sample: usize,
+    begin: usize,
+}
+
+impl Reading<'_> {
+    /// Ends the samples whose varints end at byte `at` (an empty one ends where it starts):
+    /// their indices are turned root first and their start is noted.
+    #[inline]
+    fn end_samples_at<T>(&mut self, at: usize, resolved: &mut [T]) {
+        while self.sample + 1 < self.starts.len() && self.starts[self.sample + 1] as usize == at {
+            resolved[self.begin..].reverse();
+            self.starts[self.sample] = self.begin as u32;
+            self.begin = resolved.len();
+            self.sample += 1;
+        }
     }
 }
 
 /// The trie as [`RawStacks::build`] makes it.
-struct TrieMaker<'a, F> {
-    bytes: &'a ChunkedBytes,
-    /// Location id -> location.
-    location: F,
-    /// The first sample that refers to an unknown location id, and that id.
-    unknown: Option<(u32, u64)>,
+struct TrieMaker<'a, T> {
+    /// Each sample's location indices, root first ([`resolve`]).
+    resolved: &'a [T],
     parent: Vec<StackId>,
     locations: Vec<LocationId>,
 }
 
-impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
-    /// Reads `p`'s next location (0 for an unknown id, which is remembered).
-    fn next_location(&mut self, p: &mut Pending) -> u32 {
-        let (id, len) = self.bytes.varint_before(p.end as usize);
-        p.end -= len as u32;
-        (self.location)(id).unwrap_or_else(|| {
-            if self.unknown.is_none_or(|(first, _)| p.sample < first) {
-                self.unknown = Some((p.sample, id));
-            }
-            0
-        })
+impl<T: LocationIndex> TrieMaker<'_, T> {
+    /// Reads `p`'s next location.
+    #[inline]
+    fn next_location(&self, p: &mut Pending) -> u32 {
+        let location = self.resolved[p.start as usize].get();
+        p.start += 1;
+        location
     }
 
     /// A new stack: `location` called from `caller`.
@@ -267,19 +337,11 @@ impl<F: Fn(u64) -> Option<u32>> TrieMaker<'_, F> {
     }
 }
 
-/// The value of the varint `bytes` (one whole varint, as [`RawStacks::push`] was given).
-#[inline]
-fn read_varint(bytes: &[u8]) -> u64 {
-    bytes.iter().enumerate().fold(0, |value, (i, &byte)| {
-        value | u64::from(byte & 0x7f) << (7 * i)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use prost::encoding::encode_varint;
 
-    use super::{ChunkedBytes, RawStacks, CHUNK};
+    use super::{RawStacks, CHUNK};
     use crate::error::LoadError;
 
     /// `ids` as the file's varints.
@@ -319,7 +381,7 @@ mod tests {
             raw.push(&varints(stack)).unwrap();
         }
         let (stacks, ids) = raw
-            .build(|id| (id % 10 == 0).then_some(id as u32 / 10 - 1))
+            .build(|id| (id % 10 == 0).then_some(id as u32 / 10 - 1), 30)
             .unwrap();
         for (stack, &id) in samples.iter().zip(&ids) {
             let expected: Vec<u32> = stack.iter().rev().map(|&id| id as u32 / 10 - 1).collect();
@@ -336,26 +398,33 @@ mod tests {
     }
 
     #[test]
-    fn varints_read_back_across_chunks() {
-        // Three-byte varints, so some of them straddle each chunk boundary.
-        let values: Vec<u64> = (0..(CHUNK as u64 * 3 / 2) / 3)
-            .map(|i| 16384 + i % 100_000 * 7)
-            .collect();
-        let mut bytes = ChunkedBytes::default();
-        bytes.extend_from_slice(&varints(&values));
-        assert_eq!(bytes.chunks.len(), 2);
-        assert!(bytes.chunks.iter().all(|c| c.capacity() == CHUNK));
-        let mut end = bytes.len();
-        for &value in values.iter().rev() {
-            assert_eq!(bytes.varint_before(end), (value, 3));
-            end -= 3;
+    fn stacks_are_read_across_chunks_and_with_wide_indices() {
+        // Samples of three-byte varints, so some straddle each chunk boundary; ids 16384...
+        // are locations 0..; the stacks repeat every 1,000 samples.
+        let stack = |i: u64| -> Vec<u64> { (0..7).map(|d| 16384 + (i % 1000) * 7 + d).collect() };
+        let count = CHUNK as u64 * 3 / 2 / 21;
+        for locations in [7_000, 100_000] {
+            let mut raw = RawStacks::default();
+            raw.push(&[]).unwrap();
+            for i in 0..count {
+                raw.push(&varints(&stack(i))).unwrap();
+            }
+            assert_eq!(raw.bytes.chunks.len(), 2);
+            let (stacks, ids) = raw
+                .build(|id| id.checked_sub(16384).map(|i| i as u32), locations)
+                .unwrap();
+            assert_eq!(ids[0], Stacks::EMPTY);
+            for (i, &id) in ids[1..].iter().enumerate() {
+                let expected: Vec<u32> = stack(i as u64)
+                    .iter()
+                    .rev()
+                    .map(|&id| id as u32 - 16384)
+                    .collect();
+                assert_eq!(path(&stacks, id), expected, "sample {i}");
+            }
+            // Each stack is its own chain of 7 (no two share their root location).
+            assert_eq!(stacks.len(), 1 + 1000 * 7);
         }
-        assert_eq!(end, 0);
-        // One-byte and ten-byte varints, from the start on.
-        let mut bytes = ChunkedBytes::default();
-        bytes.extend_from_slice(&varints(&[5, u64::MAX]));
-        assert_eq!(bytes.varint_before(11), (u64::MAX, 10));
-        assert_eq!(bytes.varint_before(1), (5, 1));
     }
 
     #[test]
@@ -364,7 +433,7 @@ mod tests {
         for stack in [&[1u64, 2][..], &[3], &[7, 2], &[7]] {
             raw.push(&varints(stack)).unwrap();
         }
-        match raw.build(|id| (id != 7).then_some(id as u32)) {
+        match raw.build(|id| (id != 7).then_some(id as u32), 4) {
             Err(LoadError::UnknownLocation { sample: 2, id: 7 }) => {}
             other => panic!("{other:?}"),
         }
