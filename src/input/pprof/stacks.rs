@@ -1,8 +1,8 @@
 //! The samples' stacks kept as the file gives them (its varints, leaf first, copied as they are)
 //! until every location is known, then made into the profile's [`Stacks`] trie without hashing:
-//! the varints are read once, in order, into each sample's location indices root first, then a
-//! radix sort by depth sorts the samples that share a stack's callers by their next location,
-//! and each run of equal locations is one child.
+//! the varints are read once, in order, into location indices, then a radix sort by depth sorts
+//! the samples that share a stack's callers by their next location (read from the end of their
+//! indices back, root first), and each run of equal locations is one child.
 
 use crate::error::LoadError;
 use crate::model::profile::{reserve_gently, LocationId, StackId, Stacks};
@@ -57,7 +57,7 @@ impl ChunkedBytes {
 }
 
 /// A sample in the making of the trie: its next location (once read) and the rest of its
-/// stack, `start..end` of the resolved locations (read from `start` on).
+/// stack, `start..end` of the resolved locations (read from `end` back).
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     location: u32,
@@ -210,29 +210,63 @@ impl LocationIndex for u32 {
     }
 }
 
-/// Reads the varints once, in order, into each sample's location indices root first, back to
-/// back; `starts` (byte offsets) becomes where each sample's indices start, as a sample has at
-/// most as many as it had bytes. The first sample that refers to an id `location` does not
-/// know, and that id, are given too (its index is 0 meanwhile). The varints' chunks are given
-/// back as they are read.
+/// Location indices in chunks of [`CHUNK`] bytes, the size of the varints' chunks, so that the
+/// memory of each chunk the varints give back can hold one of these.
+struct Resolved<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T: LocationIndex> Resolved<T> {
+    /// Indices a chunk holds (a power of two).
+    const PER_CHUNK: usize = CHUNK / std::mem::size_of::<T>();
+
+    /// Appends `index`, making a chunk for at most `to_come` more (this one included).
+    #[inline]
+    fn push(&mut self, index: T, to_come: usize) {
+        let full = self
+            .chunks
+            .last()
+            .is_none_or(|chunk| chunk.len() == Self::PER_CHUNK);
+        if full {
+            self.chunks
+                .push(Vec::with_capacity(to_come.min(Self::PER_CHUNK)));
+        }
+        self.chunks
+            .last_mut()
+            .expect("a chunk is there")
+            .push(index);
+        self.len += 1;
+    }
+
+    #[inline]
+    fn get(&self, at: usize) -> u32 {
+        self.chunks[at / Self::PER_CHUNK][at % Self::PER_CHUNK].get()
+    }
+}
+
+/// Reads the varints once, in order, into each sample's location indices (leaf first, as in
+/// the file), back to back; `starts` (byte offsets) becomes where each sample's indices start
+/// and the last one's end, as a sample has at most as many as it had bytes. The first sample
+/// that refers to an id `location` does not know, and that id, are given too (its index is 0
+/// meanwhile). The varints' chunks are given back as they are read.
 fn resolve<T: LocationIndex>(
     bytes: ChunkedBytes,
     starts: &mut [u32],
     location: impl Fn(u64) -> Option<u32>,
-) -> (Vec<T>, Option<(u32, u64)>) {
-    let count = bytes
+) -> (Resolved<T>, Option<(u32, u64)>) {
+    let count: usize = bytes
         .chunks
         .iter()
         .map(|chunk| chunk.iter().filter(|&&b| b < 0x80).count())
         .sum();
-    let mut resolved: Vec<T> = Vec::with_capacity(count);
-    let mut unknown = None;
-    let mut reading = Reading {
-        starts,
-        sample: 0,
-        begin: 0,
+    let mut resolved = Resolved {
+        chunks: Vec::new(),
+        len: 0,
     };
-    reading.end_samples_at(0, &mut resolved);
+    let mut unknown = None;
+    let mut reading = Reading { starts, sample: 0 };
+    reading.end_samples_at(0, 0);
     let (mut value, mut shift, mut at) = (0u64, 0u32, 0usize);
     for chunk in bytes.chunks {
         for &byte in &chunk {
@@ -245,34 +279,28 @@ fn resolve<T: LocationIndex>(
                     unknown.get_or_insert((reading.sample as u32, value));
                     0
                 });
-                resolved.push(T::new(index));
+                resolved.push(T::new(index), count - resolved.len);
                 (value, shift) = (0, 0);
-                reading.end_samples_at(at, &mut resolved);
+                reading.end_samples_at(at, resolved.len);
             }
         }
-    }
-    if let Some(last) = reading.starts.last_mut() {
-        *last = resolved.len() as u32;
     }
     (resolved, unknown)
 }
 
-/// [`resolve`]'s place in the samples: the sample being read, and where its indices start.
+/// [`resolve`]'s place in the samples: the sample being read.
 struct Reading<'a> {
     starts: &'a mut [u32],
     sample: usize,
-    begin: usize,
 }
 
 impl Reading<'_> {
-    /// Ends the samples whose varints end at byte `at` (an empty one ends where it starts):
-    /// their indices are turned root first and their start is noted.
+    /// Ends the samples whose varints end at byte `at` (an empty one ends where it starts),
+    /// `resolved` indices having been read: their ends are noted in place of their byte ends.
     #[inline]
-    fn end_samples_at<T>(&mut self, at: usize, resolved: &mut [T]) {
+    fn end_samples_at(&mut self, at: usize, resolved: usize) {
         while self.sample + 1 < self.starts.len() && self.starts[self.sample + 1] as usize == at {
-            resolved[self.begin..].reverse();
-            self.starts[self.sample] = self.begin as u32;
-            self.begin = resolved.len();
+            self.starts[self.sample + 1] = resolved as u32;
             self.sample += 1;
         }
     }
@@ -280,19 +308,18 @@ impl Reading<'_> {
 
 /// The trie as [`RawStacks::build`] makes it.
 struct TrieMaker<'a, T> {
-    /// Each sample's location indices, root first ([`resolve`]).
-    resolved: &'a [T],
+    /// Each sample's location indices, leaf first ([`resolve`]).
+    resolved: &'a Resolved<T>,
     parent: Vec<StackId>,
     locations: Vec<LocationId>,
 }
 
 impl<T: LocationIndex> TrieMaker<'_, T> {
-    /// Reads `p`'s next location.
+    /// Reads `p`'s next location (its stack is read from the end, root first).
     #[inline]
     fn next_location(&self, p: &mut Pending) -> u32 {
-        let location = self.resolved[p.start as usize].get();
-        p.start += 1;
-        location
+        p.end -= 1;
+        self.resolved.get(p.end as usize)
     }
 
     /// A new stack: `location` called from `caller`.
