@@ -185,7 +185,7 @@ impl RawStacks {
 
 /// A location's index as the trie's input holds it: `u16` when a profile has at most 65,536
 /// locations (two bytes a reference, about what its varints took), else `u32`.
-trait LocationIndex: Copy + Default {
+trait LocationIndex: Copy {
     /// `index`, which fits.
     fn new(index: u32) -> Self;
     fn get(self) -> u32;
