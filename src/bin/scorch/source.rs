@@ -183,7 +183,7 @@ mod tests {
         for file in [
             "cpu.pprof",
             "dir/cpu.pprof",
-            "file:/tmp/cpu.pprof",
+            "file:cpu.pprof",
             "a:b/c",
             ":80/x",
         ] {
