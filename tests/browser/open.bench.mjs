@@ -35,20 +35,21 @@ const sizes = (process.env.SCORCH_BENCH_BROWSER_SIZES || '1,5,10,20,50,100,500')
 const speedscopeMaxMib = Number(process.env.SCORCH_BENCH_SPEEDSCOPE_MAX_MIB || 20);
 const TIMEOUT_MS = 10 * 60 * 1000;
 
+const only = process.env.SCORCH_BENCH_ONLY?.split(',');
+const kept = (file) => !only || only.includes(path.basename(file));
 const files = ['pyroscope/distributors.pb.gz', 'pyroscope/profile.pprof', 'pprof/large.cpu']
-  .map((p) => path.join(corpus, p)).filter((p) => fs.existsSync(p));
+  .map((p) => path.join(corpus, p)).filter((p) => fs.existsSync(p) && kept(p));
 const dataDir = path.join(root, 'target/bench-data');
 fs.mkdirSync(dataDir, { recursive: true });
 for (const size of sizes) {
   const file = path.join(dataDir, `synthetic-${size}mib.pb.gz`);
+  if (!kept(file)) continue;
   if (!fs.existsSync(file)) {
     console.error(`generating ${path.relative(root, file)}`);
     scorch('generate', file, '--size-mib', String(size), '--seed', String(size));
   }
   files.push(file);
 }
-const only = process.env.SCORCH_BENCH_ONLY?.split(',');
-if (only) files.splice(0, files.length, ...files.filter((f) => only.includes(path.basename(f))));
 
 let speedscopeDir = null;
 try {
