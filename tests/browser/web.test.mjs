@@ -29,7 +29,8 @@ function scorchWeb(...args) {
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`scorch web exited (${code}): ${stderr}`)));
+    // 'close', not 'exit': it comes once standard error has been read to its end.
+    child.on('close', (code) => reject(new Error(`scorch web exited (${code}): ${stderr}`)));
     readline.createInterface({ input: child.stdout }).once('line', (address) => {
       resolve({ address, stderr: () => stderr, stop: () => child.kill() });
     });
